@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mldsync: the remote backup service (RBS) channel and the membership
+ * replication protocol between two twin routers.
+ *
+ * One msync_session is one RBS channel: a TCP connection to the twin
+ * (connect and accept, one survives), a Hello exchange that checks both
+ * ends agree on the service, its profiles (backup-ids) and their service
+ * types, then a full resync in both directions and incremental updates.
+ *
+ * Each side publishes its *local* table (what its own IGMP/MLD learned)
+ * and keeps a *peer* table (the twin's local table as replicated here).
+ * The owner (pimd-rbp) feeds the local table and is told about every
+ * change of the peer table through callbacks.
+ *
+ * This library does not depend on pimd.  It uses libfrr (typesafe
+ * containers, memory types, zlog) and runs on FRR's event loop through
+ * msync_io (msync_frr.c), or under a fake transport and clock in tests.
+ */
+#ifndef _MSYNC_H
+#define _MSYNC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "sockunion.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MSYNC_PROTOCOL_VERSION 1
+#define MSYNC_NAME_MAX	       32 /* service and interface names, with NUL */
+
+enum msync_svc {
+	MSYNC_SVC_NONE = 0,
+	MSYNC_SVC_IGMP = 1, /* IPv4 entries */
+	MSYNC_SVC_MLD = 2,  /* IPv6 entries */
+};
+
+enum msync_filter {
+	MSYNC_FILTER_INCLUDE = 1,
+	MSYNC_FILTER_EXCLUDE = 2,
+};
+
+enum msync_role {
+	MSYNC_ROLE_UNKNOWN = 0,
+	MSYNC_ROLE_MASTER = 1,
+	MSYNC_ROLE_BACKUP = 2,
+};
+
+/* An address of the entry's family; IPv4 uses the first 4 bytes. */
+union msync_addr {
+	struct in_addr v4;
+	struct in6_addr v6;
+};
+
+/* Identity of a replicated membership: (backup-id, interface, S, G). */
+struct msync_key {
+	uint32_t backup_id;
+	char ifname[MSYNC_NAME_MAX]; /* interface as the profile names it */
+	uint8_t family;		     /* AF_INET or AF_INET6 */
+	union msync_addr group;
+	union msync_addr source; /* all-zero: any source, (*,G) */
+};
+
+struct msync_entry {
+	struct msync_key key;
+	enum msync_filter filter;
+	uint8_t version;	      /* IGMP 2/3, MLD 1/2 */
+	uint32_t timer_ms;	      /* remaining membership time at origin */
+	enum msync_role origin_role;  /* role of the router that learned it */
+	bool restored;		      /* echoed back to its restarted origin */
+	int64_t expires_ms;	      /* peer table: local monotonic expiry */
+};
+
+enum msync_state {
+	MSYNC_ST_IDLE = 0,   /* not configured or administratively down */
+	MSYNC_ST_CONNECT,    /* connecting / waiting for the twin */
+	MSYNC_ST_HELLO,	     /* TCP up, Hello exchange in progress */
+	MSYNC_ST_RESYNC,     /* Hello agreed, full resync in progress */
+	MSYNC_ST_ESTABLISHED,
+	MSYNC_ST_REFUSED,    /* Hello disagreed; retried with backoff */
+};
+
+/* Why a peer entry went away. */
+enum msync_del_reason {
+	MSYNC_DEL_PEER = 0, /* the twin deleted it */
+	MSYNC_DEL_EXPIRED,  /* its replicated timer ran out */
+	MSYNC_DEL_RESYNC,   /* not in the twin's last full resync */
+	MSYNC_DEL_CONFIG,   /* profile removed locally */
+};
+
+/* Error classes, each counted; see doc/protocol.md. */
+enum msync_err {
+	MSYNC_ERR_TRUNCATED = 0,
+	MSYNC_ERR_OVERSIZE,
+	MSYNC_ERR_ZERO_LENGTH,
+	MSYNC_ERR_UNKNOWN_TYPE,
+	MSYNC_ERR_DECODE,
+	MSYNC_ERR_MISSING_FIELD,
+	MSYNC_ERR_VERSION,
+	MSYNC_ERR_HELLO_MISMATCH,
+	MSYNC_ERR_UNKNOWN_BACKUP_ID,
+	MSYNC_ERR_BAD_GROUP,
+	MSYNC_ERR_BAD_FAMILY,
+	MSYNC_ERR_HOLD_EXPIRED,
+	MSYNC_ERR_SOCKET,
+	MSYNC_ERR_MAX,
+};
+
+struct msync_counters {
+	uint64_t tx_msgs, rx_msgs, tx_bytes, rx_bytes;
+	uint64_t tx_updates, rx_updates, tx_deletes, rx_deletes;
+	uint64_t resyncs_sent, resyncs_received, digest_mismatches;
+	uint64_t sessions_up, sessions_down;
+	uint64_t errors[MSYNC_ERR_MAX];
+};
+
+/* A profile this side replicates on the session, offered in Hello. */
+struct msync_offer {
+	uint32_t backup_id;
+	enum msync_svc svc;
+};
+
+struct msync_session_config {
+	char name[MSYNC_NAME_MAX]; /* the service name, carried in Hello */
+	union sockunion peer;	   /* twin address (IPv4 or IPv6) */
+	union sockunion source;	   /* local address, bound before connect */
+	uint16_t port;		   /* TCP port, the same on both twins */
+	uint32_t keepalive_ms;	   /* 0: default 1000 */
+	uint32_t hold_ms;	   /* 0: default 3 * keepalive */
+	uint32_t digest_ms;	   /* 0: default 10000 */
+};
+
+struct msync_session;
+
+/* Upcalls to the session's owner.  All run on the owner's event loop. */
+struct msync_callbacks {
+	void (*state_change)(struct msync_session *s, enum msync_state old,
+			     enum msync_state new, const char *reason,
+			     void *arg);
+	/* a peer entry was added or changed (filter, version, timer, role) */
+	void (*peer_update)(struct msync_session *s,
+			    const struct msync_entry *e, void *arg);
+	/* a peer entry is about to be removed from the peer table */
+	void (*peer_delete)(struct msync_session *s,
+			    const struct msync_entry *e,
+			    enum msync_del_reason why, void *arg);
+	/* the twin's role for a backup-id changed */
+	void (*peer_role)(struct msync_session *s, uint32_t backup_id,
+			  enum msync_role role, void *arg);
+	/* the twin finished sending its full resync */
+	void (*resync_done)(struct msync_session *s, void *arg);
+	void *arg;
+};
+
+struct msync_io;
+
+/* Sessions run on FRR's event loop (msync_frr.c). */
+struct event_loop;
+struct msync_io *msync_io_frr_new(struct event_loop *loop);
+void msync_io_frr_free(struct msync_io **io);
+
+struct msync_session *msync_session_new(struct msync_io *io,
+					const struct msync_session_config *cfg,
+					const struct msync_callbacks *cb);
+/* Drops the connection; the peer table is freed without callbacks. */
+void msync_session_free(struct msync_session **s);
+/* Address or port change: resets the connection if anything changed. */
+void msync_session_reconfigure(struct msync_session *s,
+			       const struct msync_session_config *cfg);
+/* The profiles replicated on this session.  A change while up sends a new
+ * Hello; a disagreement found then takes the session down. */
+void msync_session_set_offers(struct msync_session *s,
+			      const struct msync_offer *offers, size_t n);
+/* This router's role for a backup-id, sent to the twin. */
+void msync_session_set_role(struct msync_session *s, uint32_t backup_id,
+			    enum msync_role role);
+/* Drop and re-establish the connection (operator "clear"). */
+void msync_session_reset(struct msync_session *s, const char *reason);
+
+/* Local table: what this router learned and publishes to its twin.
+ * Updates with unchanged content and an unchanged timer are not sent.
+ */
+int msync_local_update(struct msync_session *s, const struct msync_entry *e);
+int msync_local_delete(struct msync_session *s, const struct msync_key *k);
+/* Delete every local entry of a backup-id (profile unbound/removed). */
+void msync_local_flush(struct msync_session *s, uint32_t backup_id);
+
+/* Lookups and walks for show commands and for the owner's installer. */
+const struct msync_entry *msync_local_find(struct msync_session *s,
+					   const struct msync_key *k);
+const struct msync_entry *msync_peer_find(struct msync_session *s,
+					  const struct msync_key *k);
+typedef int (*msync_walk_cb)(const struct msync_entry *e, void *arg);
+/* Stops early when cb returns non-zero; returns that value. */
+int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
+int msync_peer_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
+size_t msync_local_count(struct msync_session *s);
+size_t msync_peer_count(struct msync_session *s);
+/* Drop peer entries of a backup-id (profile removed here). */
+void msync_peer_flush(struct msync_session *s, uint32_t backup_id);
+
+/* State and statistics. */
+enum msync_state msync_session_state(const struct msync_session *s);
+const char *msync_state_name(enum msync_state st);
+const char *msync_err_name(enum msync_err err);
+const struct msync_counters *
+msync_session_counters(const struct msync_session *s);
+/* Last reason the session went down or was refused ("" if none). */
+const char *msync_session_last_reason(const struct msync_session *s);
+/* Monotonic ms of the last state change to ESTABLISHED, 0 if never. */
+int64_t msync_session_up_since(const struct msync_session *s);
+enum msync_role msync_session_peer_role(const struct msync_session *s,
+					uint32_t backup_id);
+bool msync_session_resync_pending(const struct msync_session *s);
+
+/* Entry helpers. */
+int msync_key_cmp(const struct msync_key *a, const struct msync_key *b);
+/* Checks a received or local entry; returns an error class or -1 if ok. */
+int msync_entry_check(const struct msync_entry *e);
+
+/* Debug flags, set by the owner's "debug remote-backup ..." commands. */
+#define MSYNC_DEBUG_SESSION 0x01
+#define MSYNC_DEBUG_PACKET  0x02
+#define MSYNC_DEBUG_ENTRY   0x04
+extern uint32_t msync_debug;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _MSYNC_H */
