@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Harness smoke test: two routers and a host on one LAN.
+
+         r1 (.1, VRRP prio 200)     r2 (.2, VRRP prio 150)
+               \\ r1-eth0              / r2-eth0
+                +------- sw1 --------+
+                          |
+                       h1-eth0 (.10)
+
+  LAN 192.168.1.0/24, 2001:db8:1::/64; VRID 5, virtual 192.168.1.254 and
+  2001:db8:1::fe.  r1 is configured with one integrated frr.conf (applied by
+  vtysh), r2 with per-daemon configs: both ways of lib_rbp are exercised.
+
+Both routers run zebra, mgmtd, staticd, pimd, pim6d, vrrpd and bfdd.  No
+frr-rbp module is loaded by default; module tests (or a run of this test
+with RBP_DAEMON_ARGS="pimd=-M rbp;pim6d=-M rbp;vrrpd=-M track", or
+RBP_DAEMON_ARGS=modules) pass `-M` options through SMOKE_DAEMON_ARGS /
+lib_rbp.load_router_*(daemon_args=...).
+"""
+
+import ipaddress
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402  (applies the harness workarounds first)
+from lib.topogen import Topogen, get_topogen  # noqa: E402
+
+pytestmark = [
+    pytest.mark.pimd,
+    pytest.mark.pim6d,
+    pytest.mark.vrrpd,
+    pytest.mark.bfdd,
+    pytest.mark.staticd,
+    pytest.mark.mgmtd,
+]
+
+# Extra per-daemon arguments for both routers, e.g. lib_rbp.MODULE_ARGS.
+# $RBP_DAEMON_ARGS is added on top by lib_rbp.
+SMOKE_DAEMON_ARGS = {}
+
+VRID = 5
+VIP4 = "192.168.1.254"
+VIP6 = "2001:db8:1::fe"
+GROUP4 = "239.1.1.1"
+GROUP6 = "ff15::1:1"
+ADDR4 = {"r1": "192.168.1.1", "r2": "192.168.1.2"}
+ADDR6 = {"r1": "2001:db8:1::1", "r2": "2001:db8:1::2"}
+PRIO = {"r1": 200, "r2": 150}  # not 100: the default is not shown in config
+PEER = {"r1": "r2", "r2": "r1"}
+H1_ADDR6 = "2001:db8:1::10/64"
+
+
+def build_topo(tgen):
+    tgen.add_router("r1")
+    tgen.add_router("r2")
+    tgen.add_host("h1", "192.168.1.10/24", "via 192.168.1.254")
+    sw = tgen.add_switch("sw1")
+    sw.add_link(tgen.gears["r1"])  # r1-eth0
+    sw.add_link(tgen.gears["r2"])  # r2-eth0
+    sw.add_link(tgen.gears["h1"])  # h1-eth0
+
+
+def zebra_conf(rn):
+    return """\
+hostname {rn}
+interface {rn}-eth0
+ ip address {a4}/24
+ ipv6 address {a6}/64
+exit
+""".format(rn=rn, a4=ADDR4[rn], a6=ADDR6[rn])
+
+
+def pimd_conf(rn):
+    return """\
+interface {rn}-eth0
+ ip pim
+ ip igmp
+exit
+""".format(rn=rn)
+
+
+def pim6d_conf(rn):
+    return """\
+interface {rn}-eth0
+ ipv6 pim
+ ipv6 mld
+exit
+""".format(rn=rn)
+
+
+def vrrpd_conf(rn):
+    return """\
+interface {rn}-eth0
+ vrrp {vrid} version 3
+ vrrp {vrid} priority {prio}
+ vrrp {vrid} ip {vip4}
+ vrrp {vrid} ipv6 {vip6}
+exit
+""".format(rn=rn, vrid=VRID, prio=PRIO[rn], vip4=VIP4, vip6=VIP6)
+
+
+def bfdd_conf(rn):
+    return """\
+bfd
+ peer {peer} interface {rn}-eth0
+ exit
+exit
+""".format(rn=rn, peer=ADDR4[PEER[rn]])
+
+
+def frr_conf(rn):
+    # integrated configuration: the same content in one file
+    return "frr defaults traditional\n" + "".join(
+        f(rn) for f in (zebra_conf, pimd_conf, pim6d_conf, vrrpd_conf, bfdd_conf)
+    )
+
+
+def setup_module(mod):
+    tgen = Topogen(build_topo, mod.__name__)
+    tgen.start_topology()
+
+    h1 = tgen.gears["h1"]
+    h1.cmd_raises("ip -6 addr add {} dev h1-eth0 nodad".format(H1_ADDR6))
+
+    for rn in ("r1", "r2"):
+        r = tgen.gears[rn]
+        # vrrpd needs the macvlans with the virtual MACs; zebra creates none.
+        lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 4, [VIP4 + "/24"])
+        lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 6, [VIP6 + "/64"])
+
+    lib_rbp.load_router_integrated(
+        tgen.gears["r1"], frr_conf("r1"), daemon_args=SMOKE_DAEMON_ARGS
+    )
+    lib_rbp.load_router_daemons(
+        tgen.gears["r2"],
+        configs={
+            "zebra": zebra_conf("r2"),
+            "pimd": pimd_conf("r2"),
+            "pim6d": pim6d_conf("r2"),
+            "vrrpd": vrrpd_conf("r2"),
+            "bfdd": bfdd_conf("r2"),
+        },
+        daemon_args=SMOKE_DAEMON_ARGS,
+    )
+    lib_rbp.start_routers(tgen)
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    tgen = get_topogen()
+    tgen.stop_topology()
+
+
+def _skip_on_failure():
+    tgen = get_topogen()
+    if tgen.routers_have_failure():
+        pytest.skip(tgen.errors)
+
+
+def test_daemons_running():
+    "Every daemon runs (live pid) and answers vtysh, with the requested args."
+    tgen = get_topogen()
+    for rn in ("r1", "r2"):
+        r = tgen.gears[rn]
+        assert lib_rbp.missing_daemons(r, lib_rbp.DAEMONS) == [], rn
+        logging_out = lib_rbp.vtysh(r, "show logging")
+        for d in lib_rbp.DAEMONS:
+            assert "Logging configuration for {}:".format(d) in logging_out, (
+                "{}: vtysh cannot reach {}".format(rn, d)
+            )
+        # the daemons were started with the extra args asked for (if any)
+        for d, args in r.net.daemons_options.items():
+            if d in lib_rbp.DAEMONS and args.strip():
+                pid = dict(r.net.listDaemons())[d]
+                cmdline = open("/proc/{}/cmdline".format(pid), "rb").read()
+                for a in args.split():
+                    assert a.encode() in cmdline.split(b"\0"), (rn, d, a)
+    assert not tgen.routers_have_failure(), tgen.errors
+
+
+def test_config_applied():
+    "Integrated (r1) and per-daemon (r2) configs reached the daemons."
+    _skip_on_failure()
+    tgen = get_topogen()
+    for rn in ("r1", "r2"):
+        r = tgen.gears[rn]
+        run = lib_rbp.vtysh(r, "show running-config")
+        assert "vrrp {} priority {}".format(VRID, PRIO[rn]) in run, rn
+        assert "ipv6 mld" in run and "ip igmp" in run, rn
+        res = lib_rbp.wait_json(
+            r,
+            "show interface {}-eth0 json".format(rn),
+            {
+                "{}-eth0".format(rn): {
+                    "ipAddresses": [{"address": "{}/24".format(ADDR4[rn])}]
+                }
+            },
+            timeout=15,
+        )
+        assert res is None, "{}: address not configured: {}".format(rn, res)
+
+
+def test_bfd_peers_up():
+    "bfdd works: the LAN BFD session between r1 and r2 comes up."
+    _skip_on_failure()
+    tgen = get_topogen()
+    for rn in ("r1", "r2"):
+        res = lib_rbp.wait_json(
+            tgen.gears[rn],
+            "show bfd peers json",
+            [{"peer": ADDR4[PEER[rn]], "status": "up"}],
+            timeout=20,
+        )
+        assert res is None, "{}: BFD peer not up: {}".format(rn, res)
+
+
+def _vrrp_roles(family):
+    tgen = get_topogen()
+    return {
+        rn: lib_rbp.vrrp_states(tgen.gears[rn], family).get(
+            ("{}-eth0".format(rn), VRID)
+        )
+        for rn in ("r1", "r2")
+    }
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_vrrp_one_master_one_backup(family):
+    "VRRPv3: exactly one Master and one Backup; the higher priority (r1) wins."
+    _skip_on_failure()
+    ok, roles = lib_rbp.wait_until(
+        lambda: (lambda x: x if sorted(x.values()) == ["Backup", "Master"] else None)(
+            _vrrp_roles(family)
+        ),
+        timeout=20,
+        desc="VRRP v{} roles".format(family),
+    )
+    assert ok, "IPv{} VRRP roles never settled: {}".format(family, roles)
+    assert roles == {"r1": "Master", "r2": "Backup"}, roles
+
+    # vrrpd drives the macvlans: Master's up, Backup's protodown.
+    tgen = get_topogen()
+    for rn, role in roles.items():
+        r = tgen.gears[rn]
+        vr = [
+            v
+            for v in lib_rbp.vtysh_json(r, "show vrrp json")
+            if v["vrid"] == VRID
+        ][0]
+        mvl = vr["v4" if family == 4 else "v6"]["interface"]
+        assert vr["v4" if family == 4 else "v6"]["vmac"] == lib_rbp.vrrp_vmac(
+            VRID, family
+        )
+        link = lib_rbp.cmd_json(r, ["ip", "-j", "-d", "link", "show", "dev", mvl])[0]
+        assert link["address"] == lib_rbp.vrrp_vmac(VRID, family), (rn, link)
+        protodown = bool(link.get("proto_down", False))
+        assert protodown == (role == "Backup"), (rn, role, mvl, link.get("flags"))
+
+
+def _gm_interface(router, family):
+    "IGMP (4) / MLD (6) state of the router's LAN interface."
+    ifname = "{}-eth0".format(router.name)
+    if family == 4:
+        return lib_rbp.vtysh_json(router, "show ip igmp interface json").get(ifname)
+    out = lib_rbp.vtysh_json(router, "show ipv6 mld interface json")
+    return out.get("default", out).get(ifname)
+
+
+def _elected_querier(family):
+    """The router that must be the querier by the RFC election (lowest IPv4
+    address for IGMP, lowest link-local address for MLD), once it says so."""
+    tgen = get_topogen()
+    states = {rn: _gm_interface(tgen.gears[rn], family) for rn in ("r1", "r2")}
+    if not all(states.values()):
+        return None
+    elected = min(states, key=lambda rn: ipaddress.ip_address(states[rn]["address"]))
+    st = states[elected]
+    if st.get("querier") is True and st.get("querierIp") == st["address"]:
+        return elected
+    return None
+
+
+def _groups(router, family):
+    cmd = "show ip igmp groups json" if family == 4 else "show ipv6 mld groups json"
+    out = lib_rbp.vtysh_json(router, cmd)
+    out = out.get("default", out)
+    ifj = out.get("{}-eth0".format(router.name), {})
+    return [g["group"] for g in ifj.get("groups", [])]
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_host_join_seen_by_querier(family):
+    "A host's IGMP (v4) / MLD (v6) join appears on the querier, and goes on leave."
+    _skip_on_failure()
+    tgen = get_topogen()
+    group = GROUP4 if family == 4 else GROUP6
+
+    ok, querier = lib_rbp.wait_until(
+        lambda: _elected_querier(family), timeout=20, desc="querier v{}".format(family)
+    )
+    assert ok, "IPv{}: the elected querier does not act as querier".format(family)
+    r = tgen.gears[querier]
+    assert group not in _groups(r, family)
+
+    joiner = lib_rbp.start_mcast_join(tgen.gears["h1"], "h1-eth0", [group])
+    try:
+        ok, last = lib_rbp.wait_until(
+            lambda: group in _groups(r, family), timeout=20, desc="join"
+        )
+        assert ok, "{}: {} not in groups after host join ({})".format(
+            querier, group, last
+        )
+    finally:
+        lib_rbp.stop_mcast_join(joiner)
+
+    # the leave makes the querier run its last-member queries and drop it
+    ok, last = lib_rbp.wait_until(
+        lambda: group not in _groups(r, family), timeout=30, desc="leave"
+    )
+    assert ok, "{}: {} still present after host left".format(querier, group)
+
+
+def test_daemons_still_running():
+    "Nothing crashed during the test."
+    tgen = get_topogen()
+    for rn in ("r1", "r2"):
+        r = tgen.gears[rn]
+        assert lib_rbp.missing_daemons(r, lib_rbp.DAEMONS) == [], rn
+        assert r.check_router_running() == "", rn
+
+
+if __name__ == "__main__":
+    args = ["-s"] + sys.argv[1:]
+    sys.exit(pytest.main(args))
