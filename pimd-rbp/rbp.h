@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pimd-rbp: IGMP (pimd) / MLD (pim6d) dual-device hot backup.
+ *
+ * One source, built twice: PIM_IPV=4 (pimd_rbp.so, service-type igmp) and
+ * PIM_IPV=6 (pim6d_rbp.so, service-type mld).  Both daemons hold the whole
+ * configuration, as vtysh sends it to both; each acts on the profiles of
+ * its own service type and runs its own RBS channel (mldsync session) per
+ * service: pimd on the service's port, pim6d on port + 1.
+ */
+#ifndef _RBP_H
+#define _RBP_H
+
+#include "typesafe.h"
+#include "qobj.h"
+#include "sockunion.h"
+#include "memory.h"
+#include "if.h"
+
+#include "mldsync/msync.h"
+
+#if PIM_IPV == 4
+#define RBP_SVC_SELF	  MSYNC_SVC_IGMP
+#define RBP_AF		  AF_INET
+#define RBP_IP_STR	  "ip"
+#define RBP_DAEMON	  "pimd"
+#define RBP_PORT_OFFSET	  0
+#else
+#define RBP_SVC_SELF	  MSYNC_SVC_MLD
+#define RBP_AF		  AF_INET6
+#define RBP_IP_STR	  "ipv6"
+#define RBP_DAEMON	  "pim6d"
+#define RBP_PORT_OFFSET	  1
+#endif
+
+/* CLI nodes past libfrr's enum; vtysh/rbp_vtysh.c uses the same ids */
+#define RBP_SERVICE_NODE ((enum node_type)(NODE_TYPE_MAX + 1))
+#define RBP_PROFILE_NODE ((enum node_type)(NODE_TYPE_MAX + 2))
+
+#define RBP_NAME_MAX MSYNC_NAME_MAX
+
+DECLARE_MGROUP(RBP);
+
+PREDECL_RBTREE_UNIQ(rbp_services);
+PREDECL_RBTREE_UNIQ(rbp_profiles);
+PREDECL_RBTREE_UNIQ(rbp_ifs);
+
+/* remote-backup-service NAME: the RBS channel to the twin router */
+struct rbp_service {
+	struct rbp_services_item item;
+	char name[RBP_NAME_MAX];
+
+	bool peer_set;
+	union sockunion peer;
+	union sockunion source;
+	uint16_t port; /* as configured; this daemon uses port + offset */
+
+	/* runtime: the channel, when a profile of our type uses it */
+	struct msync_session *session;
+
+	QOBJ_FIELDS;
+};
+DECLARE_QOBJ_TYPE(rbp_service);
+
+/* remote-backup-profile NAME */
+struct rbp_profile {
+	struct rbp_profiles_item item;
+	char name[RBP_NAME_MAX];
+
+	uint32_t backup_id; /* 0: not set */
+	struct rbp_service *service;
+	enum msync_svc type; /* MSYNC_SVC_NONE: not set */
+	bool hot;	     /* peer-backup hot */
+
+	/* role source: a VRRP (family 4) or VRRP6 (family 6) group */
+	uint8_t vrrp_family; /* 0: none */
+	uint8_t vrrp_id;
+	char vrrp_ifname[IFNAMSIZ];
+
+	/* runtime */
+	enum msync_role role;
+
+	QOBJ_FIELDS;
+};
+DECLARE_QOBJ_TYPE(rbp_profile);
+
+#define RBP_IF_MAX_PROFILES 2
+
+/* Module state of an interface, by name (the interface may not exist) */
+struct rbp_if {
+	struct rbp_ifs_item item;
+	char name[IFNAMSIZ];
+
+	/* interface remote-backup-profile NAME (one per service type) */
+	struct rbp_profile *profiles[RBP_IF_MAX_PROFILES];
+};
+
+static inline int rbp_service_cmp(const struct rbp_service *a,
+			   const struct rbp_service *b)
+{
+	return strcmp(a->name, b->name);
+}
+DECLARE_RBTREE_UNIQ(rbp_services, struct rbp_service, item, rbp_service_cmp);
+
+static inline int rbp_profile_cmp(const struct rbp_profile *a,
+			   const struct rbp_profile *b)
+{
+	return strcmp(a->name, b->name);
+}
+DECLARE_RBTREE_UNIQ(rbp_profiles, struct rbp_profile, item, rbp_profile_cmp);
+
+static inline int rbp_if_cmp(const struct rbp_if *a, const struct rbp_if *b)
+{
+	return strcmp(a->name, b->name);
+}
+DECLARE_RBTREE_UNIQ(rbp_ifs, struct rbp_if, item, rbp_if_cmp);
+
+extern struct rbp_services_head rbp_services;
+extern struct rbp_profiles_head rbp_profiles;
+extern struct rbp_ifs_head rbp_ifs;
+
+/* rbp_config.c: the configuration store and its checks.  The setters
+ * return NULL on success or a message for the operator, and change
+ * nothing when they fail.
+ */
+void rbp_config_init(void);
+void rbp_config_fini(void);
+
+struct rbp_service *rbp_service_find(const char *name);
+struct rbp_service *rbp_service_get(const char *name, const char **err);
+const char *rbp_service_del(struct rbp_service *svc);
+const char *rbp_service_set_peer(struct rbp_service *svc,
+				 const union sockunion *peer,
+				 const union sockunion *source, long port);
+void rbp_service_unset_peer(struct rbp_service *svc);
+size_t rbp_service_profile_count(const struct rbp_service *svc);
+
+struct rbp_profile *rbp_profile_find(const char *name);
+struct rbp_profile *rbp_profile_get(const char *name, const char **err);
+const char *rbp_profile_del(struct rbp_profile *prf);
+const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id,
+				      const char *service);
+void rbp_profile_unset_backup_id(struct rbp_profile *prf);
+const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type);
+const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family,
+				 long vrid, const char *ifname);
+void rbp_profile_unset_vrrp(struct rbp_profile *prf);
+size_t rbp_profile_if_count(const struct rbp_profile *prf);
+/* whether this daemon replicates the profile's entries */
+bool rbp_profile_is_ours(const struct rbp_profile *prf);
+
+struct rbp_if *rbp_if_find(const char *ifname);
+const char *rbp_if_bind(const char *ifname, const char *profile);
+const char *rbp_if_unbind(const char *ifname, const char *profile);
+bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf);
+/* The interface's profile of this daemon's service type, if any */
+struct rbp_profile *rbp_if_profile(const struct rbp_if *rif);
+
+const char *rbp_svc_name(enum msync_svc type);
+const char *rbp_role_name(enum msync_role role);
+
+/* Called by the store when something a running session depends on
+ * changed; rbp_session.c reconciles sessions with the configuration.
+ */
+void rbp_config_changed(void);
+
+/* rbp_vty.c */
+void rbp_vty_init(void);
+
+/* rbp_debug.c */
+#include "debug.h"
+extern struct debug rbp_dbg_config;
+extern struct debug rbp_dbg_session;
+extern struct debug rbp_dbg_packet;
+extern struct debug rbp_dbg_entry;
+extern struct debug rbp_dbg_install;
+extern struct debug rbp_dbg_role;
+void rbp_debug_init(void);
+void rbp_debug_sync(void);
+
+#endif /* _RBP_H */

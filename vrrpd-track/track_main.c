@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vrrpd-track: module entry for vrrpd.
+ */
+#include <zebra.h>
+
+#include "module.h"
+#include "libfrr.h"
+#include "hook.h"
+
+#include "track.h"
+
+static int track_late_init(struct event_loop *loop)
+{
+	debug_install(&track_dbg);
+	track_vty_init();
+	track_state_init(loop);
+	zlog_info("vrrpd track module loaded");
+	return 0;
+}
+
+static int track_fini(void)
+{
+	track_state_fini();
+	return 0;
+}
+
+static int track_module_init(void)
+{
+	hook_register(frr_late_init, track_late_init);
+	hook_register(frr_fini, track_fini);
+	return 0;
+}
+
+FRR_MODULE_SETUP(.name = "vrrpd_track", .version = RBP_VERSION,
+		 .description = "VRRP state publication and object tracking",
+		 .init = track_module_init);

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vtysh side of the frr-rbp modules, linked into the rebuilt vtysh.
+ *
+ * The modules' own commands reach vtysh through xrelfo (frr.xref plus the
+ * module .so files).  What vtysh cannot learn that way is here: the two
+ * configuration nodes and the commands that enter and leave them, the
+ * config blocks vtysh must merge across pimd and pim6d, and the show
+ * commands that ask both daemons and wrap their json per daemon.
+ */
+#include <zebra.h>
+
+#include "command.h"
+#include "json.h"
+
+#include "vtysh/vtysh.h"
+
+/* the same ids as pimd-rbp/rbp.h */
+#define RBP_SERVICE_NODE ((enum node_type)(NODE_TYPE_MAX + 1))
+#define RBP_PROFILE_NODE ((enum node_type)(NODE_TYPE_MAX + 2))
+
+#define RBP_DAEMONS (VTYSH_PIMD | VTYSH_PIM6D)
+
+static struct cmd_node rbp_service_node = {
+	.name = "remote-backup-service",
+	.node = RBP_SERVICE_NODE,
+	.parent_node = CONFIG_NODE,
+	.prompt = "%s(config-rb-service)# ",
+};
+
+static struct cmd_node rbp_profile_node = {
+	.name = "remote-backup-profile",
+	.node = RBP_PROFILE_NODE,
+	.parent_node = CONFIG_NODE,
+	.prompt = "%s(config-rb-profile)# ",
+};
+
+DEFUNSH(RBP_DAEMONS, rbp_vtysh_service, rbp_vtysh_service_cmd,
+	"remote-backup-service WORD",
+	"Remote backup service (RBS): the channel to the twin router\n"
+	"Service name\n")
+{
+	vty->node = RBP_SERVICE_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(RBP_DAEMONS, rbp_vtysh_profile, rbp_vtysh_profile_cmd,
+	"remote-backup-profile WORD",
+	"Remote backup profile (RBP): what is backed up and how\n"
+	"Profile name\n")
+{
+	vty->node = RBP_PROFILE_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(RBP_DAEMONS, rbp_vtysh_exit, rbp_vtysh_exit_cmd, "exit",
+	"Exit current mode and down to previous mode\n")
+{
+	vty->node = CONFIG_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(RBP_DAEMONS, rbp_vtysh_quit, rbp_vtysh_quit_cmd, "quit",
+	"Exit current mode and down to previous mode\n")
+{
+	vty->node = CONFIG_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(RBP_DAEMONS, rbp_vtysh_end, rbp_vtysh_end_cmd, "end",
+	"End current mode and change to enable mode\n")
+{
+	vty->node = ENABLE_NODE;
+	return CMD_SUCCESS;
+}
+
+/* Ask pimd and pim6d in turn; json is wrapped {"pimd": ..., "pim6d": ...}
+ * like vtysh's "show route-map json".
+ */
+static int rbp_vtysh_show(const char *what, const char *name, bool json)
+{
+	static const struct {
+		const char *daemon;
+		const char *title;
+	} daemons[] = {
+		{ "pimd", "IGMP (pimd)" },
+		{ "pim6d", "MLD (pim6d)" },
+	};
+	char line[256];
+	bool first = true;
+
+	snprintf(line, sizeof(line), "do show %s%s%s%s", what, name ? " " : "",
+		 name ? name : "", json ? " json" : "");
+	if (json)
+		vty_out(vty, "{");
+	for (size_t i = 0; i < array_size(daemons); i++) {
+		bool connected = false;
+
+		for (size_t c = 0; c < array_size(vtysh_client); c++)
+			if (!strcmp(vtysh_client[c].name, daemons[i].daemon))
+				connected = vtysh_client[c].fd >= 0;
+		if (!connected)
+			continue;
+		if (json)
+			vty_out(vty, "%s\"%s\":", first ? "" : ",",
+				daemons[i].daemon);
+		else
+			vty_out(vty, "%s%s:\n", first ? "" : "\n",
+				daemons[i].title);
+		first = false;
+		vtysh_client_execute_name(daemons[i].daemon, line);
+	}
+	if (json)
+		vty_out(vty, "}\n");
+	return CMD_SUCCESS;
+}
+
+DEFUN(rbp_vtysh_show_service, rbp_vtysh_show_service_cmd,
+      "show remote-backup-service [WORD] [json]",
+      SHOW_STR
+      "Remote backup service (RBS): the channel to the twin router\n"
+      "Service name\n" JSON_STR)
+{
+	bool json = strmatch(argv[argc - 1]->text, "json");
+	const char *name = NULL;
+
+	if (argc > 2 && argv[2]->type == VARIABLE_TKN)
+		name = argv[2]->arg;
+	return rbp_vtysh_show("remote-backup-service", name, json);
+}
+
+DEFUN(rbp_vtysh_show_profile, rbp_vtysh_show_profile_cmd,
+      "show remote-backup-profile [WORD] [json]",
+      SHOW_STR
+      "Remote backup profile (RBP): what is backed up and how\n"
+      "Profile name\n" JSON_STR)
+{
+	bool json = strmatch(argv[argc - 1]->text, "json");
+	const char *name = NULL;
+
+	if (argc > 2 && argv[2]->type == VARIABLE_TKN)
+		name = argv[2]->arg;
+	return rbp_vtysh_show("remote-backup-profile", name, json);
+}
+
+void vtysh_init_extensions(void)
+{
+	install_node(&rbp_service_node);
+	install_node(&rbp_profile_node);
+
+	install_element(CONFIG_NODE, &rbp_vtysh_service_cmd);
+	install_element(CONFIG_NODE, &rbp_vtysh_profile_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_vtysh_exit_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_vtysh_quit_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_vtysh_end_cmd);
+	install_element(RBP_PROFILE_NODE, &rbp_vtysh_exit_cmd);
+	install_element(RBP_PROFILE_NODE, &rbp_vtysh_quit_cmd);
+	install_element(RBP_PROFILE_NODE, &rbp_vtysh_end_cmd);
+
+	install_element(VIEW_NODE, &rbp_vtysh_show_service_cmd);
+	install_element(VIEW_NODE, &rbp_vtysh_show_profile_cmd);
+
+	vtysh_config_register_block("remote-backup-service", RBP_SERVICE_NODE);
+	vtysh_config_register_block("remote-backup-profile", RBP_PROFILE_NODE);
+}
