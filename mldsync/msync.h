@@ -107,6 +107,9 @@ enum msync_err {
 	MSYNC_ERR_BAD_FAMILY,
 	MSYNC_ERR_HOLD_EXPIRED,
 	MSYNC_ERR_SOCKET,
+	MSYNC_ERR_BAD_VALUE,  /* a field out of range (filter, version, role..) */
+	MSYNC_ERR_SEQUENCE,   /* data message sequence or ack out of order */
+	MSYNC_ERR_UNEXPECTED, /* message not valid in the current state */
 	MSYNC_ERR_MAX,
 };
 

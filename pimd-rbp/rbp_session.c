@@ -242,18 +242,14 @@ void rbp_session_info(const struct rbp_service *svc,
 		return;
 	}
 	si->state = msync_state_name(msync_session_state(s));
-	switch (msync_session_state(s)) {
-	case MSYNC_ST_RESYNC:
+	if (msync_session_state(s) == MSYNC_ST_RESYNC ||
+	    (msync_session_state(s) == MSYNC_ST_ESTABLISHED &&
+	     msync_session_resync_pending(s)))
 		si->resync = "in progress";
-		break;
-	case MSYNC_ST_ESTABLISHED:
-		si->resync = msync_session_resync_pending(s) ? "in progress"
-							     : "done";
-		break;
-	default:
+	else if (msync_session_state(s) == MSYNC_ST_ESTABLISHED)
+		si->resync = "done";
+	else
 		si->resync = "-";
-		break;
-	}
 	si->last_reason = msync_session_last_reason(s);
 	si->local_entries = msync_local_count(s);
 	si->peer_entries = msync_peer_count(s);
