@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Foundation: the modules load in pimd, pim6d and vrrpd; their configuration
+goes through the rebuilt vtysh (nodes, `?` help, show running-config once,
+in the right blocks), survives `write memory` and a restart of every daemon
+unchanged (vtysh -b at boot); bad configuration is rejected with a clear
+error and changes nothing.
+
+    r1 -- sw1 -- r2        (LAN 10.0.1.0/24, 2001:db8:1::/64)
+"""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402
+from lib.topogen import Topogen, get_topogen  # noqa: E402
+
+pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
+
+R1_CONF = """\
+frr defaults traditional
+hostname r1
+service integrated-vtysh-config
+remote-backup-service svc1
+ peer 10.0.1.2 source 10.0.1.1 port 2100
+exit
+remote-backup-service svc6
+ peer 2001:db8:1::2 source 2001:db8:1::1 port 2200
+exit
+remote-backup-profile p4
+ backup-id 10 remote-backup-service svc1
+ service-type igmp
+ peer-backup hot
+ vrrp-id 1 interface r1-eth0
+exit
+remote-backup-profile p6
+ backup-id 20 remote-backup-service svc6
+ service-type mld
+ peer-backup hot
+ vrrp6-id 1 interface r1-eth0
+exit
+interface r1-eth0
+ ip address 10.0.1.1/24
+ ipv6 address 2001:db8:1::1/64
+ ip pim
+ ip igmp
+ ipv6 pim
+ ipv6 mld
+ remote-backup-profile p4
+ remote-backup-profile p6
+exit
+debug remote-backup session
+"""
+
+
+def build_topo(tgen):
+    tgen.add_router("r1")
+    tgen.add_router("r2")
+    sw = tgen.add_switch("sw1")
+    sw.add_link(tgen.gears["r1"])
+    sw.add_link(tgen.gears["r2"])
+
+
+def setup_module(mod):
+    tgen = Topogen(build_topo, mod.__name__)
+    tgen.start_topology()
+    lib_rbp.load_router_integrated(
+        tgen.gears["r1"], R1_CONF, daemon_args=lib_rbp.MODULE_ARGS
+    )
+    lib_rbp.load_router_daemons(tgen.gears["r2"], daemon_args=lib_rbp.MODULE_ARGS)
+    lib_rbp.start_routers(tgen)
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    get_topogen().stop_topology()
+
+
+def r1():
+    return get_topogen().gears["r1"]
+
+
+def vtysh_lines(router, *lines):
+    "Run lines in one vtysh session (conf t ...); return (rc, out+err)."
+    cmd = ["vtysh"]
+    for line in lines:
+        cmd += ["-c", line]
+    rc, out, err = router.net.cmd_status(cmd, warn=False)
+    return rc, out + err
+
+
+def running_config(router):
+    out = lib_rbp.vtysh(router, "show running-config")
+    # drop the header vtysh prints before the configuration, and the
+    # per-daemon "log file" lines the harness starts daemons with (one
+    # survives write memory, then applies to all)
+    out = out[out.index("!") :]
+    return "".join(
+        line for line in out.splitlines(True) if not line.startswith("log file ")
+    )
+
+
+def test_modules_loaded():
+    "Each daemon lists its module."
+    for daemon, module in (
+        ("pimd", "pimd_rbp"),
+        ("pim6d", "pim6d_rbp"),
+        ("vrrpd", "vrrpd_track"),
+    ):
+        out = lib_rbp.vtysh(r1(), "show modules", daemon=daemon)
+        assert module in out, "{}: {} not loaded:\n{}".format(daemon, module, out)
+
+
+def test_running_config_blocks_once():
+    "Service and profile blocks appear once, before the interfaces."
+    run = running_config(r1())
+    for block in (
+        "remote-backup-service svc1\n peer 10.0.1.2 source 10.0.1.1 port 2100\nexit\n",
+        "remote-backup-service svc6\n peer 2001:db8:1::2 source 2001:db8:1::1 port 2200\nexit\n",
+        "remote-backup-profile p4\n backup-id 10 remote-backup-service svc1\n"
+        " service-type igmp\n peer-backup hot\n vrrp-id 1 interface r1-eth0\nexit\n",
+        "remote-backup-profile p6\n backup-id 20 remote-backup-service svc6\n"
+        " service-type mld\n peer-backup hot\n vrrp6-id 1 interface r1-eth0\nexit\n",
+    ):
+        assert run.count(block) == 1, "expected once:\n{}\nin:\n{}".format(block, run)
+    assert run.count("remote-backup-profile p4\n") == 2  # block + binding
+    iface = run[run.index("\ninterface r1-eth0\n") :]
+    iface = iface[: iface.index("exit")]
+    assert " remote-backup-profile p4\n" in iface and " remote-backup-profile p6\n" in iface
+    assert run.index("remote-backup-profile p6") < run.index("\ninterface r1-eth0\n")
+    assert run.count("debug remote-backup session") == 1
+
+
+def test_help():
+    "`?` lists the sub-commands with their help."
+    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-profile p4", "service-type ?")
+    assert "igmp" in out and "mld" in out, out
+    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-service svc1", "?")
+    assert "peer" in out and "Twin router" in out, out
+
+
+def test_show_json():
+    "show commands answer through vtysh, json wrapped per daemon."
+    js = lib_rbp.vtysh_json(r1(), "show remote-backup-profile json")
+    assert js["pimd"]["profiles"]["p4"]["active"] is True
+    assert js["pimd"]["profiles"]["p6"]["active"] is False
+    assert js["pim6d"]["profiles"]["p6"]["active"] is True
+    assert js["pim6d"]["profiles"]["p6"]["backupId"] == 20
+    assert js["pim6d"]["profiles"]["p6"]["interfaces"] == ["r1-eth0"]
+    js = lib_rbp.vtysh_json(r1(), "show remote-backup-service svc6 json")
+    svc = js["pim6d"]["services"]["svc6"]
+    assert svc["port"] == 2200 and svc["channelPort"] == 2201
+    assert svc["serviceType"] == "mld"
+    # pimd runs no channel for a service without igmp profiles
+    assert js["pimd"]["services"]["svc6"]["tcpState"].startswith("idle")
+
+
+@pytest.mark.parametrize(
+    "lines,error",
+    [
+        (
+            ["interface r1-eth0", "remote-backup-profile nosuch"],
+            "remote-backup-profile nosuch does not exist",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 10.0.1.2 source 10.0.1.1 port 0"],
+            "port 0 is not valid",
+        ),
+        (["remote-backup-profile p4", "service-type pim"], "Unknown service-type pim"),
+        (
+            ["remote-backup-profile p6", "backup-id 10 remote-backup-service svc1"],
+            "backup-id 10 is already used by remote-backup-profile p4",
+        ),
+        (
+            ["remote-backup-profile p4", "backup-id 11 remote-backup-service nosuch"],
+            "remote-backup-service nosuch does not exist",
+        ),
+        (["no remote-backup-service svc1"], "is used by remote-backup-profile p4"),
+        (["no remote-backup-profile p4"], "is bound to interface r1-eth0"),
+        (
+            ["remote-backup-service svc1", "peer 10.0.1.2 source 2001:db8:1::1 port 2100"],
+            "not of the same address family",
+        ),
+        (
+            ["remote-backup-service svc6", "peer 2001:db8:1::2 source 2001:db8:1::1 port 65535"],
+            "port 65535 is not valid",
+        ),
+    ],
+    ids=[
+        "unknown-profile",
+        "port-0",
+        "bad-service-type",
+        "duplicate-backup-id",
+        "unknown-service",
+        "delete-used-service",
+        "delete-bound-profile",
+        "family-mismatch",
+        "port-65535",
+    ],
+)
+def test_bad_config_rejected(lines, error):
+    "A clear error, a failing exit status, and no change to the config."
+    before = running_config(r1())
+    rc, out = vtysh_lines(r1(), "conf t", *lines)
+    assert rc != 0, "accepted: {}\n{}".format(lines, out)
+    assert error in out, "expected {!r} in:\n{}".format(error, out)
+    assert running_config(r1()) == before
+
+
+def test_round_trip_restart():
+    "write memory, kill every daemon, boot with vtysh -b: the same config."
+    router = r1()
+    before = running_config(router)
+    rc, out = vtysh_lines(router, "write memory")
+    assert rc == 0, out
+    saved = router.net.cmd_raises(["cat", "/etc/frr/frr.conf"])
+    assert saved.count("\nremote-backup-service svc1\n") == 1, saved
+
+    daemons = lib_rbp.DAEMONS
+    lib_rbp.restart_daemons(router, daemons, reapply=True)
+    assert lib_rbp.missing_daemons(router, daemons) == []
+    after = running_config(router)
+    assert after == before, "config changed over a restart:\n--- before\n{}\n--- after\n{}".format(
+        before, after
+    )
+
+
+def test_no_crash():
+    "Every daemon still runs."
+    for rn in ("r1", "r2"):
+        assert lib_rbp.missing_daemons(get_topogen().gears[rn], lib_rbp.DAEMONS) == []
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))
