@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mldsync listeners: one listening socket per (address, port) and io,
+ * shared by every session bound there; an accepted connection goes to
+ * the session whose configured peer is the remote address.
+ */
+#include <zebra.h>
+
+#include "memory.h"
+#include "log.h"
+#include "printfrr.h"
+
+#include "mldsync/msync_private.h"
+
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_LREG, "mldsync listener");
+
+struct msync_lreg {
+	struct msync_lreg *next;
+	struct msync_io *io;
+	union sockunion addr;
+	uint16_t port;
+	struct msync_lsn *lsn;
+	struct msync_session **ss;
+	size_t n, cap;
+};
+
+static void lreg_accept(void *arg, struct msync_conn *c)
+{
+	struct msync_lreg *r = arg;
+	union sockunion loc, rem;
+	size_t i;
+
+	memset(&loc, 0, sizeof(loc));
+	memset(&rem, 0, sizeof(rem));
+	if (r->io->ops->endpoints(c, &loc, &rem) < 0) {
+		r->io->ops->close(c);
+		return;
+	}
+	for (i = 0; i < r->n; i++)
+		if (sockunion_same(&r->ss[i]->cfg.peer, &rem)) {
+			msync_session_accept(r->ss[i], c);
+			return;
+		}
+	zlog_info("rbs: connection from %pSU to %pSU refused: not a configured peer", &rem, &loc);
+	r->io->ops->close(c);
+}
+
+static void bind_addr(const struct msync_session *s, union sockunion *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (s->cfg.source.sa.sa_family != AF_UNSPEC) {
+		*a = s->cfg.source;
+		return;
+	}
+	/* no source: the wildcard of the peer's family */
+	a->sa.sa_family = s->cfg.peer.sa.sa_family;
+}
+
+int msync_lreg_join(struct msync_session *s)
+{
+	struct msync_io *io = s->io;
+	struct msync_lreg *r;
+	union sockunion a;
+
+	if (s->lreg)
+		return 0;
+	bind_addr(s, &a);
+	for (r = io->lregs; r; r = r->next)
+		if (r->port == s->cfg.port && r->addr.sa.sa_family == a.sa.sa_family &&
+		    sockunion_same(&r->addr, &a))
+			break;
+	if (!r) {
+		r = XCALLOC(MTYPE_MSYNC_LREG, sizeof(*r));
+		r->io = io;
+		r->addr = a;
+		r->port = s->cfg.port;
+		r->lsn = io->ops->listen(io, &a, s->cfg.port, lreg_accept, r);
+		if (!r->lsn) {
+			zlog_warn("rbs %s: cannot listen on %pSU port %u: %s", s->cfg.name, &a,
+				  s->cfg.port, safe_strerror(errno));
+			XFREE(MTYPE_MSYNC_LREG, r);
+			return -1;
+		}
+		r->next = io->lregs;
+		io->lregs = r;
+	}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 4;
+		r->ss = XREALLOC(MTYPE_MSYNC_LREG, r->ss, r->cap * sizeof(*r->ss));
+	}
+	r->ss[r->n++] = s;
+	s->lreg = r;
+	return 0;
+}
+
+void msync_lreg_leave(struct msync_session *s)
+{
+	struct msync_lreg *r = s->lreg, **rp;
+	size_t i;
+
+	if (!r)
+		return;
+	s->lreg = NULL;
+	for (i = 0; i < r->n; i++)
+		if (r->ss[i] == s) {
+			r->ss[i] = r->ss[--r->n];
+			break;
+		}
+	if (r->n)
+		return;
+	for (rp = &r->io->lregs; *rp; rp = &(*rp)->next)
+		if (*rp == r) {
+			*rp = r->next;
+			break;
+		}
+	r->io->ops->listen_close(r->io, r->lsn);
+	XFREE(MTYPE_MSYNC_LREG, r->ss);
+	XFREE(MTYPE_MSYNC_LREG, r);
+}

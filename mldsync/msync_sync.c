@@ -1,0 +1,819 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mldsync replication: the local table the owner feeds, the peer table
+ * the twin fills, full resync, incremental updates, digest and expiry.
+ *
+ * Sending is pull-based: changes mark a key dirty and a pump encodes
+ * dirty keys and then the resync walk while the connection's write queue
+ * is under its high watermark.  A key changed many times while the queue
+ * is full is sent once, in its latest state; a paused resync resumes from
+ * its cursor key when the queue drains.
+ */
+#include <zebra.h>
+
+#include "memory.h"
+#include "log.h"
+#include "printfrr.h"
+
+#include "mldsync/msync_private.h"
+#include "mldsync/msync_codec.h"
+
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_DIRTY, "mldsync pending change");
+
+static int mdirty_cmp(const struct msync_dirty *a, const struct msync_dirty *b)
+{
+	return msync_key_cmp(&a->key, &b->key);
+}
+
+DECLARE_RBTREE_UNIQ(mdirty, struct msync_dirty, item, mdirty_cmp);
+
+static void pump_cb(void *arg);
+static void digest_cb(void *arg);
+static void expire_cb(void *arg);
+
+/* ------------------------------------------------------------------ */
+/* sending */
+
+static uint32_t digest_interval(const struct msync_session *s)
+{
+	return s->cfg.digest_ms ? s->cfg.digest_ms : MSYNC_DIGEST_DEFAULT;
+}
+
+/* Remaining time of a local entry, as the twin must age it. */
+static uint32_t local_remaining(struct msync_session *s, const struct msync_tentry *te, int64_t now)
+{
+	int64_t rem;
+
+	if (te->e.timer_ms == 0)
+		return 0;
+	rem = te->stamp_ms + te->e.timer_ms - now;
+	/* the owner has not deleted it yet: let the twin drop it soon */
+	if (rem < 1)
+		rem = 1;
+	return rem > UINT32_MAX ? UINT32_MAX : (uint32_t)rem;
+}
+
+static void dirty_clear(struct msync_session *s)
+{
+	struct msync_dirty *d;
+
+	while ((d = mdirty_pop(&s->dirty)))
+		XFREE(MTYPE_MSYNC_DIRTY, d);
+}
+
+static void mark_dirty(struct msync_session *s, const struct msync_key *k)
+{
+	struct msync_dirty ref = {}, *d;
+
+	if (!msync_session_up(s))
+		return; /* the resync at session up sends the table */
+	ref.key = *k;
+	if (!mdirty_find(&s->dirty, &ref)) {
+		d = XCALLOC(MTYPE_MSYNC_DIRTY, sizeof(*d));
+		d->key = *k;
+		mdirty_add(&s->dirty, d);
+	}
+	msync_sync_kick(s);
+}
+
+/* Batches of entries and keys for one Update and one Delete frame. */
+struct batch {
+	size_t nu, nd;
+	struct msync_pb_entry pbe[MSYNC_BATCH];
+	Msync__Entry *eptr[MSYNC_BATCH];
+	struct msync_key keys[MSYNC_BATCH];
+	Msync__Key pbk[MSYNC_BATCH];
+	Msync__Key *kptr[MSYNC_BATCH];
+};
+
+static void batch_entry(struct batch *b, const struct msync_entry *e, uint32_t timer_ms,
+			bool restored)
+{
+	msync_entry_to_pb(e, timer_ms, restored, &b->pbe[b->nu]);
+	b->eptr[b->nu] = &b->pbe[b->nu].e;
+	b->nu++;
+}
+
+static void batch_send(struct msync_session *s, struct msync_link *l, struct batch *b)
+{
+	size_t i;
+
+	if (b->nu) {
+		Msync__Update u = MSYNC__UPDATE__INIT;
+
+		u.has_seq = true;
+		u.seq = ++l->tx_seq;
+		u.n_entries = b->nu;
+		u.entries = b->eptr;
+		msync_link_send(l, MSYNC_MSG_UPDATE, &u);
+		s->ctr.tx_updates += b->nu;
+	}
+	if (b->nd) {
+		Msync__Delete d = MSYNC__DELETE__INIT;
+
+		for (i = 0; i < b->nd; i++) {
+			msync_key_to_pb(&b->keys[i], &b->pbk[i]);
+			b->kptr[i] = &b->pbk[i];
+		}
+		d.has_seq = true;
+		d.seq = ++l->tx_seq;
+		d.n_keys = b->nd;
+		d.keys = b->kptr;
+		msync_link_send(l, MSYNC_MSG_DELETE, &d);
+		s->ctr.tx_deletes += b->nd;
+	}
+	b->nu = b->nd = 0;
+}
+
+/* Is k still ahead of the resync walk (the walk will send it)? */
+static bool walk_ahead(struct msync_session *s, const struct msync_key *k)
+{
+	if (!s->tx.active || s->tx.end_sent || s->tx.phase != MSYNC_TX_LOCAL)
+		return false;
+	return !s->tx.has_cursor || msync_key_cmp(k, &s->tx.cursor) > 0;
+}
+
+static void emit_dirty(struct msync_session *s, struct msync_link *l, struct batch *b, int64_t now)
+{
+	struct msync_dirty *d;
+
+	while (b->nu < MSYNC_BATCH && b->nd < MSYNC_BATCH && (d = mdirty_pop(&s->dirty))) {
+		struct msync_tentry *te = msync_table_find(&s->local, &d->key);
+
+		if (te) {
+			if (msync_bid_sendable(s, &te->e.key) && !walk_ahead(s, &te->e.key))
+				batch_entry(b, &te->e, local_remaining(s, te, now), false);
+		} else if (msync_bid_sendable(s, &d->key)) {
+			b->keys[b->nd++] = d->key;
+		}
+		XFREE(MTYPE_MSYNC_DIRTY, d);
+	}
+	batch_send(s, l, b);
+}
+
+static void emit_resync(struct msync_session *s, struct msync_link *l, struct batch *b, int64_t now)
+{
+	struct msync_table *t = s->tx.phase == MSYNC_TX_LOCAL ? &s->local : &s->peer;
+	struct msync_tentry *te;
+	unsigned int visited = 0;
+
+	if (s->tx.phase == MSYNC_TX_END) {
+		Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
+
+		e.has_seq = true;
+		e.seq = ++l->tx_seq;
+		e.has_generation = true;
+		e.generation = s->tx.generation;
+		e.has_count = true;
+		e.count = s->tx.count;
+		s->tx.end_seq = e.seq;
+		s->tx.end_sent = true;
+		msync_link_send(l, MSYNC_MSG_RESYNC_END, &e);
+		if (msync_debug & MSYNC_DEBUG_SESSION)
+			zlog_debug("rbs %s: resync %" PRIu64 " sent, %" PRIu64 " entries",
+				   s->cfg.name, s->tx.generation, s->tx.count);
+		return;
+	}
+
+	te = s->tx.has_cursor ? msync_table_after(t, &s->tx.cursor) : msync_table_first(t);
+	/* bounded work per batch even when most entries are skipped */
+	while (te && b->nu < MSYNC_BATCH && visited++ < 8 * MSYNC_BATCH) {
+		if (!msync_bid_sendable(s, &te->e.key)) {
+			/* not offered on this session */
+		} else if (s->tx.phase == MSYNC_TX_LOCAL) {
+			batch_entry(b, &te->e, local_remaining(s, te, now), false);
+		} else if (!te->e.restored && te->inc != s->peer_inc && te->e.expires_ms > now &&
+			   !msync_table_find(&s->local, &te->e.key)) {
+			/* an entry of the twin's previous life: give it back
+			 * so the restarted twin recovers its memberships */
+			int64_t rem = te->e.expires_ms == MSYNC_NEVER ? 0 : te->e.expires_ms - now;
+
+			batch_entry(b, &te->e, rem > UINT32_MAX ? UINT32_MAX : (uint32_t)rem, true);
+		}
+		s->tx.cursor = te->e.key;
+		s->tx.has_cursor = true;
+		te = msync_table_next(t, te);
+	}
+	s->tx.count += b->nu;
+	batch_send(s, l, b);
+	if (!te) {
+		s->tx.has_cursor = false;
+		if (s->tx.phase == MSYNC_TX_LOCAL && s->tx.restore)
+			s->tx.phase = MSYNC_TX_RESTORED;
+		else
+			s->tx.phase = MSYNC_TX_END;
+	}
+}
+
+void msync_sync_pump(struct msync_session *s)
+{
+	struct msync_link *l = s->active;
+	struct batch *b;
+	int64_t now;
+
+	if (!msync_session_up(s) || !l || l->dead)
+		return;
+	now = msync_now(s->io);
+	b = XMALLOC(MTYPE_MSYNC_DIRTY, sizeof(*b));
+	b->nu = b->nd = 0;
+	while (!l->dead && l->wq.bytes < s->wq_high) {
+		if (mdirty_count(&s->dirty))
+			emit_dirty(s, l, b, now);
+		else if (s->tx.active && !s->tx.end_sent)
+			emit_resync(s, l, b, now);
+		else
+			break;
+	}
+	XFREE(MTYPE_MSYNC_DIRTY, b);
+}
+
+static void pump_cb(void *arg)
+{
+	msync_sync_pump(arg);
+}
+
+void msync_sync_kick(struct msync_session *s)
+{
+	/* coalesces every change made in this loop iteration into batches */
+	if (!msync_timer_on(s->io, &s->t_pump))
+		msync_timer_set(s->io, &s->t_pump, 0, pump_cb, s);
+}
+
+size_t msync_sync_dirty_count(struct msync_session *s)
+{
+	return mdirty_count(&s->dirty);
+}
+
+void msync_sync_start(struct msync_session *s, bool restore)
+{
+	struct msync_link *l = s->active;
+	Msync__ResyncBegin b = MSYNC__RESYNC_BEGIN__INIT;
+
+	s->tx.active = true;
+	s->tx.end_sent = false;
+	s->tx.done = false;
+	s->tx.phase = MSYNC_TX_LOCAL;
+	s->tx.has_cursor = false;
+	s->tx.generation++;
+	s->tx.count = 0;
+	s->tx.restore = restore;
+	s->tx.end_seq = 0;
+	/* the walk sends the latest state of every key */
+	dirty_clear(s);
+
+	b.has_seq = true;
+	b.seq = ++l->tx_seq;
+	b.has_generation = true;
+	b.generation = s->tx.generation;
+	msync_link_send(l, MSYNC_MSG_RESYNC_BEGIN, &b);
+	s->ctr.resyncs_sent++;
+	msync_sync_kick(s);
+	if (!msync_timer_on(s->io, &s->t_digest))
+		msync_timer_set(s->io, &s->t_digest, digest_interval(s), digest_cb, s);
+}
+
+void msync_sync_stop(struct msync_session *s)
+{
+	dirty_clear(s);
+	/* tx.generation keeps counting: each resync has its own */
+	s->tx.active = false;
+	s->tx.end_sent = false;
+	s->tx.done = false;
+	s->tx.phase = MSYNC_TX_LOCAL;
+	s->tx.has_cursor = false;
+	s->tx.count = 0;
+	s->tx.restore = false;
+	s->tx.end_seq = 0;
+	s->rx.active = false;
+	s->rx.done = false;
+	s->rx.requested = false;
+	s->rx.mismatches = 0;
+	msync_timer_off(s->io, &s->t_pump);
+	msync_timer_off(s->io, &s->t_digest);
+}
+
+void msync_sync_init(struct msync_session *s)
+{
+	msync_table_init(&s->local);
+	msync_table_init(&s->peer);
+	mdirty_init(&s->dirty);
+}
+
+/* Frees both tables without callbacks. */
+void msync_sync_fini(struct msync_session *s)
+{
+	msync_sync_stop(s);
+	msync_timer_off(s->io, &s->t_expire);
+	msync_table_fini(&s->local);
+	msync_table_fini(&s->peer);
+	mdirty_fini(&s->dirty);
+}
+
+void msync_sync_peer_inc_changed(struct msync_session *s)
+{
+	/* entries of the twin's earlier lives no longer describe its table:
+	 * they leave the digest and age by their timers */
+	msync_table_digest_clear(&s->peer);
+}
+
+/* ------------------------------------------------------------------ */
+/* digest */
+
+void msync_sync_send_digest(struct msync_session *s)
+{
+	Msync__Digest d = MSYNC__DIGEST__INIT;
+	Msync__DigestItem *items;
+	Msync__DigestItem **ptrs;
+	size_t i, n = 0;
+
+	if (!s->nbids)
+		return;
+	items = XCALLOC(MTYPE_MSYNC_DIRTY, s->nbids * sizeof(*items));
+	ptrs = XCALLOC(MTYPE_MSYNC_DIRTY, s->nbids * sizeof(*ptrs));
+	for (i = 0; i < s->nbids; i++) {
+		struct msync_bid *bid = &s->bids[i];
+
+		if (bid->svc == MSYNC_SVC_NONE)
+			continue;
+		msync__digest_item__init(&items[n]);
+		items[n].has_backup_id = true;
+		items[n].backup_id = bid->backup_id;
+		items[n].has_count = items[n].has_sum = true;
+		msync_table_digest(&s->local, bid->backup_id, msync_svc_family(bid->svc),
+				   &items[n].count, &items[n].sum);
+		ptrs[n] = &items[n];
+		n++;
+	}
+	d.n_items = n;
+	d.items = ptrs;
+	if (n)
+		msync_link_send(s->active, MSYNC_MSG_DIGEST, &d);
+	XFREE(MTYPE_MSYNC_DIRTY, items);
+	XFREE(MTYPE_MSYNC_DIRTY, ptrs);
+}
+
+static void digest_cb(void *arg)
+{
+	struct msync_session *s = arg;
+
+	if (!msync_session_up(s))
+		return;
+	/* only a settled table: with changes still queued here the twin
+	 * would see a difference that is about to go away */
+	if (s->state == MSYNC_ST_ESTABLISHED && !s->tx.active && !mdirty_count(&s->dirty))
+		msync_sync_send_digest(s);
+	msync_timer_set(s->io, &s->t_digest, digest_interval(s), digest_cb, s);
+}
+
+void msync_rx_digest(struct msync_link *l, const void *pb)
+{
+	const Msync__Digest *d = pb;
+	struct msync_session *s = l->s;
+	Msync__ResyncRequest r = MSYNC__RESYNC_REQUEST__INIT;
+	char why[128] = "";
+	size_t i, j;
+
+	for (j = 0; j < d->n_items; j++) {
+		struct msync_bid *b = msync_bid_find(s, d->items[j]->backup_id);
+
+		if (!b || b->svc == MSYNC_SVC_NONE)
+			msync_session_error(s, MSYNC_ERR_UNKNOWN_BACKUP_ID,
+					    "digest for backup-id %u ignored",
+					    d->items[j]->backup_id);
+	}
+	/* mid-resync the peer table is incomplete by design */
+	if (s->state != MSYNC_ST_ESTABLISHED || s->rx.active || s->rx.requested)
+		return;
+	for (i = 0; i < s->nbids && !why[0]; i++) {
+		struct msync_bid *b = &s->bids[i];
+		uint64_t cnt, sum, rcnt = 0, rsum = 0;
+
+		if (b->svc == MSYNC_SVC_NONE)
+			continue;
+		for (j = 0; j < d->n_items; j++)
+			if (d->items[j]->backup_id == b->backup_id) {
+				rcnt = d->items[j]->count;
+				rsum = d->items[j]->sum;
+				break;
+			}
+		msync_table_digest(&s->peer, b->backup_id, msync_svc_family(b->svc), &cnt, &sum);
+		if (cnt != rcnt || sum != rsum)
+			snprintf(why, sizeof(why),
+				 "digest mismatch on backup-id %u: %" PRIu64
+				 " entries here, %" PRIu64 " on twin",
+				 b->backup_id, cnt, rcnt);
+	}
+	if (!why[0]) {
+		s->rx.mismatches = 0;
+		return;
+	}
+	s->ctr.digest_mismatches++;
+	/* An entry expiring here a moment before its owner deletes it
+	 * there differs for one digest only: ask for a resync when the
+	 * difference persists. */
+	if (++s->rx.mismatches < 2) {
+		if (msync_debug & MSYNC_DEBUG_SESSION)
+			zlog_debug("rbs %s: %s", s->cfg.name, why);
+		return;
+	}
+	zlog_info("rbs %s: %s, requesting a resync", s->cfg.name, why);
+	r.reason = why;
+	s->rx.requested = true;
+	s->rx.mismatches = 0;
+	msync_link_send(l, MSYNC_MSG_RESYNC_REQUEST, &r);
+}
+
+void msync_rx_resync_request(struct msync_link *l, const void *pb)
+{
+	const Msync__ResyncRequest *r = pb;
+	struct msync_session *s = l->s;
+
+	zlog_info("rbs %s: twin requests a resync%s%s", s->cfg.name, r->reason ? ": " : "",
+		  r->reason ? r->reason : "");
+	/* one in progress already carries the whole table */
+	if (s->tx.active)
+		return;
+	msync_sync_start(s, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* receiving */
+
+void msync_rx_begin(struct msync_link *l, const void *pb)
+{
+	const Msync__ResyncBegin *b = pb;
+	struct msync_session *s = l->s;
+
+	s->rx.active = true;
+	s->rx.requested = false;
+	s->rx.mismatches = 0;
+	s->rx.generation = b->generation;
+	s->rx.count = 0;
+	if (++s->rx.mark == 0)
+		s->rx.mark = 1;
+	s->ctr.resyncs_received++;
+	if (msync_debug & MSYNC_DEBUG_SESSION)
+		zlog_debug("rbs %s: twin starts resync %" PRIu64, s->cfg.name, b->generation);
+}
+
+static void peer_del(struct msync_session *s, struct msync_tentry *te, enum msync_del_reason why)
+{
+	if (msync_debug & MSYNC_DEBUG_ENTRY) {
+		char k[128];
+
+		zlog_debug("rbs %s: peer entry %s removed (%d)", s->cfg.name,
+			   msync_key_str(&te->e.key, k, sizeof(k)), why);
+	}
+	if (s->cb.peer_delete)
+		s->cb.peer_delete(s, &te->e, why, s->cb.arg);
+	msync_table_del(&s->peer, te);
+}
+
+void msync_rx_end(struct msync_link *l, const void *pb)
+{
+	const Msync__ResyncEnd *e = pb;
+	struct msync_session *s = l->s;
+	struct msync_tentry *te, *next;
+
+	if (!s->rx.active || e->generation != s->rx.generation) {
+		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "resync end %" PRIu64 " without its begin",
+				e->generation);
+		return;
+	}
+	/* Entries of this incarnation the resync did not mention are gone
+	 * on the twin.  Entries of its earlier lives (it restarted and lost
+	 * them) and entries echoed back to us are not swept: they age. */
+	for (te = msync_table_first(&s->peer); te; te = next) {
+		next = msync_table_next(&s->peer, te);
+		if (!te->e.restored && te->inc == s->peer_inc && te->mark != s->rx.mark)
+			peer_del(s, te, MSYNC_DEL_RESYNC);
+	}
+	if (e->has_count && e->count != s->rx.count)
+		zlog_info("rbs %s: twin sent %" PRIu64 " entries, %" PRIu64 " accepted",
+			  s->cfg.name, e->count, s->rx.count);
+	s->rx.active = false;
+	s->rx.done = true;
+	msync_sync_expire_rearm(s);
+	if (s->cb.resync_done)
+		s->cb.resync_done(s, s->cb.arg);
+	msync_session_check_established(s);
+}
+
+/* Backup-id and family of a received key against the agreed profiles. */
+static int key_agreed(struct msync_session *s, const struct msync_key *k, char *why, size_t whylen)
+{
+	struct msync_bid *b = msync_bid_find(s, k->backup_id);
+
+	if (!b || b->svc == MSYNC_SVC_NONE) {
+		snprintf(why, whylen, "backup-id %u not configured here", k->backup_id);
+		return MSYNC_ERR_UNKNOWN_BACKUP_ID;
+	}
+	if (msync_svc_family(b->svc) != k->family) {
+		snprintf(why, whylen, "backup-id %u is service-type %s, entry is %s", k->backup_id,
+			 msync_svc_name(b->svc), msync_svc_name(msync_family_svc(k->family)));
+		return MSYNC_ERR_BAD_FAMILY;
+	}
+	return -1;
+}
+
+static void peer_apply(struct msync_session *s, const struct msync_entry *in, int64_t now)
+{
+	struct msync_tentry *te = msync_table_find(&s->peer, &in->key);
+
+	if (!te) {
+		te = msync_table_add(&s->peer, in);
+	} else {
+		msync_table_digest_leave(&s->peer, te);
+		te->e.filter = in->filter;
+		te->e.version = in->version;
+		te->e.origin_role = in->origin_role;
+	}
+	te->e.timer_ms = in->timer_ms;
+	te->e.restored = in->restored;
+	te->inc = s->peer_inc;
+	te->mark = s->rx.mark;
+	msync_table_set_expiry(&s->peer, te, in->timer_ms ? now + in->timer_ms : MSYNC_NEVER);
+	if (!te->e.restored)
+		msync_table_digest_join(&s->peer, te);
+	if (msync_debug & MSYNC_DEBUG_ENTRY) {
+		char k[128];
+
+		zlog_debug("rbs %s: peer entry %s %s v%u timer %u%s", s->cfg.name,
+			   msync_key_str(&te->e.key, k, sizeof(k)),
+			   te->e.filter == MSYNC_FILTER_INCLUDE ? "include" : "exclude",
+			   te->e.version, te->e.timer_ms, te->e.restored ? " restored" : "");
+	}
+	if (s->cb.peer_update)
+		s->cb.peer_update(s, &te->e, s->cb.arg);
+}
+
+void msync_rx_update(struct msync_link *l, const void *pb)
+{
+	const Msync__Update *u = pb;
+	struct msync_session *s = l->s;
+	int64_t now = msync_now(s->io);
+	struct msync_entry e;
+	char why[160];
+	size_t i;
+	int err;
+
+	for (i = 0; i < u->n_entries && !l->dead; i++) {
+		err = msync_entry_from_pb(u->entries[i], &e, why, sizeof(why));
+		if (err < 0)
+			err = key_agreed(s, &e.key, why, sizeof(why));
+		if (err >= 0) {
+			/* one bad entry is dropped whole; the rest apply */
+			msync_session_error(s, err, "entry dropped: %s", why);
+			continue;
+		}
+		peer_apply(s, &e, now);
+		s->ctr.rx_updates++;
+		if (s->rx.active)
+			s->rx.count++;
+	}
+	msync_sync_expire_rearm(s);
+}
+
+void msync_rx_delete(struct msync_link *l, const void *pb)
+{
+	const Msync__Delete *d = pb;
+	struct msync_session *s = l->s;
+	struct msync_key k;
+	struct msync_tentry *te;
+	char why[160];
+	size_t i;
+	int err;
+
+	for (i = 0; i < d->n_keys && !l->dead; i++) {
+		err = msync_key_from_pb(d->keys[i], &k, why, sizeof(why));
+		if (err < 0)
+			err = key_agreed(s, &k, why, sizeof(why));
+		if (err >= 0) {
+			msync_session_error(s, err, "delete dropped: %s", why);
+			continue;
+		}
+		s->ctr.rx_deletes++;
+		te = msync_table_find(&s->peer, &k);
+		if (te)
+			peer_del(s, te, MSYNC_DEL_PEER);
+		else if (msync_debug & MSYNC_DEBUG_ENTRY)
+			zlog_debug("rbs %s: delete of %s: not held", s->cfg.name,
+				   msync_key_str(&k, why, sizeof(why)));
+	}
+	msync_sync_expire_rearm(s);
+}
+
+void msync_rx_ack(struct msync_link *l, const void *pb)
+{
+	const Msync__Ack *a = pb;
+	struct msync_session *s = l->s;
+
+	if (a->seq > l->tx_seq) {
+		msync_link_fail(l, MSYNC_ERR_SEQUENCE,
+				"ack %" PRIu64 " beyond the last sent %" PRIu64, a->seq, l->tx_seq);
+		return;
+	}
+	if (a->seq <= l->tx_acked)
+		return;
+	l->tx_acked = a->seq;
+	if (s->tx.active && s->tx.end_sent && a->seq >= s->tx.end_seq) {
+		s->tx.active = false;
+		s->tx.done = true;
+		msync_session_check_established(s);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* expiry of peer entries */
+
+void msync_sync_expire_rearm(struct msync_session *s)
+{
+	int64_t next = msync_table_next_expiry(&s->peer);
+	int64_t now;
+
+	if (next == MSYNC_NEVER) {
+		msync_timer_off(s->io, &s->t_expire);
+		s->expire_at = MSYNC_NEVER;
+		return;
+	}
+	/* an early timer only re-arms itself: move it earlier, never later */
+	if (msync_timer_on(s->io, &s->t_expire) && s->expire_at <= next)
+		return;
+	now = msync_now(s->io);
+	s->expire_at = next;
+	msync_timer_set(s->io, &s->t_expire, next > now ? (uint32_t)MIN(next - now, INT32_MAX) : 0,
+			expire_cb, s);
+}
+
+static void expire_cb(void *arg)
+{
+	struct msync_session *s = arg;
+	int64_t now = msync_now(s->io);
+	struct msync_tentry *te;
+
+	s->expire_at = MSYNC_NEVER;
+	while ((te = msync_table_expired(&s->peer, now)))
+		peer_del(s, te, MSYNC_DEL_EXPIRED);
+	msync_sync_expire_rearm(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* API: tables */
+
+int msync_local_update(struct msync_session *s, const struct msync_entry *e)
+{
+	struct msync_entry n = *e;
+	struct msync_tentry *te;
+	struct msync_bid *b;
+	char why[160], k[128];
+	int64_t now;
+	int err;
+
+	msync_key_normalize(&n.key);
+	n.restored = false;
+	err = msync_entry_check_why(&n, why, sizeof(why));
+	if (err < 0) {
+		b = msync_bid_find(s, n.key.backup_id);
+		if (b && b->svc != MSYNC_SVC_NONE && msync_svc_family(b->svc) != n.key.family) {
+			snprintf(why, sizeof(why), "backup-id %u is service-type %s",
+				 n.key.backup_id, msync_svc_name(b->svc));
+			err = MSYNC_ERR_BAD_FAMILY;
+		}
+	}
+	if (err >= 0) {
+		zlog_warn("rbs %s: local entry %s rejected: %s", s->cfg.name,
+			  msync_key_str(&n.key, k, sizeof(k)), why);
+		errno = EINVAL;
+		return -1;
+	}
+
+	now = msync_now(s->io);
+	te = msync_table_find(&s->local, &n.key);
+	if (te) {
+		/* nothing the twin does not know: same content and the same
+		 * expiry (a timer given again later is a refresh) */
+		if (te->e.filter == n.filter && te->e.version == n.version &&
+		    te->e.origin_role == n.origin_role &&
+		    (te->e.timer_ms == 0) == (n.timer_ms == 0) &&
+		    (n.timer_ms == 0 || te->stamp_ms + te->e.timer_ms == now + n.timer_ms))
+			return 0;
+		msync_table_digest_leave(&s->local, te);
+		te->e.filter = n.filter;
+		te->e.version = n.version;
+		te->e.origin_role = n.origin_role;
+		te->e.timer_ms = n.timer_ms;
+	} else {
+		te = msync_table_add(&s->local, &n);
+	}
+	te->stamp_ms = now;
+	msync_table_digest_join(&s->local, te);
+	if (msync_debug & MSYNC_DEBUG_ENTRY)
+		zlog_debug("rbs %s: local entry %s %s v%u timer %u", s->cfg.name,
+			   msync_key_str(&te->e.key, k, sizeof(k)),
+			   te->e.filter == MSYNC_FILTER_INCLUDE ? "include" : "exclude",
+			   te->e.version, te->e.timer_ms);
+	mark_dirty(s, &te->e.key);
+	return 0;
+}
+
+int msync_local_delete(struct msync_session *s, const struct msync_key *k)
+{
+	struct msync_key n = *k;
+	struct msync_tentry *te;
+
+	msync_key_normalize(&n);
+	te = msync_table_find(&s->local, &n);
+	if (!te) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (msync_debug & MSYNC_DEBUG_ENTRY) {
+		char ks[128];
+
+		zlog_debug("rbs %s: local entry %s deleted", s->cfg.name,
+			   msync_key_str(&n, ks, sizeof(ks)));
+	}
+	msync_table_del(&s->local, te);
+	mark_dirty(s, &n);
+	return 0;
+}
+
+void msync_local_flush(struct msync_session *s, uint32_t backup_id)
+{
+	struct msync_tentry *te, *next;
+	struct msync_key k;
+
+	for (te = msync_table_bid_first(&s->local, backup_id);
+	     te && te->e.key.backup_id == backup_id; te = next) {
+		next = msync_table_next(&s->local, te);
+		k = te->e.key;
+		msync_table_del(&s->local, te);
+		mark_dirty(s, &k);
+	}
+}
+
+void msync_peer_flush(struct msync_session *s, uint32_t backup_id)
+{
+	struct msync_tentry *te, *next;
+
+	for (te = msync_table_bid_first(&s->peer, backup_id);
+	     te && te->e.key.backup_id == backup_id; te = next) {
+		next = msync_table_next(&s->peer, te);
+		peer_del(s, te, MSYNC_DEL_CONFIG);
+	}
+	msync_sync_expire_rearm(s);
+}
+
+const struct msync_entry *msync_local_find(struct msync_session *s, const struct msync_key *k)
+{
+	struct msync_key n = *k;
+	struct msync_tentry *te;
+
+	msync_key_normalize(&n);
+	te = msync_table_find(&s->local, &n);
+	return te ? &te->e : NULL;
+}
+
+const struct msync_entry *msync_peer_find(struct msync_session *s, const struct msync_key *k)
+{
+	struct msync_key n = *k;
+	struct msync_tentry *te;
+
+	msync_key_normalize(&n);
+	te = msync_table_find(&s->peer, &n);
+	return te ? &te->e : NULL;
+}
+
+static int table_walk(struct msync_table *t, msync_walk_cb cb, void *arg)
+{
+	struct msync_tentry *te, *next;
+	int r;
+
+	for (te = msync_table_first(t); te; te = next) {
+		next = msync_table_next(t, te);
+		r = cb(&te->e, arg);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg)
+{
+	return table_walk(&s->local, cb, arg);
+}
+
+int msync_peer_walk(struct msync_session *s, msync_walk_cb cb, void *arg)
+{
+	return table_walk(&s->peer, cb, arg);
+}
+
+size_t msync_local_count(struct msync_session *s)
+{
+	return msync_table_count(&s->local);
+}
+
+size_t msync_peer_count(struct msync_session *s)
+{
+	return msync_table_count(&s->peer);
+}
