@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mldsync bad input: a hand-made twin sends every class of malformed
+ * input.  Each gives a counted error and a log line with the reason; the
+ * session is reset where going on would be unsafe; no partial entry ever
+ * reaches the table.
+ */
+#include <zebra.h>
+
+#include <check.h>
+
+#include "mldsync/msync_codec.h"
+#include "tests/unit/test_util.h"
+
+static struct fake_net *net;
+static struct msync_io *ioa, *ior;
+static struct msync_session *A;
+static struct tu_rec ra;
+static struct msync_conn *raw;
+static uint64_t seq;	  /* our data sequence */
+static uint64_t a_tx_seq; /* A's last data seq seen */
+static bool a_end_seen;
+static uint64_t a_end_seq;
+static struct msync_rbuf rrb;
+
+static const struct msync_counters *ctr(void)
+{
+	return msync_session_counters(A);
+}
+
+static uint64_t err(enum msync_err e)
+{
+	return ctr()->errors[e];
+}
+
+static void send_raw(const void *p, size_t len)
+{
+	fake_raw_send(raw, p, len);
+	fake_net_run(net, 1);
+}
+
+static void send_msg(uint8_t type, const void *pb)
+{
+	static uint8_t buf[MSYNC_FRAME_MAX + 8];
+	size_t n = msync_msg_pack(buf, sizeof(buf), type, pb);
+
+	ck_assert_uint_gt(n, 0);
+	send_raw(buf, n);
+}
+
+/* Reads what A sent: notes its data sequence and its resync End. */
+static void drain(void)
+{
+	struct msync_frame f;
+	struct msync_msg m;
+	size_t avail, n;
+	uint8_t *p;
+	int r, e;
+	char why[128];
+
+	for (;;) {
+		p = msync_rbuf_space(&rrb, &avail);
+		n = fake_raw_recv(raw, p, avail);
+		if (!n)
+			break;
+		msync_rbuf_added(&rrb, n);
+		while ((r = msync_rbuf_next(&rrb, &f, &e)) == 1) {
+			ck_assert_int_eq(msync_msg_decode(&f, &m, why, sizeof(why)), -1);
+			switch (m.type) {
+			case MSYNC_MSG_RESYNC_BEGIN:
+				a_tx_seq = ((Msync__ResyncBegin *)m.pb)->seq;
+				break;
+			case MSYNC_MSG_UPDATE:
+				a_tx_seq = ((Msync__Update *)m.pb)->seq;
+				break;
+			case MSYNC_MSG_DELETE:
+				a_tx_seq = ((Msync__Delete *)m.pb)->seq;
+				break;
+			case MSYNC_MSG_RESYNC_END:
+				a_tx_seq = ((Msync__ResyncEnd *)m.pb)->seq;
+				a_end_seq = a_tx_seq;
+				a_end_seen = true;
+				break;
+			}
+			msync_msg_free(&m);
+		}
+		ck_assert_int_ge(r, 0);
+	}
+}
+
+static void send_hello(uint32_t version, const char *name, uint32_t bid0, enum msync_svc svc0,
+		       size_t n_offers)
+{
+	Msync__Hello h = MSYNC__HELLO__INIT;
+	Msync__Offer o[2] = { MSYNC__OFFER__INIT, MSYNC__OFFER__INIT };
+	Msync__Offer *op[2] = { &o[0], &o[1] };
+
+	h.has_version = true;
+	h.version = version;
+	h.service = (char *)name;
+	h.has_incarnation = true;
+	h.incarnation = 0x1234;
+	o[0].has_backup_id = o[0].has_svc = true;
+	o[0].backup_id = bid0;
+	o[0].svc = (Msync__SvcType)svc0;
+	o[1].has_backup_id = o[1].has_svc = true;
+	o[1].backup_id = 11;
+	o[1].svc = MSYNC__SVC_TYPE__SVC_MLD;
+	h.n_offers = n_offers;
+	h.offers = op;
+	send_msg(MSYNC_MSG_HELLO, &h);
+}
+
+static void send_begin_end(void)
+{
+	Msync__ResyncBegin b = MSYNC__RESYNC_BEGIN__INIT;
+	Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
+
+	b.has_seq = b.has_generation = true;
+	b.seq = ++seq;
+	b.generation = 1;
+	send_msg(MSYNC_MSG_RESYNC_BEGIN, &b);
+	e.has_seq = e.has_generation = true;
+	e.seq = ++seq;
+	e.generation = 1;
+	send_msg(MSYNC_MSG_RESYNC_END, &e);
+}
+
+static void send_ack(uint64_t s)
+{
+	Msync__Ack a = MSYNC__ACK__INIT;
+
+	a.has_seq = true;
+	a.seq = s;
+	send_msg(MSYNC_MSG_ACK, &a);
+}
+
+static void establish(void)
+{
+	send_hello(MSYNC_PROTOCOL_VERSION, "rbs1", 10, MSYNC_SVC_IGMP, 2);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_RESYNC);
+	send_begin_end();
+	drain();
+	ck_assert(a_end_seen);
+	send_ack(a_end_seq);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+	tu_log_clear();
+}
+
+static void setup(void)
+{
+	struct msync_session_config cfg;
+	struct msync_callbacks cb;
+
+	tu_init();
+	net = fake_net_new(3);
+	ioa = fake_io_new(net, "10.0.0.1");
+	ior = fake_io_new(net, "10.0.0.2");
+	tu_cfg(&cfg, "rbs1", "10.0.0.2", "10.0.0.1", TU_PORT);
+	tu_callbacks(&ra, &cb);
+	A = msync_session_new(ioa, &cfg, &cb);
+	msync_session_set_offers(A, tu_offers, 2);
+	fake_net_run(net, 1);
+	raw = fake_raw_connect(ior, "10.0.0.1", TU_PORT);
+	fake_net_run(net, 1);
+	ck_assert(fake_raw_connected(raw));
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_HELLO);
+	seq = a_tx_seq = a_end_seq = 0;
+	a_end_seen = false;
+	msync_rbuf_init(&rrb);
+}
+
+static void teardown(void)
+{
+	msync_session_free(&A);
+	if (raw)
+		fake_raw_close(raw);
+	raw = NULL;
+	msync_rbuf_fini(&rrb);
+	fake_io_free(&ioa);
+	fake_io_free(&ior);
+	fake_net_free(&net);
+}
+
+/* A was reset: it closed the connection and is no longer up. */
+static void assert_reset(void)
+{
+	drain();
+	ck_assert(fake_raw_eof(raw));
+	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_RESYNC);
+}
+
+static void assert_alive(void)
+{
+	drain();
+	ck_assert(!fake_raw_eof(raw));
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+}
+
+/* Protobuf views of an entry, with fields to break. */
+struct pbent {
+	Msync__Entry e;
+	Msync__Key k;
+	uint8_t g[16], s[16];
+};
+
+static void pbent(struct pbent *p, uint32_t bid, const char *group, const char *source)
+{
+	int fam = strchr(group, ':') ? AF_INET6 : AF_INET;
+
+	msync__entry__init(&p->e);
+	msync__key__init(&p->k);
+	p->e.key = &p->k;
+	p->k.has_backup_id = p->k.has_svc = p->k.has_group = true;
+	p->k.backup_id = bid;
+	p->k.svc = fam == AF_INET ? MSYNC__SVC_TYPE__SVC_IGMP : MSYNC__SVC_TYPE__SVC_MLD;
+	p->k.ifname = (char *)"eth0";
+	inet_pton(fam, group, p->g);
+	p->k.group.data = p->g;
+	p->k.group.len = fam == AF_INET ? 4 : 16;
+	if (source) {
+		inet_pton(fam, source, p->s);
+		p->k.has_source = true;
+		p->k.source.data = p->s;
+		p->k.source.len = p->k.group.len;
+	}
+	p->e.has_filter = p->e.has_version = p->e.has_timer_ms = true;
+	p->e.filter = MSYNC__FILTER_MODE__FILTER_EXCLUDE;
+	p->e.version = fam == AF_INET ? 3 : 2;
+	p->e.timer_ms = 10000;
+}
+
+static void send_update(struct pbent *ents, size_t n)
+{
+	Msync__Update u = MSYNC__UPDATE__INIT;
+	Msync__Entry *ep[8];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ep[i] = &ents[i].e;
+	u.has_seq = true;
+	u.seq = ++seq;
+	u.n_entries = n;
+	u.entries = ep;
+	send_msg(MSYNC_MSG_UPDATE, &u);
+}
+
+/* One bad entry between two good ones: the bad one is dropped whole,
+ * counted and logged; the good ones apply; the session stays up. */
+static void one_bad_entry(struct pbent *bad, enum msync_err cls, const char *logged)
+{
+	struct pbent e[3];
+
+	establish();
+	pbent(&e[0], 10, "239.1.1.1", NULL);
+	e[1] = *bad;
+	e[1].e.key = e[1].e.key ? &e[1].k : NULL;
+	if (e[1].k.group.data == bad->g)
+		e[1].k.group.data = e[1].g;
+	if (e[1].k.source.data == bad->s)
+		e[1].k.source.data = e[1].s;
+	pbent(&e[2], 11, "ff0e::1", "2001:db8::1");
+	send_update(e, 3);
+	ck_assert_uint_eq(err(cls), 1);
+	ck_assert_msg(tu_log_has(logged), "no log line with \"%s\"", logged);
+	ck_assert_uint_eq(msync_peer_count(A), 2);
+	ck_assert_int_eq(ra.updates, 2);
+	assert_alive();
+}
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_truncated)
+{
+	uint8_t b[14] = { 0, 0, 0, 100, MSYNC_MSG_UPDATE };
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+	fake_raw_close(raw);
+	raw = NULL;
+	fake_net_run(net, 1);
+	ck_assert_uint_eq(err(MSYNC_ERR_TRUNCATED), 1);
+	ck_assert(tu_log_has("closed inside a frame"));
+	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(msync_peer_count(A), 0);
+}
+END_TEST
+
+START_TEST(test_oversize)
+{
+	uint8_t b[8] = { 0, 1, 0, 1, MSYNC_MSG_UPDATE };
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_uint_eq(err(MSYNC_ERR_OVERSIZE), 1);
+	ck_assert(tu_log_has("bad frame length (oversize)"));
+	assert_reset();
+	ck_assert_str_eq(msync_session_last_reason(A), "bad frame length (oversize)");
+}
+END_TEST
+
+START_TEST(test_zero_length)
+{
+	uint8_t b[4] = { 0, 0, 0, 0 };
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_uint_eq(err(MSYNC_ERR_ZERO_LENGTH), 1);
+	ck_assert(tu_log_has("zero-length"));
+	assert_reset();
+}
+END_TEST
+
+/* Unknown types are skipped (framing is intact): counted, logged, up. */
+START_TEST(test_unknown_type)
+{
+	uint8_t b[9] = { 0, 0, 0, 5, 99, 1, 2, 3, 4 };
+	struct pbent e;
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_uint_eq(err(MSYNC_ERR_UNKNOWN_TYPE), 1);
+	ck_assert(tu_log_has("message type 99 ignored"));
+	assert_alive();
+	pbent(&e, 10, "239.1.1.1", NULL);
+	send_update(&e, 1);
+	ck_assert_uint_eq(msync_peer_count(A), 1);
+}
+END_TEST
+
+START_TEST(test_decode)
+{
+	uint8_t b[10] = { 0, 0, 0, 6, MSYNC_MSG_UPDATE, 0x12, 0xff, 0xff, 0xff, 0xff };
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_uint_eq(err(MSYNC_ERR_DECODE), 1);
+	ck_assert(tu_log_has("update: 5 bytes do not decode"));
+	assert_reset();
+	ck_assert_uint_eq(msync_peer_count(A), 0);
+}
+END_TEST
+
+START_TEST(test_missing_seq)
+{
+	Msync__Update u = MSYNC__UPDATE__INIT;
+
+	establish();
+	send_msg(MSYNC_MSG_UPDATE, &u);
+	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
+	ck_assert(tu_log_has("update: no sequence number"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_missing_hello_field)
+{
+	Msync__Hello h = MSYNC__HELLO__INIT;
+
+	h.has_version = true;
+	h.version = 1;
+	h.service = (char *)"rbs1";
+	send_msg(MSYNC_MSG_HELLO, &h);
+	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
+	ck_assert(tu_log_has("hello: no incarnation"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_missing_entry_field)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "239.1.1.2", NULL);
+	e.k.has_group = false;
+	one_bad_entry(&e, MSYNC_ERR_MISSING_FIELD, "entry without group");
+}
+END_TEST
+
+START_TEST(test_missing_entry_key)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "239.1.1.2", NULL);
+	e.e.key = NULL;
+	one_bad_entry(&e, MSYNC_ERR_MISSING_FIELD, "entry without key");
+}
+END_TEST
+
+START_TEST(test_missing_entry_timer)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "239.1.1.2", NULL);
+	e.e.has_timer_ms = false;
+	one_bad_entry(&e, MSYNC_ERR_MISSING_FIELD, "entry without timer");
+}
+END_TEST
+
+START_TEST(test_version)
+{
+	send_hello(2, "rbs1", 10, MSYNC_SVC_IGMP, 2);
+	ck_assert_uint_eq(err(MSYNC_ERR_VERSION), 1);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(A), "protocol version 2 on peer, 1 here");
+	ck_assert(tu_log_has("protocol version 2 on peer, 1 here"));
+	drain();
+	ck_assert(fake_raw_eof(raw));
+}
+END_TEST
+
+START_TEST(test_hello_mismatch)
+{
+	send_hello(1, "rbs1", 10, MSYNC_SVC_MLD, 2);
+	ck_assert_uint_eq(err(MSYNC_ERR_HELLO_MISMATCH), 1);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(A),
+			 "backup-id 10: service-type igmp here, mld on peer");
+	/* retried with backoff: back to connect, not before 1.6 s */
+	fake_net_run(net, 1500);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
+	fake_net_run(net, 1000);
+	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_REFUSED);
+}
+END_TEST
+
+START_TEST(test_unknown_backup_id)
+{
+	struct pbent e;
+
+	pbent(&e, 99, "239.1.1.2", NULL);
+	one_bad_entry(&e, MSYNC_ERR_UNKNOWN_BACKUP_ID, "backup-id 99 not configured here");
+}
+END_TEST
+
+START_TEST(test_unknown_backup_id_delete)
+{
+	Msync__Delete d = MSYNC__DELETE__INIT;
+	struct pbent e;
+	Msync__Key *kp;
+
+	establish();
+	pbent(&e, 99, "239.1.1.2", NULL);
+	kp = &e.k;
+	d.has_seq = true;
+	d.seq = ++seq;
+	d.n_keys = 1;
+	d.keys = &kp;
+	send_msg(MSYNC_MSG_DELETE, &d);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNKNOWN_BACKUP_ID), 1);
+	ck_assert(tu_log_has("delete dropped: backup-id 99"));
+	assert_alive();
+}
+END_TEST
+
+START_TEST(test_bad_group)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "10.1.1.1", NULL);
+	one_bad_entry(&e, MSYNC_ERR_BAD_GROUP, "group 10.1.1.1 is not multicast");
+}
+END_TEST
+
+START_TEST(test_bad_group6)
+{
+	struct pbent e;
+
+	pbent(&e, 11, "2001:db8::5", NULL);
+	one_bad_entry(&e, MSYNC_ERR_BAD_GROUP, "group 2001:db8::5 is not multicast");
+}
+END_TEST
+
+/* An MLD entry in an IGMP profile. */
+START_TEST(test_bad_family_svc)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "ff0e::1", NULL);
+	one_bad_entry(&e, MSYNC_ERR_BAD_FAMILY, "backup-id 10 is service-type igmp, entry is mld");
+}
+END_TEST
+
+/* A 16-byte group said to be IGMP. */
+START_TEST(test_bad_family_len)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "ff0e::1", NULL);
+	e.k.svc = MSYNC__SVC_TYPE__SVC_IGMP;
+	one_bad_entry(&e, MSYNC_ERR_BAD_FAMILY, "16-byte group for service-type igmp");
+}
+END_TEST
+
+START_TEST(test_bad_value)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "239.1.1.2", NULL);
+	e.e.filter = 9;
+	one_bad_entry(&e, MSYNC_ERR_BAD_VALUE, "filter mode 9");
+}
+END_TEST
+
+START_TEST(test_bad_version_field)
+{
+	struct pbent e;
+
+	pbent(&e, 11, "ff0e::2", NULL);
+	e.e.version = 3;
+	one_bad_entry(&e, MSYNC_ERR_BAD_VALUE, "MLD version 3");
+}
+END_TEST
+
+START_TEST(test_sequence)
+{
+	struct pbent e;
+
+	establish();
+	seq += 5;
+	pbent(&e, 10, "239.1.1.1", NULL);
+	send_update(&e, 1);
+	ck_assert_uint_eq(err(MSYNC_ERR_SEQUENCE), 1);
+	ck_assert(tu_log_has("update seq 8, expected 3"));
+	assert_reset();
+	ck_assert_uint_eq(msync_peer_count(A), 0);
+}
+END_TEST
+
+START_TEST(test_update_before_hello)
+{
+	struct pbent e;
+
+	pbent(&e, 10, "239.1.1.1", NULL);
+	send_update(&e, 1);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
+	ck_assert(tu_log_has("update before hello"));
+	assert_reset();
+	ck_assert_uint_eq(msync_peer_count(A), 0);
+}
+END_TEST
+
+START_TEST(test_end_without_begin)
+{
+	Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
+
+	establish();
+	e.has_seq = e.has_generation = true;
+	e.seq = ++seq;
+	e.generation = 5;
+	send_msg(MSYNC_MSG_RESYNC_END, &e);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
+	ck_assert(tu_log_has("resync end 5 without its begin"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_ack_beyond)
+{
+	establish();
+	send_ack(a_tx_seq + 10);
+	ck_assert_uint_eq(err(MSYNC_ERR_SEQUENCE), 1);
+	ck_assert(tu_log_has("beyond the last sent"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_hold)
+{
+	establish();
+	fake_net_run(net, 2900);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
+	fake_net_run(net, 200);
+	ck_assert_uint_eq(err(MSYNC_ERR_HOLD_EXPIRED), 1);
+	ck_assert(tu_log_has("hold timer expired"));
+	assert_reset();
+}
+END_TEST
+
+/* A bad role or digest item is refused without harm. */
+START_TEST(test_role)
+{
+	Msync__RoleReport r = MSYNC__ROLE_REPORT__INIT;
+	Msync__RoleItem ri = MSYNC__ROLE_ITEM__INIT, *rip = &ri;
+
+	establish();
+	ri.has_backup_id = ri.has_role = true;
+	ri.backup_id = 77;
+	ri.role = MSYNC__ROLE__ROLE_MASTER;
+	r.n_items = 1;
+	r.items = &rip;
+	send_msg(MSYNC_MSG_ROLE, &r);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNKNOWN_BACKUP_ID), 1);
+	ck_assert_int_eq(ra.roles, 0);
+	assert_alive();
+
+	ri.backup_id = 10;
+	ri.role = 7;
+	send_msg(MSYNC_MSG_ROLE, &r);
+	ck_assert_uint_eq(err(MSYNC_ERR_BAD_VALUE), 1);
+	ck_assert_int_eq(ra.roles, 0);
+	assert_reset();
+}
+END_TEST
+
+/* A digest that disagrees asks for a resync; one with a missing field
+ * is a protocol error. */
+START_TEST(test_digest)
+{
+	Msync__Digest d = MSYNC__DIGEST__INIT;
+	Msync__DigestItem di = MSYNC__DIGEST_ITEM__INIT, *dip = &di;
+
+	establish();
+	di.has_backup_id = di.has_count = di.has_sum = true;
+	di.backup_id = 10;
+	di.count = 1;
+	di.sum = 42;
+	d.n_items = 1;
+	d.items = &dip;
+	send_msg(MSYNC_MSG_DIGEST, &d);
+	ck_assert_uint_eq(ctr()->digest_mismatches, 1);
+	send_msg(MSYNC_MSG_DIGEST, &d);
+	ck_assert_uint_eq(ctr()->digest_mismatches, 2);
+	ck_assert(tu_log_has("digest mismatch on backup-id 10: 0 entries here, 1 on twin"));
+	assert_alive();
+
+	di.has_sum = false;
+	send_msg(MSYNC_MSG_DIGEST, &d);
+	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
+	assert_reset();
+}
+END_TEST
+
+/* Garbage in the middle of a frame stream: whatever was whole before is
+ * applied, nothing after. */
+START_TEST(test_no_partial_entry)
+{
+	static uint8_t buf[4096];
+	Msync__Update u = MSYNC__UPDATE__INIT;
+	Msync__Entry *ep[1];
+	struct pbent e;
+	size_t n;
+
+	establish();
+	pbent(&e, 10, "239.1.1.1", NULL);
+	ep[0] = &e.e;
+	u.has_seq = true;
+	u.seq = ++seq;
+	u.n_entries = 1;
+	u.entries = ep;
+	n = msync_msg_pack(buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base);
+	/* the same frame cut short in its last field, then a new frame */
+	send_raw(buf, n);
+	pbent(&e, 10, "239.1.1.2", NULL);
+	u.seq = ++seq;
+	n = msync_msg_pack(buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base);
+	buf[3] -= 3; /* length now ends inside the entry */
+	send_raw(buf, n - 3);
+	ck_assert_uint_eq(err(MSYNC_ERR_DECODE), 1);
+	assert_reset();
+	ck_assert_uint_eq(msync_peer_count(A), 1);
+	ck_assert_int_eq(ra.updates, 1);
+	ck_assert(tu_log_has("update: "));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("msync_badinput");
+	TCase *tc = tcase_create("badinput");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	TU_ADD(tc, test_truncated);
+	TU_ADD(tc, test_oversize);
+	TU_ADD(tc, test_zero_length);
+	TU_ADD(tc, test_unknown_type);
+	TU_ADD(tc, test_decode);
+	TU_ADD(tc, test_missing_seq);
+	TU_ADD(tc, test_missing_hello_field);
+	TU_ADD(tc, test_missing_entry_field);
+	TU_ADD(tc, test_missing_entry_key);
+	TU_ADD(tc, test_missing_entry_timer);
+	TU_ADD(tc, test_version);
+	TU_ADD(tc, test_hello_mismatch);
+	TU_ADD(tc, test_unknown_backup_id);
+	TU_ADD(tc, test_unknown_backup_id_delete);
+	TU_ADD(tc, test_bad_group);
+	TU_ADD(tc, test_bad_group6);
+	TU_ADD(tc, test_bad_family_svc);
+	TU_ADD(tc, test_bad_family_len);
+	TU_ADD(tc, test_bad_value);
+	TU_ADD(tc, test_bad_version_field);
+	TU_ADD(tc, test_sequence);
+	TU_ADD(tc, test_update_before_hello);
+	TU_ADD(tc, test_end_without_begin);
+	TU_ADD(tc, test_ack_beyond);
+	TU_ADD(tc, test_hold);
+	TU_ADD(tc, test_role);
+	TU_ADD(tc, test_digest);
+	TU_ADD(tc, test_no_partial_entry);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

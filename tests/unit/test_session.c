@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mldsync session state machine between two real sessions on the fake
+ * network: establishment, both-connect, Hello refusal, hold timer, flaps,
+ * restarts (also in the middle of a resync), restored entries, digest
+ * repair, back-pressure, roles and timers.
+ */
+#include <zebra.h>
+
+#include <check.h>
+
+#include "tests/unit/test_util.h"
+
+static struct tu_twins T;
+
+static void setup(void)
+{
+	tu_twins_new(&T, 1);
+}
+
+static void teardown(void)
+{
+	tu_twins_free(&T);
+}
+
+static void up(void)
+{
+	ck_assert_msg(fake_net_run_until(T.net, 10000, tu_both_settled, &T),
+		      "not settled: A %s (%s), B %s (%s)",
+		      msync_state_name(msync_session_state(T.a)), msync_session_last_reason(T.a),
+		      msync_state_name(msync_session_state(T.b)), msync_session_last_reason(T.b));
+}
+
+static void check_replicas(void)
+{
+	char why[256];
+
+	ck_assert_msg(tu_replica_equal(T.a, T.b, why, sizeof(why)), "A -> B: %s", why);
+	ck_assert_msg(tu_replica_equal(T.b, T.a, why, sizeof(why)), "B -> A: %s", why);
+}
+
+static void add(struct msync_session *s, uint32_t bid, const char *ifn, const char *g,
+		const char *src, uint32_t timer)
+{
+	struct msync_entry e;
+
+	tu_entry(&e, bid, ifn, g, src, MSYNC_FILTER_EXCLUDE, bid == 10 ? 3 : 2, timer);
+	ck_assert_int_eq(msync_local_update(s, &e), 0);
+}
+
+static void add_many(struct msync_session *s, int n, int base, uint32_t timer)
+{
+	struct msync_entry e;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof(e));
+		e.key.backup_id = 10;
+		strcpy(e.key.ifname, "eth0");
+		e.key.family = AF_INET;
+		e.key.group.v4.s_addr = htonl(0xe8000000 | (base + i));
+		e.filter = MSYNC_FILTER_EXCLUDE;
+		e.version = 3;
+		e.timer_ms = timer;
+		e.origin_role = MSYNC_ROLE_MASTER;
+		ck_assert_int_eq(msync_local_update(s, &e), 0);
+	}
+}
+
+static bool peer_has(struct msync_session *s, uint32_t bid, const char *ifn, const char *g,
+		     const char *src)
+{
+	struct msync_key k;
+
+	tu_key(&k, bid, ifn, g, src);
+	return msync_peer_find(s, &k) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+START_TEST(test_establish)
+{
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 60000);
+	add(T.a, 11, "eth1", "ff0e::1", "2001:db8::1", 0);
+	add(T.b, 10, "eth0", "239.2.2.2", "10.9.9.9", 30000);
+	up();
+	ck_assert_int_eq(T.ra.entered[MSYNC_ST_HELLO] >= 1, 1);
+	ck_assert_uint_eq(T.ra.entered[MSYNC_ST_RESYNC], 1);
+	ck_assert_uint_eq(T.ra.entered[MSYNC_ST_ESTABLISHED], 1);
+	ck_assert_int_eq(T.ra.resync_done, 1);
+	ck_assert_int_eq(T.rb.resync_done, 1);
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, 1);
+	ck_assert_uint_eq(msync_peer_count(T.b), 2);
+	ck_assert_uint_eq(msync_peer_count(T.a), 1);
+	ck_assert(peer_has(T.b, 11, "eth1", "ff0e::1", "2001:db8::1"));
+	ck_assert(peer_has(T.a, 10, "eth0", "239.2.2.2", "10.9.9.9"));
+	ck_assert_int_gt(msync_session_up_since(T.a), 0);
+	ck_assert(!msync_session_resync_pending(T.a));
+	check_replicas();
+}
+END_TEST
+
+/* Both connect at the same instant: each side ends with one connection,
+ * the same one: opened by the higher address (10.0.0.2 = B). */
+START_TEST(test_both_connect)
+{
+	/* SYNs cross on the wire: both connect before either accepts */
+	fake_net_set_connect_delay(T.net, 5);
+	up();
+	ck_assert_ptr_nonnull(T.a->active);
+	ck_assert(!T.a->active->outbound);
+	ck_assert(T.b->active->outbound);
+	ck_assert_uint_eq(fake_io_conn_count(T.ioa), 1);
+	ck_assert_uint_eq(fake_io_conn_count(T.iob), 1);
+	/* it really was a collision, resolved on both sides */
+	ck_assert(T.a->link_serial >= 2);
+	ck_assert(T.b->link_serial >= 2);
+	/* and it stays that way */
+	fake_net_run(T.net, 20000);
+	ck_assert(tu_both_settled(&T));
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, 1);
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_down, 0);
+}
+END_TEST
+
+/* The rule does not depend on who wins the race: swap the addresses. */
+START_TEST(test_both_connect_mirror)
+{
+	tu_twins_free(&T);
+	tu_init();
+	memset(&T, 0, sizeof(T));
+	T.net = fake_net_new(99);
+	T.ioa = fake_io_new(T.net, "10.0.0.9");
+	T.iob = fake_io_new(T.net, "10.0.0.2");
+	tu_cfg(&T.ca, "rbs1", "10.0.0.2", NULL, TU_PORT);
+	tu_cfg(&T.cb, "rbs1", "10.0.0.9", NULL, TU_PORT);
+	{
+		struct msync_callbacks cb;
+
+		tu_callbacks(&T.ra, &cb);
+		T.a = msync_session_new(T.ioa, &T.ca, &cb);
+		tu_callbacks(&T.rb, &cb);
+		T.b = msync_session_new(T.iob, &T.cb, &cb);
+	}
+	msync_session_set_offers(T.a, tu_offers, 2);
+	msync_session_set_offers(T.b, tu_offers, 2);
+	fake_net_set_connect_delay(T.net, 5);
+	up();
+	ck_assert(T.a->link_serial >= 2);
+	ck_assert(T.a->active->outbound);
+	ck_assert(!T.b->active->outbound);
+	ck_assert_uint_eq(fake_io_conn_count(T.ioa), 1);
+}
+END_TEST
+
+START_TEST(test_incremental)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	struct msync_entry e;
+	struct msync_key k;
+	uint64_t n;
+
+	up();
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 60000);
+	fake_net_run(T.net, 10);
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert_int_eq(T.rb.updates, 1);
+
+	/* same content, same expiry: not sent, also given as the remaining
+	 * time later on */
+	n = ca->tx_updates;
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 59990);
+	fake_net_run(T.net, 1000);
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 58990);
+	fake_net_run(T.net, 10);
+	ck_assert_uint_eq(ca->tx_updates, n);
+	ck_assert_int_eq(T.rb.updates, 1);
+
+	/* timer only: sent, refreshes the twin's expiry */
+	fake_net_run(T.net, 5000);
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 60000);
+	fake_net_run(T.net, 10);
+	ck_assert_uint_eq(ca->tx_updates, n + 1);
+	ck_assert_int_eq(T.rb.updates, 2);
+	tu_key(&k, 10, "eth0", "239.1.1.1", NULL);
+	ck_assert_int_eq(msync_peer_find(T.b, &k)->expires_ms, fake_net_now(T.net) - 10 + 60000);
+
+	/* content change: filter */
+	tu_entry(&e, 10, "eth0", "239.1.1.1", NULL, MSYNC_FILTER_INCLUDE, 3, 60000);
+	ck_assert_int_eq(msync_local_update(T.a, &e), 0);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(msync_peer_find(T.b, &k)->filter, MSYNC_FILTER_INCLUDE);
+
+	/* delete */
+	ck_assert_int_eq(msync_local_delete(T.a, &k), 0);
+	ck_assert_int_eq(msync_local_delete(T.a, &k), -1);
+	fake_net_run(T.net, 10);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_PEER], 1);
+
+	/* flush of a backup-id */
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	add(T.a, 10, "eth1", "239.1.1.2", NULL, 0);
+	add(T.a, 11, "eth1", "ff0e::2", NULL, 0);
+	fake_net_run(T.net, 10);
+	ck_assert_uint_eq(msync_peer_count(T.b), 3);
+	msync_local_flush(T.a, 10);
+	fake_net_run(T.net, 10);
+	ck_assert_uint_eq(msync_peer_count(T.b), 1);
+	ck_assert_uint_eq(msync_local_count(T.a), 1);
+	check_replicas();
+	ck_assert(T.a->active->tx_acked == T.a->active->tx_seq);
+}
+END_TEST
+
+/* Many changes in one loop iteration travel in few frames. */
+START_TEST(test_batching)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	uint64_t msgs;
+
+	up();
+	msgs = ca->tx_msgs;
+	add_many(T.a, 1000, 0, 0);
+	fake_net_run(T.net, 10);
+	ck_assert_uint_eq(msync_peer_count(T.b), 1000);
+	/* 1000 / MSYNC_BATCH updates, plus at most an ack or keepalive */
+	ck_assert_uint_le(ca->tx_msgs - msgs, 1000 / MSYNC_BATCH + 3);
+	check_replicas();
+}
+END_TEST
+
+START_TEST(test_local_reject)
+{
+	struct msync_entry e;
+
+	tu_entry(&e, 10, "eth0", "10.1.1.1", NULL, MSYNC_FILTER_EXCLUDE, 3, 0);
+	ck_assert_int_eq(msync_local_update(T.a, &e), -1);
+	/* backup-id 11 is mld: an IPv4 entry does not belong there */
+	tu_entry(&e, 11, "eth0", "239.1.1.1", NULL, MSYNC_FILTER_EXCLUDE, 3, 0);
+	ck_assert_int_eq(msync_local_update(T.a, &e), -1);
+	tu_entry(&e, 10, "eth0", "239.1.1.1", NULL, MSYNC_FILTER_EXCLUDE, 5, 0);
+	ck_assert_int_eq(msync_local_update(T.a, &e), -1);
+	ck_assert_uint_eq(msync_local_count(T.a), 0);
+	ck_assert(tu_log_has("not multicast"));
+}
+END_TEST
+
+static void set_offers_b(uint32_t bid, enum msync_svc svc, size_t n)
+{
+	struct msync_offer o[2] = { tu_offers[0], tu_offers[1] };
+
+	o[0].backup_id = bid;
+	o[0].svc = svc;
+	msync_session_set_offers(T.b, o, n);
+}
+
+START_TEST(test_refused_svc)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+
+	set_offers_b(10, MSYNC_SVC_MLD, 2);
+	fake_net_run(T.net, 1000);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_REFUSED);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(T.a),
+			 "backup-id 10: service-type igmp here, mld on peer");
+	ck_assert_str_eq(msync_session_last_reason(T.b),
+			 "backup-id 10: service-type mld here, igmp on peer");
+	ck_assert_uint_ge(ca->errors[MSYNC_ERR_HELLO_MISMATCH], 1);
+	ck_assert(tu_log_has("service-type igmp here, mld on peer"));
+
+	/* retried with backoff: a few more attempts, not hundreds */
+	fake_net_run(T.net, 60000);
+	ck_assert_uint_ge(ca->errors[MSYNC_ERR_HELLO_MISMATCH], 3);
+	ck_assert_uint_le(ca->errors[MSYNC_ERR_HELLO_MISMATCH], 30);
+	ck_assert_uint_eq(ca->sessions_up, 0);
+	ck_assert_uint_eq(msync_peer_count(T.a), 0);
+
+	/* the operator fixes the twin: up at the next attempt */
+	msync_session_set_offers(T.b, tu_offers, 2);
+	ck_assert(fake_net_run_until(T.net, 130000, tu_both_settled, &T));
+	ck_assert_str_eq(msync_session_last_reason(T.a),
+			 "backup-id 10: service-type igmp here, mld on peer");
+}
+END_TEST
+
+START_TEST(test_refused_missing)
+{
+	set_offers_b(10, MSYNC_SVC_IGMP, 1);
+	fake_net_run(T.net, 1000);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(T.a), "backup-id 11 not configured on peer");
+	ck_assert_str_eq(msync_session_last_reason(T.b), "backup-id 11 not configured here");
+}
+END_TEST
+
+START_TEST(test_refused_name)
+{
+	struct msync_session_config c = T.cb;
+
+	strcpy(c.name, "other");
+	msync_session_reconfigure(T.b, &c);
+	fake_net_run(T.net, 1000);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(T.a),
+			 "service name \"other\" on peer, \"rbs1\" here");
+}
+END_TEST
+
+/* Offers changed while up: a new Hello; agreement gives a resync for the
+ * new profile, disagreement takes the session down. */
+START_TEST(test_offers_change)
+{
+	struct msync_offer o[3] = { tu_offers[0],
+				    tu_offers[1],
+				    { .backup_id = 12, .svc = MSYNC_SVC_IGMP } };
+	uint64_t rs;
+
+	up();
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	fake_net_run(T.net, 10);
+	rs = msync_session_counters(T.a)->resyncs_sent;
+	msync_session_set_offers(T.a, o, 3);
+	fake_net_run(T.net, 10);
+	/* B does not offer 12 (yet) */
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(T.a), "backup-id 12 not configured on peer");
+	msync_session_set_offers(T.b, o, 3);
+	ck_assert(fake_net_run_until(T.net, 130000, tu_both_settled, &T));
+	add(T.a, 12, "eth2", "239.12.0.1", NULL, 0);
+	fake_net_run(T.net, 10);
+	ck_assert(peer_has(T.b, 12, "eth2", "239.12.0.1", NULL));
+
+	/* and back: down while the two disagree, up when they agree */
+	rs = msync_session_counters(T.a)->sessions_up;
+	msync_session_set_offers(T.a, tu_offers, 2);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_REFUSED);
+	msync_session_set_offers(T.b, tu_offers, 2);
+	ck_assert(fake_net_run_until(T.net, 130000, tu_both_settled, &T));
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, rs + 1);
+	/* profile 12's entries stay in the table, unsent */
+	ck_assert_uint_eq(msync_local_count(T.a), 2);
+	ck_assert(!peer_has(T.b, 12, "eth2", "239.12.0.1", NULL));
+}
+END_TEST
+
+/* Silence on the wire: both hold timers fire, entries stay and age, the
+ * session comes back when the path heals; what changed in between is
+ * swept (same incarnation: a flap). */
+START_TEST(test_hold_and_flap)
+{
+	const struct msync_counters *cb = msync_session_counters(T.b);
+	struct msync_key k;
+
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 0);
+	up();
+	fake_net_cut(T.net, T.ioa, T.iob, true);
+	fake_net_run(T.net, 2900);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	fake_net_run(T.net, 200);
+	ck_assert_int_ne(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(cb->errors[MSYNC_ERR_HOLD_EXPIRED], 1);
+	ck_assert_uint_eq(cb->sessions_down, 1);
+	ck_assert(tu_log_has("hold timer expired"));
+	ck_assert_str_eq(msync_session_last_reason(T.b),
+			 "hold timer expired (3000 ms without a message)");
+	/* kept while down */
+	ck_assert_uint_eq(msync_peer_count(T.b), 2);
+
+	/* changes while apart */
+	tu_key(&k, 10, "eth0", "239.1.1.1", NULL);
+	msync_local_delete(T.a, &k);
+	add(T.a, 10, "eth0", "239.1.1.3", NULL, 0);
+	fake_net_run(T.net, 5000);
+	ck_assert_uint_eq(msync_peer_count(T.b), 2);
+
+	fake_net_cut(T.net, T.ioa, T.iob, false);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.3", NULL));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_RESYNC], 1);
+	ck_assert_uint_eq(cb->sessions_up, 2);
+	check_replicas();
+}
+END_TEST
+
+/* Connection reset: both see it at once, reconnect, sweep. */
+START_TEST(test_reset_flap)
+{
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	up();
+	fake_io_reset_conns(T.ioa);
+	fake_net_run(T.net, 1);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(msync_peer_count(T.b), 1);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert_uint_eq(msync_session_counters(T.b)->sessions_up, 2);
+	ck_assert_int_eq(T.rb.deletes, 0);
+
+	msync_session_reset(T.b, "operator clear");
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert_uint_eq(msync_session_counters(T.b)->sessions_up, 3);
+	check_replicas();
+}
+END_TEST
+
+/* Timers: a peer entry expires unless refreshed, also while down. */
+START_TEST(test_expiry)
+{
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 5000);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 5000);
+	add(T.a, 10, "eth0", "239.1.1.3", NULL, 0);
+	up();
+	fake_net_run(T.net, 3000);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 5000); /* refresh */
+	fake_net_run(T.net, 2500);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.2", NULL));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_EXPIRED], 1);
+
+	/* the twin dies: its entry keeps ageing here */
+	fake_io_set_down(T.ioa, true);
+	msync_session_free(&T.a);
+	fake_net_run(T.net, 2000);
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.2", NULL));
+	fake_net_run(T.net, 1000);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.2", NULL));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_EXPIRED], 2);
+	/* no timer: stays */
+	fake_net_run(T.net, 100000);
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.3", NULL));
+	ck_assert_int_ne(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(msync_session_counters(T.b)->errors[MSYNC_ERR_HOLD_EXPIRED], 1);
+}
+END_TEST
+
+/* A restarts (new incarnation, empty table).  B keeps A's old entries
+ * (not swept: they age), gives them back to A flagged restored, and A's
+ * new table replicates normally. */
+START_TEST(test_restart_restore)
+{
+	struct msync_key k;
+	const struct msync_entry *e;
+
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 60000);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 60000);
+	add(T.a, 11, "eth1", "ff0e::1", NULL, 0);
+	add(T.b, 10, "eth0", "239.1.1.2", NULL, 60000); /* both know it */
+	add(T.b, 10, "eth0", "239.2.2.2", NULL, 60000);
+	up();
+	fake_io_set_down(T.ioa, true);
+	tu_twins_restart(&T, true);
+	fake_io_set_down(T.ioa, false);
+	add(T.a, 10, "eth0", "239.3.3.3", NULL, 60000);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+
+	/* B: new life replicated, old life kept (not swept) */
+	ck_assert(peer_has(T.b, 10, "eth0", "239.3.3.3", NULL));
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(peer_has(T.b, 11, "eth1", "ff0e::1", NULL));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_RESYNC], 0);
+	ck_assert(tu_log_has("restarted"));
+
+	/* A: recovered its old entries from B, flagged restored; B's own
+	 * entries are B's, not restored */
+	tu_key(&k, 10, "eth0", "239.1.1.1", NULL);
+	e = msync_peer_find(T.a, &k);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->restored);
+	ck_assert_int_le(e->expires_ms, fake_net_now(T.net) + 60000);
+	tu_key(&k, 11, "eth1", "ff0e::1", NULL);
+	e = msync_peer_find(T.a, &k);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->restored);
+	ck_assert_int_eq(e->expires_ms, INT64_MAX);
+	tu_key(&k, 10, "eth0", "239.1.1.2", NULL);
+	e = msync_peer_find(T.a, &k);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(!e->restored);
+	ck_assert_uint_eq(msync_peer_count(T.a), 4);
+	check_replicas();
+
+	/* the digest ignores both kinds: no resync loop */
+	fake_net_run(T.net, 25000);
+	ck_assert_uint_eq(msync_session_counters(T.a)->digest_mismatches, 0);
+	ck_assert_uint_eq(msync_session_counters(T.b)->digest_mismatches, 0);
+
+	/* a flap now (same incarnation) sweeps nothing of the old life */
+	fake_io_reset_conns(T.ioa);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(peer_has(T.a, 10, "eth0", "239.1.1.1", NULL));
+
+	/* old timed entries age out on both sides */
+	fake_net_run(T.net, 40000);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(!peer_has(T.a, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(peer_has(T.b, 11, "eth1", "ff0e::1", NULL));
+}
+END_TEST
+
+/* B restarts while its resync to A is half way (and A's to B too): no
+ * crash, no lost entry, A does not sweep B's old life, tables converge. */
+START_TEST(test_restart_mid_resync)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	int i;
+
+	add_many(T.b, 20000, 0, 0);
+	add_many(T.a, 5000, 100000, 0);
+	fake_net_set_cap(T.net, 2048);
+	fake_net_set_max_read(T.net, 700);
+	fake_net_set_rate(T.net, 1000);
+	/* run until A holds part of B's table */
+	for (i = 0; i < 100000 && msync_peer_count(T.a) < 3000; i++)
+		fake_net_run(T.net, 1);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_RESYNC);
+	ck_assert(msync_session_resync_pending(T.a));
+	ck_assert_uint_lt(msync_peer_count(T.a), 20000);
+	ck_assert_uint_gt(msync_peer_count(T.a), 0);
+
+	/* B's process dies: the kernel resets its connections */
+	fake_io_reset_conns(T.iob);
+	tu_twins_restart(&T, false);
+	add_many(T.b, 100, 50000, 0);
+	ck_assert(fake_net_run_until(T.net, 120000, tu_both_settled, &T));
+	check_replicas();
+	/* A kept the part of B's old life it had (not swept) */
+	ck_assert_uint_gt(msync_peer_count(T.a), 100);
+	ck_assert_int_eq(T.ra.del_by[MSYNC_DEL_RESYNC], 0);
+	/* B got its old entries back from A, restored */
+	ck_assert_uint_eq(msync_peer_count(T.b), 5000 + msync_peer_count(T.a) - 100);
+	ck_assert_uint_eq(ca->errors[MSYNC_ERR_DECODE], 0);
+}
+END_TEST
+
+/* The twin's table drifts (simulated): the digest finds it, a resync
+ * repairs it. */
+START_TEST(test_digest_repair)
+{
+	const struct msync_counters *cb = msync_session_counters(T.b);
+	struct msync_tentry *te;
+	struct msync_key k;
+
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 0);
+	up();
+	tu_key(&k, 10, "eth0", "239.1.1.1", NULL);
+	te = msync_table_find(&T.b->peer, &k);
+	ck_assert_ptr_nonnull(te);
+	msync_table_del(&T.b->peer, te);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	/* one differing digest may be a timer race: no resync yet */
+	fake_net_run(T.net, 10500);
+	ck_assert_uint_eq(cb->digest_mismatches, 1);
+	ck_assert_uint_eq(msync_session_counters(T.a)->resyncs_sent, 1);
+	ck_assert(!peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	/* the second one asks for a resync, which repairs the table */
+	fake_net_run(T.net, 10000);
+	ck_assert_uint_eq(cb->digest_mismatches, 2);
+	ck_assert_uint_eq(msync_session_counters(T.a)->resyncs_sent, 2);
+	ck_assert(peer_has(T.b, 10, "eth0", "239.1.1.1", NULL));
+	ck_assert(tu_log_has("digest mismatch on backup-id 10"));
+	ck_assert(tu_log_has("requesting a resync"));
+	/* converged: no more mismatches */
+	fake_net_run(T.net, 30000);
+	ck_assert_uint_eq(cb->digest_mismatches, 2);
+	check_replicas();
+}
+END_TEST
+
+/* Back-pressure: a slow reader and a big table.  The resync pauses at the
+ * high watermark; a key changed many times meanwhile is sent few times,
+ * in its last state. */
+static size_t max_queued;
+
+static bool settled_watch(void *arg)
+{
+	struct tu_twins *t = arg;
+
+	if (t->a->active && t->a->active->wq.bytes > max_queued)
+		max_queued = t->a->active->wq.bytes;
+	return tu_both_settled(arg);
+}
+
+static int hot_updates;
+
+static void count_hot(struct msync_session *s, const struct msync_entry *e, void *arg)
+{
+	struct msync_key k;
+
+	tu_key(&k, 10, "aaa0", "239.9.9.9", NULL);
+	if (!msync_key_cmp(&k, &e->key))
+		hot_updates++;
+}
+
+START_TEST(test_backpressure)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	struct msync_entry e;
+	int i;
+
+	/* the hot key sorts first: the walk is past it at once */
+	tu_entry(&e, 10, "aaa0", "239.9.9.9", NULL, MSYNC_FILTER_EXCLUDE, 3, 1000000);
+	msync_local_update(T.a, &e);
+	add_many(T.a, 30000, 0, 0);
+	T.a->wq_high = 16384;
+	T.a->wq_low = 4096;
+	T.b->cb.peer_update = count_hot;
+	fake_net_set_cap(T.net, 4096);
+	fake_net_set_rate(T.net, 1000);
+	tu_expiry_slack = 1000;
+	max_queued = 0;
+	for (i = 0; i < 5000 && (!T.a->active || T.a->active->wq.bytes < T.a->wq_high); i++)
+		fake_net_run(T.net, 1);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_RESYNC);
+
+	/* 200 changes, one per ms, while the resync is throttled */
+	for (i = 0; i < 200; i++) {
+		tu_entry(&e, 10, "aaa0", "239.9.9.9", NULL,
+			 i % 2 ? MSYNC_FILTER_INCLUDE : MSYNC_FILTER_EXCLUDE, 3, 1000000 + i);
+		ck_assert_int_eq(msync_local_update(T.a, &e), 0);
+		fake_net_run(T.net, 1);
+		settled_watch(&T);
+	}
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_RESYNC);
+	ck_assert(fake_net_run_until(T.net, 600000, settled_watch, &T));
+	/* the walk paused at the high watermark */
+	ck_assert_uint_ge(max_queued, 16384 - MSYNC_FRAME_MAX / 4);
+	ck_assert_uint_le(max_queued, 16384 + MSYNC_FRAME_MAX);
+	/* coalesced: sent once per drain, not once per change */
+	ck_assert_int_ge(hot_updates, 3);
+	ck_assert_int_le(hot_updates, 60);
+	ck_assert_uint_lt(ca->tx_updates, 30001 + 60);
+	ck_assert_int_eq(msync_local_find(T.a, &e.key)->filter, MSYNC_FILTER_INCLUDE);
+	check_replicas();
+}
+END_TEST
+
+START_TEST(test_roles)
+{
+	up();
+	msync_session_set_role(T.a, 10, MSYNC_ROLE_MASTER);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_MASTER);
+	ck_assert_int_eq(T.rb.roles, 1);
+	ck_assert_uint_eq(T.rb.last_role_bid, 10);
+	msync_session_set_role(T.a, 10, MSYNC_ROLE_BACKUP);
+	msync_session_set_role(T.a, 10, MSYNC_ROLE_BACKUP);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(T.rb.roles, 2);
+	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_BACKUP);
+	/* down: the twin's role is unknown */
+	fake_io_reset_conns(T.ioa);
+	fake_net_run(T.net, 1);
+	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_UNKNOWN);
+	ck_assert_int_eq(T.rb.last_role, MSYNC_ROLE_UNKNOWN);
+	/* back up: sent again with the Hello agreement */
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_BACKUP);
+	/* set before the session exists */
+	msync_session_set_role(T.b, 11, MSYNC_ROLE_MASTER);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(msync_session_peer_role(T.a, 11), MSYNC_ROLE_MASTER);
+}
+END_TEST
+
+START_TEST(test_peer_flush)
+{
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	add(T.a, 11, "eth0", "ff0e::1", NULL, 0);
+	up();
+	msync_peer_flush(T.b, 10);
+	ck_assert_uint_eq(msync_peer_count(T.b), 1);
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_CONFIG], 1);
+}
+END_TEST
+
+START_TEST(test_reconfigure)
+{
+	struct msync_session_config c;
+
+	up();
+	/* timers only: no reset */
+	c = T.ca;
+	c.digest_ms = 5000;
+	msync_session_reconfigure(T.a, &c);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	/* port: both move */
+	T.ca.port = T.cb.port = 7001;
+	msync_session_reconfigure(T.a, &T.ca);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	msync_session_reconfigure(T.b, &T.cb);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	/* no peer: idle */
+	memset(&c, 0, sizeof(c));
+	strcpy(c.name, "rbs1");
+	msync_session_reconfigure(T.a, &c);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_IDLE);
+}
+END_TEST
+
+START_TEST(test_ipv6_transport)
+{
+	tu_twins_free(&T);
+	tu_init();
+	memset(&T, 0, sizeof(T));
+	T.net = fake_net_new(5);
+	T.ioa = fake_io_new(T.net, "fd00::1");
+	T.iob = fake_io_new(T.net, "fd00::2");
+	tu_cfg(&T.ca, "rbs6", "fd00::2", "fd00::1", TU_PORT);
+	tu_cfg(&T.cb, "rbs6", "fd00::1", "fd00::2", TU_PORT);
+	{
+		struct msync_callbacks cb;
+
+		tu_callbacks(&T.ra, &cb);
+		T.a = msync_session_new(T.ioa, &T.ca, &cb);
+		tu_callbacks(&T.rb, &cb);
+		T.b = msync_session_new(T.iob, &T.cb, &cb);
+	}
+	msync_session_set_offers(T.a, tu_offers, 2);
+	msync_session_set_offers(T.b, tu_offers, 2);
+	add(T.a, 11, "eth0", "ff0e::1", NULL, 0);
+	up();
+	ck_assert(peer_has(T.b, 11, "eth0", "ff0e::1", NULL));
+}
+END_TEST
+
+/* A third router connecting is turned away; a router whose peer address
+ * is its own ends up talking to itself and refuses. */
+START_TEST(test_stranger_and_self)
+{
+	struct msync_io *ioc = fake_io_new(T.net, "10.0.0.3");
+	struct msync_conn *c;
+	struct msync_session *self;
+	struct msync_session_config cfg;
+
+	up();
+	c = fake_raw_connect(ioc, "10.0.0.1", TU_PORT);
+	fake_net_run(T.net, 10);
+	ck_assert(fake_raw_eof(c));
+	ck_assert(tu_log_has("not a configured peer"));
+	fake_raw_close(c);
+	fake_io_free(&ioc);
+
+	ioc = fake_io_new(T.net, "10.0.0.4");
+	tu_cfg(&cfg, "rbs1", "10.0.0.4", NULL, TU_PORT);
+	self = msync_session_new(ioc, &cfg, NULL);
+	fake_net_run(T.net, 1000);
+	ck_assert_int_eq(msync_session_state(self), MSYNC_ST_REFUSED);
+	ck_assert_str_eq(msync_session_last_reason(self),
+			 "connected to itself (peer address is local)");
+	msync_session_free(&self);
+	fake_io_free(&ioc);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("msync_session");
+	TCase *tc = tcase_create("session");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	TU_ADD(tc, test_establish);
+	TU_ADD(tc, test_both_connect);
+	TU_ADD(tc, test_both_connect_mirror);
+	TU_ADD(tc, test_incremental);
+	TU_ADD(tc, test_batching);
+	TU_ADD(tc, test_local_reject);
+	TU_ADD(tc, test_refused_svc);
+	TU_ADD(tc, test_refused_missing);
+	TU_ADD(tc, test_refused_name);
+	TU_ADD(tc, test_offers_change);
+	TU_ADD(tc, test_hold_and_flap);
+	TU_ADD(tc, test_reset_flap);
+	TU_ADD(tc, test_expiry);
+	TU_ADD(tc, test_restart_restore);
+	TU_ADD(tc, test_restart_mid_resync);
+	TU_ADD(tc, test_digest_repair);
+	TU_ADD(tc, test_backpressure);
+	TU_ADD(tc, test_roles);
+	TU_ADD(tc, test_peer_flush);
+	TU_ADD(tc, test_reconfigure);
+	TU_ADD(tc, test_ipv6_transport);
+	TU_ADD(tc, test_stranger_and_self);
+	tcase_set_timeout(tc, 300);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
