@@ -49,6 +49,11 @@ __all__ = [
     "vrrp_states",
     "start_mcast_join",
     "stop_mcast_join",
+    "vtysh_lines",
+    "start_stream_sender",
+    "start_stream_receiver",
+    "stream_receiver_count",
+    "stop_stream_receiver",
 ]
 
 # Every router of the project's tests runs these (staticd too: zebra's
@@ -72,6 +77,7 @@ ENV_MODULEDIR = "RBP_MODULEDIR"
 
 _JOINER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mcast_join.py")
 _PYTHON = "/usr/bin/python3"
+_STREAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mcast_stream.py")
 
 
 def daemon_rd(name):
@@ -457,3 +463,86 @@ def stop_mcast_join(proc, timeout=5.0):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def vtysh_lines(router, *lines):
+    """Run several lines in one vtysh session ("conf t", ...); return
+    (rc, stdout + stderr)."""
+    cmd = ["vtysh"]
+    for line in lines:
+        cmd += ["-c", line]
+    rc, out, err = router.net.cmd_status(cmd, warn=False)
+    router.logger.debug("vtysh %r -> rc %s\n%s%s", lines, rc, out, err)
+    return rc, out + err
+
+
+def start_stream_sender(host, ifname, group, rate=1000, port=5000):
+    """Send a sequence-numbered multicast stream from host until killed
+    (lib_rbp/mcast_stream.py send)."""
+    cmd = [_PYTHON, _STREAM, "send", ifname, group, "--rate", str(rate),
+           "--port", str(port)]
+    return host.net.popen(cmd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, encoding="utf-8")
+
+
+class StreamReceiver:
+    "A running mcast_stream.py recv and its progress lines."
+
+    def __init__(self, proc, out):
+        self.proc = proc
+        self.out = out
+        self.rx = 0
+        self.last = 0
+
+
+def start_stream_receiver(host, ifname, group, source=None, exclude=None,
+                          port=5000, timeout=10.0):
+    """Join group on host's ifname and count the stream; returns a
+    StreamReceiver once joined.  stop_stream_receiver() gives the summary
+    (received, lost, max_gap_ms, gaps ...)."""
+    out = "/tmp/frr-rbp-stream-{}-{}-{}.json".format(host.name, ifname, os.getpid())
+    cmd = [_PYTHON, _STREAM, "recv", ifname, group, "--port", str(port),
+           "--out", out]
+    if source:
+        cmd += ["--source", source]
+    if exclude:
+        cmd += ["--exclude", exclude]
+    p = host.net.popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       encoding="utf-8")
+    r, _, _ = select.select([p.stdout], [], [], timeout)
+    line = p.stdout.readline() if r else ""
+    if not line.startswith("joined"):
+        p.kill()
+        raise RuntimeError("{}: stream receiver did not join {}: {}".format(
+            host.name, group, p.stderr.read()))
+    return StreamReceiver(p, out)
+
+
+def stream_receiver_count(recv):
+    """Packets received so far (reads the receiver's status lines)."""
+    while True:
+        r, _, _ = select.select([recv.proc.stdout], [], [], 0)
+        if not r:
+            break
+        line = recv.proc.stdout.readline()
+        if not line:
+            break
+        if line.startswith("rx "):
+            parts = line.split()
+            recv.rx, recv.last = int(parts[1]), int(parts[3])
+    return recv.rx
+
+
+def stop_stream_receiver(recv, timeout=10.0):
+    """Stop the receiver (it leaves the group); return its JSON summary."""
+    if recv.proc.poll() is None:
+        recv.proc.terminate()
+        try:
+            recv.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            recv.proc.kill()
+            recv.proc.wait()
+    with open(recv.out, encoding="utf-8") as f:
+        summary = json.load(f)
+    os.unlink(recv.out)
+    return summary

@@ -1,0 +1,229 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+The topology of the seed-001 scenario (dual-device hot backup with VRRP),
+shared by the topotests, the lab and the switchover benchmark.
+
+                  src (10.0.10.2, 2001:db8:10::2)
+                   |
+                   up   PIM RP 10.0.10.1 / 2001:db8:10::1
+                 /    \\
+        10.0.11.0/24   10.0.12.0/24
+               /        \\
+             r1 -------- r2     r1-eth2/r2-eth2: 10.0.20.0/24, the RBS
+               \\        /       channel (and BFD)
+         r1-eth1      r2-eth1
+                 \\    /
+                  sw1            LAN 10.0.1.0/24, 2001:db8:1::/64
+                   |             VRRP 1: 10.0.1.254, 2001:db8:1::fe
+                   h1 (receiver, .10)
+
+sw1 is an IGMP/MLD snooping switch: it forwards reports to the ports where
+it heard queries (the querier's), so in master/backup mode only the master
+(r1, lowest address) hears the receiver; the backup learns the joins from
+the master over the RBS channel.  mode="active-active" turns snooping off:
+both routers hear the reports, and only the VRRP master forwards.
+
+The LAN runs PIM in passive mode (no downstream PIM routers): the DR
+election does not decide who forwards, VRRP does.
+"""
+
+ROUTERS = ("r1", "r2")
+LAN_IF = {"r1": "r1-eth1", "r2": "r2-eth1"}
+UP_IF = {"r1": "r1-eth0", "r2": "r2-eth0"}
+LINK_IF = {"r1": "r1-eth2", "r2": "r2-eth2"}
+LAN4 = {"r1": "10.0.1.1", "r2": "10.0.1.2", "h1": "10.0.1.10"}
+LAN6 = {"r1": "2001:db8:1::1", "r2": "2001:db8:1::2", "h1": "2001:db8:1::10"}
+LL6 = {"r1": "fe80::1", "r2": "fe80::2"}
+LINK4 = {"r1": "10.0.20.1", "r2": "10.0.20.2"}
+LINK6 = {"r1": "2001:db8:20::1", "r2": "2001:db8:20::2"}
+UPNET4 = {"r1": "10.0.11", "r2": "10.0.12"}
+UPNET6 = {"r1": "2001:db8:11", "r2": "2001:db8:12"}
+PEER = {"r1": "r2", "r2": "r1"}
+VRID = 1
+VIP4 = "10.0.1.254"
+VIP6 = "2001:db8:1::fe"
+RP4 = "10.0.10.1"
+RP6 = "2001:db8:10::1"
+SRC4 = "10.0.10.2"
+SRC6 = "2001:db8:10::2"
+PRIO = {"r1": 200, "r2": 150}
+RBS_PORT = 2100
+
+# groups: ASM and SSM per family
+ASM4, SSM4 = "239.1.1.1", "232.1.1.1"
+ASM6, SSM6 = "ff15::1:1", "ff35::1:1"
+
+
+def build_topo(tgen):
+    for rn in ("up",) + ROUTERS:
+        tgen.add_router(rn)
+    tgen.add_host("src", "10.0.10.2/24", "via 10.0.10.1")
+    tgen.add_host("h1", "10.0.1.10/24", "via 10.0.1.254")
+    tgen.add_link(tgen.gears["r1"], tgen.gears["up"])   # r1-eth0 up-eth0
+    tgen.add_link(tgen.gears["r2"], tgen.gears["up"])   # r2-eth0 up-eth1
+    sw = tgen.add_switch("sw1")
+    sw.add_link(tgen.gears["r1"])                        # r1-eth1
+    sw.add_link(tgen.gears["r2"])                        # r2-eth1
+    sw.add_link(tgen.gears["h1"])                        # h1-eth0
+    tgen.add_link(tgen.gears["r1"], tgen.gears["r2"])   # r1-eth2 r2-eth2
+    tgen.add_link(tgen.gears["src"], tgen.gears["up"])  # src-eth0 up-eth2
+
+
+def up_conf():
+    return """\
+frr defaults traditional
+hostname up
+service integrated-vtysh-config
+interface up-eth0
+ ip address 10.0.11.1/24
+ ipv6 address 2001:db8:11::1/64
+ ip pim
+ ipv6 pim
+exit
+interface up-eth1
+ ip address 10.0.12.1/24
+ ipv6 address 2001:db8:12::1/64
+ ip pim
+ ipv6 pim
+exit
+interface up-eth2
+ ip address 10.0.10.1/24
+ ipv6 address 2001:db8:10::1/64
+ ip pim
+ ipv6 pim
+exit
+router pim
+ rp {rp4} 224.0.0.0/4
+exit
+router pim6
+ rp {rp6} ff00::/8
+exit
+""".format(rp4=RP4, rp6=RP6)
+
+
+def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
+                profiles=True, vrrp=True):
+    """Integrated frr.conf of r1 or r2.
+
+    modules: configure the remote backup service and profiles (the -M
+    options are given at daemon start); hot: peer-backup hot; adv_ms:
+    VRRP advertisement interval; bfd: a BFD session over the r1-r2 link.
+    """
+    peer = PEER[rn]
+    # services and profiles first: an interface binding names a profile
+    head = []
+    if modules:
+        head += [
+            "remote-backup-service svc1",
+            " peer {} source {} port {}".format(LINK4[peer], LINK4[rn], RBS_PORT),
+            "exit",
+        ]
+        if profiles:
+            for name, bid, svc, vrrp_cmd in (
+                ("p4", 10, "igmp", "vrrp-id"),
+                ("p6", 20, "mld", "vrrp6-id"),
+            ):
+                head += [
+                    "remote-backup-profile " + name,
+                    " backup-id {} remote-backup-service svc1".format(bid),
+                    " service-type " + svc,
+                ]
+                if hot:
+                    head += [" peer-backup hot"]
+                head += [
+                    " {} {} interface {}".format(vrrp_cmd, VRID, LAN_IF[rn]),
+                    "exit",
+                ]
+    lines = [
+        "frr defaults traditional",
+        "hostname " + rn,
+        "service integrated-vtysh-config",
+        "debug remote-backup",
+    ] + head + [
+        "ip route 10.0.10.0/24 {}.1".format(UPNET4[rn]),
+        "ipv6 route 2001:db8:10::/64 {}::1".format(UPNET6[rn]),
+        "interface " + UP_IF[rn],
+        " ip address {}.2/24".format(UPNET4[rn]),
+        " ipv6 address {}::2/64".format(UPNET6[rn]),
+        " ip pim",
+        " ipv6 pim",
+        "exit",
+        "interface " + LINK_IF[rn],
+        " ip address {}/24".format(LINK4[rn]),
+        " ipv6 address {}/64".format(LINK6[rn]),
+        "exit",
+        "interface " + LAN_IF[rn],
+        " ip address {}/24".format(LAN4[rn]),
+        " ipv6 address {}/64".format(LAN6[rn]),
+        " ip pim",
+        " ip pim passive",
+        " ip igmp",
+        " ip igmp query-interval 5",
+        " ip igmp query-max-response-time 10",
+        " ipv6 pim",
+        " ipv6 pim passive",
+        " ipv6 mld",
+        " ipv6 mld query-interval 5",
+        " ipv6 mld query-max-response-time 10",
+    ]
+    if vrrp:
+        lines += [
+            " vrrp {} version 3".format(VRID),
+            " vrrp {} priority {}".format(VRID, PRIO[rn]),
+            " vrrp {} advertisement-interval {}".format(VRID, adv_ms),
+            " vrrp {} ip {}".format(VRID, VIP4),
+            " vrrp {} ipv6 {}".format(VRID, VIP6),
+        ]
+    if modules and profiles:
+        lines += [" remote-backup-profile p4", " remote-backup-profile p6"]
+    lines += ["exit"]
+    lines += [
+        "router pim",
+        " rp {} 224.0.0.0/4".format(RP4),
+        "exit",
+        "router pim6",
+        " rp {} ff00::/8".format(RP6),
+        "exit",
+    ]
+    if bfd:
+        lines += [
+            "bfd",
+            " peer {} local-address {}".format(LINK4[peer], LINK4[rn]),
+            "  receive-interval 10",
+            "  transmit-interval 10",
+            "  detect-multiplier 3",
+            " exit",
+            "exit",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def prepare_nodes(tgen, mode="master-backup"):
+    """Host addresses, fixed link-local addresses, VRRP macvlans, and the
+    switch's snooping (on for master/backup, off for active-active)."""
+    # pylint: disable=import-outside-toplevel
+    import lib_rbp
+
+    h1 = tgen.gears["h1"]
+    h1.cmd_raises("ip -6 addr add {}/64 dev h1-eth0 nodad".format(LAN6["h1"]))
+    h1.cmd_raises("ip -6 route add default via {}".format(VIP6))
+    src = tgen.gears["src"]
+    srcif = "src-eth0"
+    src.cmd_raises("ip -6 addr add {}/64 dev {} nodad".format(SRC6, srcif))
+    src.cmd_raises("ip -6 route add default via {}".format(RP6))
+
+    for rn in ROUTERS:
+        r = tgen.gears[rn]
+        lan = LAN_IF[rn]
+        # deterministic MLD querier election: r1 has the lowest link-local
+        r.cmd_raises("ip -6 addr flush dev {} scope link".format(lan))
+        r.cmd_raises("ip -6 addr add {}/64 dev {} nodad".format(LL6[rn], lan))
+        r.cmd_raises("sysctl -qw net.ipv4.conf.all.rp_filter=0")
+        lib_rbp.add_vrrp_macvlan(r, lan, VRID, 4, [VIP4 + "/24"])
+        lib_rbp.add_vrrp_macvlan(r, lan, VRID, 6, [VIP6 + "/64"])
+
+    sw = tgen.gears["sw1"]
+    snoop = 1 if mode == "master-backup" else 0
+    sw.cmd_raises("ip link set dev sw1 type bridge mcast_snooping {} "
+                  "mcast_igmp_version 3 mcast_mld_version 2".format(snoop))
+    return srcif
