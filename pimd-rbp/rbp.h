@@ -16,6 +16,7 @@
 #include "sockunion.h"
 #include "memory.h"
 #include "if.h"
+#include "monotime.h"
 
 #include "mldsync/msync.h"
 
@@ -157,6 +158,15 @@ bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf);
 struct rbp_profile *rbp_if_profile(const struct rbp_if *rif);
 
 const char *rbp_svc_name(enum msync_svc type);
+
+/* Monotonic milliseconds, the clock of mldsync's expiry times */
+static inline int64_t rbp_now_ms(void)
+{
+	struct timeval tv;
+
+	monotime(&tv);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
 const char *rbp_role_name(enum msync_role role);
 
 /* Called by the store when something a running session depends on

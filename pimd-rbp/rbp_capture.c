@@ -32,11 +32,6 @@
 static struct event_loop *rbp_loop;
 static struct event *t_rbp_refresh;
 
-static int64_t rbp_now_ms(void)
-{
-	return monotime(NULL) / 1000;
-}
-
 /* The profile of ours bound to ifp with a running channel */
 static struct rbp_profile *rbp_capture_profile(const struct interface *ifp,
 					       struct msync_session **sp)
@@ -117,7 +112,7 @@ static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg,
 	rbp_install_local_membership(ifp, sg, join);
 
 	prf = rbp_capture_profile(ifp, &s);
-	if (!prf)
+	if (!prf || !rbp_gm_group_replicated(sg.grp))
 		return 0;
 	if (join && rbp_gm_lookup(ifp, sg, &info))
 		rbp_capture_publish(s, prf, ifp, sg, &info, true);
@@ -138,6 +133,8 @@ static void rbp_capture_walk_one(struct interface *ifp, pim_sgaddr sg,
 {
 	struct rbp_capture_walk *w = arg;
 
+	if (!rbp_gm_group_replicated(sg.grp))
+		return;
 	rbp_capture_publish(w->s, w->prf, ifp, sg, info, false);
 }
 

@@ -41,6 +41,15 @@ pim_sgaddr rbp_key_to_sg(const struct msync_key *k)
 	return sg;
 }
 
+bool rbp_gm_group_replicated(pim_addr grp)
+{
+#if PIM_IPV == 4
+	return (ntohl(grp.s_addr) & 0xffffff00) != 0xe0000000;
+#else
+	return !in6_multicast_nofwd(&grp);
+#endif
+}
+
 static uint32_t rbp_remain_ms(struct event *t, uint32_t dflt,
 			      struct rbp_gm_info *info)
 {

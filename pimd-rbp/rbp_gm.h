@@ -30,6 +30,11 @@ typedef void (*rbp_gm_walk_fn)(struct interface *ifp, pim_sgaddr sg,
 /* Every local membership of ifp that wants traffic */
 void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg);
 
+/* Whether a group is worth replicating: not link-local in scope (the
+ * solicited-node groups of MLD, 224.0.0.0/24), which pimd never routes
+ */
+bool rbp_gm_group_replicated(pim_addr grp);
+
 /* Have IGMP/MLD on ifp act as querier now (a new master takes over) */
 void rbp_gm_become_querier(struct interface *ifp);
 

@@ -59,7 +59,7 @@ struct rbp_inst {
 	struct channel_oil *oil;
 	enum rbp_inst_state state;
 	const char *why; /* for pending */
-	int64_t since;	 /* monotonic us of the last state change */
+	int64_t since;	 /* rbp_now_ms() of the last state change */
 };
 
 static int rbp_inst_cmp(const struct rbp_inst *a, const struct rbp_inst *b)
@@ -140,7 +140,7 @@ static void rbp_inst_set_state(struct rbp_inst *inst,
 		       rbp_inst_state_names[state], why ? ": " : "",
 		       why ? why : "");
 	if (inst->state != state)
-		inst->since = monotime(NULL);
+		inst->since = rbp_now_ms();
 	inst->state = state;
 	inst->why = why;
 }
@@ -255,7 +255,7 @@ void rbp_install_peer_update(struct rbp_profile *prf,
 		inst = XCALLOC(MTYPE_RBP_INST, sizeof(*inst));
 		strlcpy(inst->ifname, ifname, sizeof(inst->ifname));
 		inst->sg = sg;
-		inst->since = monotime(NULL);
+		inst->since = rbp_now_ms();
 		rbp_insts_add(&rbp_insts, inst);
 	} else if (inst->prf != prf ||
 		   msync_key_cmp(&inst->peer_key, &e->key))
@@ -322,7 +322,8 @@ void rbp_install_reconcile(void)
 		const char *ifname;
 
 		if (!rbp_profile_is_ours(inst->prf) ||
-		    !rbp_profile_session(inst->prf)) {
+		    !rbp_profile_session(inst->prf) ||
+		    inst->prf->backup_id != inst->peer_key.backup_id) {
 			rbp_inst_free(inst);
 			continue;
 		}
@@ -473,7 +474,7 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 		if (s)
 			e = msync_peer_find(s, &inst->peer_key);
 		if (e && e->expires_ms)
-			left = (e->expires_ms - monotime(NULL) / 1000) / 1000;
+			left = (e->expires_ms - rbp_now_ms()) / 1000;
 
 		if (jarr) {
 			json_object *jo = json_object_new_object();
@@ -498,6 +499,8 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 							       ? "exclude"
 							       : "include");
 				json_object_int_add(jo, "version", e->version);
+				json_object_boolean_add(jo, "restored",
+							e->restored);
 			}
 			if (left >= 0)
 				json_object_int_add(jo, "remainingSeconds",

@@ -2,25 +2,72 @@
 /*
  * pimd-rbp: the role of a profile follows its VRRP group.
  *
- * vrrpd runs each virtual router on a macvlan over the VRRP interface,
- * with the virtual MAC 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID
- * (IPv6), and holds it in protodown while it is not master.  The macvlan
- * being operative therefore says "master", and zebra tells pimd about it
- * like any interface change.
+ * Two sources, the first that knows wins:
+ * - vrrpd-track publishes every VRRP state transition as a zebra opaque
+ *   message (vrrpd-track/track_msg.h), and dumps all states when asked:
+ *   this module listens on an auxiliary zclient of its own;
+ * - vrrpd runs each virtual router on a macvlan over the VRRP interface,
+ *   with the virtual MAC 00:00:5e:00:01:VRID (IPv4) or 00:00:5e:00:02:VRID
+ *   (IPv6), held in protodown while it is not master.  The macvlan being
+ *   operative says "master"; this works without vrrpd-track.
  */
 #include <zebra.h>
 
 #include "if.h"
 #include "vrf.h"
 #include "frrevent.h"
+#include "stream.h"
+#include "zclient.h"
+
+#include "pimd.h"
 
 #include "rbp.h"
 #include "rbp_role.h"
 #include "rbp_install.h"
 #include "rbp_session.h"
+#include "vrrpd-track/track_msg.h"
+
+DEFINE_MTYPE_STATIC(RBP, RBP_VRRP_STATE, "remote-backup VRRP state");
 
 static struct event_loop *rbp_loop;
 static struct event *t_rbp_role;
+static struct zclient *rbp_zclient;
+
+/* VRRP states heard from vrrpd-track */
+PREDECL_RBTREE_UNIQ(rbp_vrrp_states);
+struct rbp_vrrp_state {
+	struct rbp_vrrp_states_item item;
+	char ifname[IFNAMSIZ];
+	uint8_t family;
+	uint8_t vrid;
+	uint8_t state;
+	uint8_t priority;
+};
+
+static int rbp_vrrp_state_cmp(const struct rbp_vrrp_state *a,
+			      const struct rbp_vrrp_state *b)
+{
+	int r = strcmp(a->ifname, b->ifname);
+
+	if (r)
+		return r;
+	if (a->family != b->family)
+		return a->family - b->family;
+	return a->vrid - b->vrid;
+}
+DECLARE_RBTREE_UNIQ(rbp_vrrp_states, struct rbp_vrrp_state, item,
+		    rbp_vrrp_state_cmp);
+static struct rbp_vrrp_states_head rbp_vrrp_states;
+static uint64_t rbp_vrrp_msgs;
+
+static struct rbp_vrrp_state *rbp_vrrp_state_find(const char *ifname,
+						  uint8_t family, uint8_t vrid)
+{
+	struct rbp_vrrp_state ref = { .family = family, .vrid = vrid };
+
+	strlcpy(ref.ifname, ifname, sizeof(ref.ifname));
+	return rbp_vrrp_states_find(&rbp_vrrp_states, &ref);
+}
 
 /* The macvlan vrrpd uses for the profile's group, if it exists */
 static struct interface *rbp_role_macvlan(const struct rbp_profile *prf)
@@ -47,16 +94,26 @@ const char *rbp_role_source(const struct rbp_profile *prf)
 
 	if (!prf->vrrp_family)
 		return "none";
+	if (rbp_vrrp_state_find(prf->vrrp_ifname, prf->vrrp_family,
+				prf->vrrp_id))
+		return "vrrpd-track";
 	mv = rbp_role_macvlan(prf);
 	return mv ? mv->name : "VRRP macvlan not found";
 }
 
 static enum msync_role rbp_role_derive(const struct rbp_profile *prf)
 {
+	const struct rbp_vrrp_state *st;
 	struct interface *mv;
 
 	if (!prf->vrrp_family)
 		return MSYNC_ROLE_UNKNOWN;
+	st = rbp_vrrp_state_find(prf->vrrp_ifname, prf->vrrp_family,
+				 prf->vrrp_id);
+	if (st)
+		return st->state == 1 /* VRRP_STATE_MASTER */
+			       ? MSYNC_ROLE_MASTER
+			       : MSYNC_ROLE_BACKUP;
 	mv = rbp_role_macvlan(prf);
 	/* no group (yet): not master, so the LAN stays muted */
 	if (!mv)
@@ -112,9 +169,93 @@ static int rbp_role_if_down(struct interface *ifp)
 	return 0;
 }
 
+/* --- vrrpd-track's messages ------------------------------------------- */
+
+static void rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
+{
+	struct rbp_vrrp_state ref = { .family = m->family, .vrid = m->vrid };
+	struct rbp_vrrp_state *st;
+
+	if (m->version != RBP_VRRP_MSG_VERSION ||
+	    (m->family != 4 && m->family != 6))
+		return;
+	if (m->flags & RBP_VRRP_F_DUMP && m->vrid == 0)
+		return; /* an empty dump */
+	memcpy(ref.ifname, m->ifname, sizeof(m->ifname));
+	ref.ifname[sizeof(ref.ifname) - 1] = '\0';
+	st = rbp_vrrp_states_find(&rbp_vrrp_states, &ref);
+	if (m->flags & RBP_VRRP_F_DELETED) {
+		if (st) {
+			rbp_vrrp_states_del(&rbp_vrrp_states, st);
+			XFREE(MTYPE_RBP_VRRP_STATE, st);
+		}
+		return;
+	}
+	if (!st) {
+		st = XCALLOC(MTYPE_RBP_VRRP_STATE, sizeof(*st));
+		*st = ref;
+		rbp_vrrp_states_add(&rbp_vrrp_states, st);
+	}
+	st->state = m->state;
+	st->priority = m->priority;
+	DEBUGD(&rbp_dbg_role, "vrrpd-track: %s VRRP%s %u state %u prio %u%s",
+	       st->ifname, st->family == 6 ? "6" : "", st->vrid, st->state,
+	       st->priority, m->flags & RBP_VRRP_F_DUMP ? " (dump)" : "");
+}
+
+static int rbp_role_opaque(ZAPI_CALLBACK_ARGS)
+{
+	struct zapi_opaque_msg info;
+	struct rbp_vrrp_state_msg m;
+
+	if (zclient_opaque_decode(zclient->ibuf, &info) != 0)
+		return -1;
+	if (info.type != RBP_OPAQUE_VRRP_STATE)
+		return 0;
+	if (info.len != sizeof(m)) {
+		zlog_warn("vrrpd-track: state message of %u bytes, expected %zu",
+			  info.len, sizeof(m));
+		return 0;
+	}
+	STREAM_GET(&m, zclient->ibuf, sizeof(m));
+	rbp_vrrp_msgs++;
+	rbp_vrrp_state_msg(&m);
+	/* at once: this is where a switchover starts */
+	rbp_role_reconcile();
+	return 0;
+stream_failure:
+	return -1;
+}
+
+static void rbp_role_zebra_connected(struct zclient *zc)
+{
+	zclient_register_opaque(zc, RBP_OPAQUE_VRRP_STATE);
+	/* a restarted pimd learns the current states at once */
+	zclient_send_opaque(zc, RBP_OPAQUE_VRRP_REQUEST, NULL, 0);
+}
+
+static zclient_handler *const rbp_role_handlers[] = {
+	[ZEBRA_OPAQUE_MESSAGE] = rbp_role_opaque,
+};
+
+uint64_t rbp_role_vrrp_messages(void)
+{
+	return rbp_vrrp_msgs;
+}
+
 void rbp_role_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
+	rbp_vrrp_states_init(&rbp_vrrp_states);
+	rbp_zclient = zclient_new(loop, &zclient_options_auxiliary,
+				  rbp_role_handlers,
+				  array_size(rbp_role_handlers));
+	/* zebra tells opaque receivers apart by (proto, instance, session):
+	 * pimd and pim6d both are PIM/0/0, so our session id must differ
+	 */
+	rbp_zclient->session_id = (uint32_t)getpid();
+	rbp_zclient->zebra_connected = rbp_role_zebra_connected;
+	zclient_init(rbp_zclient, ZEBRA_ROUTE_PIM, 0, &pimd_privs);
 	hook_register_prio(if_up, 1001, rbp_role_if_change);
 	hook_register_prio(if_down, 1001, rbp_role_if_down);
 	hook_register_prio(if_real, 1001, rbp_role_if_change);
@@ -123,7 +264,17 @@ void rbp_role_init(struct event_loop *loop)
 
 void rbp_role_fini(void)
 {
+	struct rbp_vrrp_state *st;
+
 	EVENT_OFF(t_rbp_role);
+	if (rbp_zclient) {
+		zclient_stop(rbp_zclient);
+		zclient_free(rbp_zclient);
+		rbp_zclient = NULL;
+	}
+	while ((st = rbp_vrrp_states_pop(&rbp_vrrp_states)))
+		XFREE(MTYPE_RBP_VRRP_STATE, st);
+	rbp_vrrp_states_fini(&rbp_vrrp_states);
 	hook_unregister(if_up, rbp_role_if_change);
 	hook_unregister(if_down, rbp_role_if_down);
 	hook_unregister(if_real, rbp_role_if_change);

@@ -15,5 +15,7 @@ void rbp_role_fini(void);
 void rbp_role_reconcile(void);
 /* What the role of a profile is taken from, for show */
 const char *rbp_role_source(const struct rbp_profile *prf);
+/* VRRP state messages received from vrrpd-track */
+uint64_t rbp_role_vrrp_messages(void);
 
 #endif /* _RBP_ROLE_H */

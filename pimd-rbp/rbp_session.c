@@ -97,6 +97,44 @@ static const struct msync_callbacks rbp_callbacks_tmpl = {
 
 /* --- reconciliation with the configuration ---------------------------- */
 
+struct rbp_stale_bids {
+	const struct rbp_service *svc;
+	uint32_t bids[16];
+	size_t n;
+};
+
+static int rbp_collect_stale_bid(const struct msync_entry *e, void *arg)
+{
+	struct rbp_stale_bids *sb = arg;
+	const struct rbp_profile *prf = rbp_profile_by_id(sb->svc,
+							  e->key.backup_id);
+
+	if (prf && rbp_profile_is_ours(prf))
+		return 0;
+	for (size_t i = 0; i < sb->n; i++)
+		if (sb->bids[i] == e->key.backup_id)
+			return 0;
+	sb->bids[sb->n++] = e->key.backup_id;
+	/* the rest is flushed on the next pass */
+	return sb->n == array_size(sb->bids);
+}
+
+/* The twin's entries of backup-ids that are no longer a profile of ours
+ * here (deleted, renumbered, other service type) are not kept.
+ */
+static void rbp_session_flush_stale(struct rbp_service *svc)
+{
+	struct rbp_stale_bids sb = { .svc = svc };
+
+	msync_peer_walk(svc->session, rbp_collect_stale_bid, &sb);
+	for (size_t i = 0; i < sb.n; i++) {
+		DEBUGD(&rbp_dbg_session,
+		       "remote-backup-service %s: dropping the twin's entries of backup-id %u (no profile here)",
+		       svc->name, sb.bids[i]);
+		msync_peer_flush(svc->session, sb.bids[i]);
+	}
+}
+
 static bool rbp_service_needed(const struct rbp_service *svc)
 {
 	const struct rbp_profile *prf;
@@ -182,6 +220,7 @@ static void rbp_reconcile(struct event *t)
 		} else
 			msync_session_reconfigure(svc->session, &cfg);
 		rbp_session_offers(svc);
+		rbp_session_flush_stale(svc);
 	}
 
 	rbp_role_reconcile();
@@ -256,7 +295,7 @@ void rbp_session_info(const struct rbp_service *svc,
 	si->c = *msync_session_counters(s);
 	up = msync_session_up_since(s);
 	if (msync_session_state(s) == MSYNC_ST_ESTABLISHED && up > 0)
-		si->up_since_s = (monotime(NULL) / 1000 - up) / 1000;
+		si->up_since_s = (rbp_now_ms() - up) / 1000;
 }
 
 /* --- init ------------------------------------------------------------- */

@@ -518,6 +518,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 					       prf->vrrp_ifname);
 		}
 		json_object_string_add(js, "state", rbp_profile_state(prf));
+		json_object_string_add(js, "roleSource", rbp_role_source(prf));
 		json_object_string_add(js, "peerState", peer_state);
 		json_object_boolean_add(js, "active", ours);
 		frr_each (rbp_ifs_const, &rbp_ifs, rif)
@@ -545,6 +546,8 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 	} else
 		vty_out(vty, "  Track protocol   : -\n");
 	vty_out(vty, "  State            : %s\n", rbp_profile_state(prf));
+	if (prf->vrrp_family)
+		vty_out(vty, "  Role source      : %s\n", rbp_role_source(prf));
 	vty_out(vty, "  Peer state       : %s\n", peer_state);
 	vty_out(vty, "  Interfaces       :");
 	frr_each (rbp_ifs_const, &rbp_ifs, rif)
@@ -656,7 +659,7 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 #endif
 {
 	struct rbp_show_local sl = { .vty = vty,
-				     .now_ms = monotime(NULL) / 1000 };
+				     .now_ms = rbp_now_ms() };
 	json_object *js = NULL;
 	const struct rbp_profile *prf;
 

@@ -1,13 +1,23 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-IGMP/MLD hot backup on the seed-001 topology (lib_rbp/seed001.py), in
+IGMP/MLD hot backup on the seed-001 topology (lib_rbp/seed001.py) in
 master/backup mode: the snooping switch gives the receiver's reports to the
-master (r1) only, and r2 learns them over the RBS channel.
+master (r1, the querier) only; the backup (r2) learns them over the RBS
+channel, installs them with its upstream joins built, and keeps its LAN
+interface muted.
+
+Covered: joins of IGMPv2, IGMPv3 (ASM, EXCLUDE {S}, SSM INCLUDE), MLDv1,
+MLDv2 (ASM, SSM) replicated with source, filter mode and version; leave and
+expiry; unbinding and rebinding; backup restart (resync); master restart
+(recovery from the backup); channel cut and restored (tables equal); bad
+peer (wrong backup-id, wrong service type): the channel stays down with the
+reason shown and nothing is installed.
 """
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -20,16 +30,20 @@ from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
+UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
+# membership interval with the topology's timers: 2 * 5 s + 1 s
+GMI = 11
+
 
 def setup_module(mod):
     tgen = Topogen(S.build_topo, mod.__name__)
     tgen.start_topology()
     S.prepare_nodes(tgen, "master-backup")
-    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(),
-                                   daemons=("zebra", "mgmtd", "staticd", "pimd", "pim6d"))
+    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(), daemons=UP_DAEMONS)
     for rn in S.ROUTERS:
-        lib_rbp.load_router_integrated(tgen.gears[rn], S.router_conf(rn),
-                                       daemon_args=lib_rbp.MODULE_ARGS)
+        lib_rbp.load_router_integrated(
+            tgen.gears[rn], S.router_conf(rn), daemon_args=lib_rbp.MODULE_ARGS
+        )
     lib_rbp.start_routers(tgen)
 
 
@@ -41,42 +55,321 @@ def gear(name):
     return get_topogen().gears[name]
 
 
-def entries(rn, family):
-    ip = "ip" if family == 4 else "ipv6"
-    return lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ip))["entries"]
+def ipv(family):
+    return "ip" if family == 4 else "ipv6"
 
 
-def test_channel_up():
+def gm_daemon(family):
+    return "pimd" if family == 4 else "pim6d"
+
+
+def entries(rn, family, origin=None):
+    js = lib_rbp.vtysh_json(
+        gear(rn), "show {} remote-backup entries json".format(ipv(family))
+    )
+    return [e for e in js["entries"] if origin is None or e["origin"] == origin]
+
+
+def entry_keys(rn, family, origin):
+    return sorted((e["group"], e["source"]) for e in entries(rn, family, origin))
+
+
+def find_entry(rn, family, group, origin, source=None):
+    for e in entries(rn, family, origin):
+        if e["group"] == group and (source is None or e["source"] == source):
+            return e
+    return None
+
+
+def service(rn, family):
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
+    return js[gm_daemon(family)]["services"]["svc1"]
+
+
+def wait_established(family, timeout=40):
     for rn in S.ROUTERS:
-        for daemon in ("pimd", "pim6d"):
-            def up():
-                js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
-                return js[daemon]["services"]["svc1"]["tcpState"] == "established"
-            ok, _ = lib_rbp.wait_until(up, timeout=30)
-            assert ok, (rn, daemon, lib_rbp.vtysh(gear(rn), "show remote-backup-service"))
+        ok, last = lib_rbp.wait_until(
+            lambda rn=rn: service(rn, family)["tcpState"] == "established",
+            timeout=timeout,
+        )
+        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), service(rn, family))
 
 
-def test_roles():
+def upstream_joined(rn, family, group, source="*"):
+    js = lib_rbp.vtysh_json(gear(rn), "show {} pim upstream json".format(ipv(family)))
+    return js.get(group, {}).get(source, {}).get("state") == "J"
+
+
+def debug_state():
+    out = []
+    for rn in S.ROUTERS:
+        for cmd in ("show remote-backup-service", "show ip remote-backup entries",
+                    "show ipv6 remote-backup entries", "show ip igmp groups",
+                    "show ipv6 mld groups"):
+            out.append("--- {} {}\n{}".format(rn, cmd, lib_rbp.vtysh(gear(rn), cmd)))
+    return "\n".join(out)
+
+
+class Join:
+    """A receiver membership on h1, with the host's IGMP/MLD version forced
+    for the time of the join."""
+
+    def __init__(self, family, group, version=None, source=None, exclude=None):
+        self.family, self.group = family, group
+        self.sysctl = None
+        if version:
+            key = ("net.ipv4.conf.h1-eth0.force_igmp_version" if family == 4
+                   else "net.ipv6.conf.h1-eth0.force_mld_version")
+            self.sysctl = key
+            gear("h1").cmd_raises("sysctl -qw {}={}".format(key, version))
+        self.recv = lib_rbp.start_stream_receiver(
+            gear("h1"), "h1-eth0", group, source=source, exclude=exclude)
+
+    def leave(self):
+        lib_rbp.stop_stream_receiver(self.recv)
+        if self.sysctl:
+            gear("h1").cmd_raises("sysctl -qw {}=0".format(self.sysctl))
+
+
+def wait_replicated(family, group, source=None, timeout=30):
+    ok, e = lib_rbp.wait_until(
+        lambda: (lambda x: x if x and x["state"] == "installed" else None)(
+            find_entry("r2", family, group, "peer", source)),
+        timeout=timeout)
+    assert ok, "{} not installed on r2:\n{}".format(group, debug_state())
+    return e
+
+
+def wait_gone(rn, family, group, origin, timeout=30):
+    ok, _ = lib_rbp.wait_until(
+        lambda: find_entry(rn, family, group, origin) is None, timeout=timeout)
+    assert ok, "{} still on {}:\n{}".format(group, rn, debug_state())
+
+
+def test_channels_up_and_roles():
+    "Both channels (IGMP in pimd, MLD in pim6d) up; r1 master, r2 backup."
+    wait_established(4)
+    wait_established(6)
+
     def roles():
-        js = lib_rbp.vtysh_json(gear("r1"), "show remote-backup-profile json")
-        return js["pimd"]["profiles"]["p4"]["state"], js["pim6d"]["profiles"]["p6"]["state"]
-    ok, last = lib_rbp.wait_until(lambda: roles() == ("master", "master"), timeout=30)
+        out = {}
+        for rn in S.ROUTERS:
+            js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
+            out[rn] = (js["pimd"]["profiles"]["p4"]["state"],
+                       js["pim6d"]["profiles"]["p6"]["state"])
+        return out
+
+    ok, last = lib_rbp.wait_until(
+        lambda: roles() == {"r1": ("master", "master"), "r2": ("backup", "backup")},
+        timeout=30)
     assert ok, last
 
 
-@pytest.mark.parametrize("family", [4, 6])
-def test_join_replicated(family):
-    group = S.ASM4 if family == 4 else S.ASM6
-    j = lib_rbp.start_mcast_join(gear("h1"), "h1-eth0", [group])
+JOINS = [
+    # id, family, group, host version, source, exclude, filter, version
+    ("igmpv2", 4, "239.1.2.2", 2, None, None, "exclude", 2),
+    ("igmpv3-asm", 4, "239.1.3.3", None, None, None, "exclude", 3),
+    ("igmpv3-exclude", 4, "239.1.3.4", None, None, S.SRC4, "exclude", 3),
+    ("igmpv3-ssm", 4, S.SSM4, None, S.SRC4, None, "include", 3),
+    ("mldv1", 6, "ff15::1:11", 1, None, None, "exclude", 1),
+    ("mldv2-asm", 6, "ff15::1:22", None, None, None, "exclude", 2),
+    ("mldv2-ssm", 6, S.SSM6, None, S.SRC6, None, "include", 2),
+]
+
+
+@pytest.mark.parametrize(
+    "family,group,version,source,exclude,filt,ver",
+    [j[1:] for j in JOINS], ids=[j[0] for j in JOINS])
+def test_join_replicated(family, group, version, source, exclude, filt, ver):
+    """A receiver's join reaches r2 only through r1: installed there with
+    the right source, filter mode and version, upstream join built (hot);
+    the receiver's leave removes it again."""
+    j = Join(family, group, version, source, exclude)
     try:
-        def on_r2():
-            return [e for e in entries("r2", family) if e["group"] == group and e["origin"] == "peer"]
-        ok, last = lib_rbp.wait_until(on_r2, timeout=30)
-        dbg = [lib_rbp.vtysh(gear("r1"), "show ip igmp groups"),
-               lib_rbp.vtysh(gear("r1"), "show ip igmp interface"),
-               gear("sw1").cmd_raises("bridge mdb show; bridge -d link show"),
-               gear("h1").cmd_raises("ip maddr show dev h1-eth0"),
-               lib_rbp.vtysh(gear("r1"), "show remote-backup-service")]
-        assert ok, "\n".join(dbg)
+        e = wait_replicated(family, group, source)
+        assert e["source"] == (source or ("0.0.0.0" if family == 4 else "::")), e
+        assert e["filterMode"] == filt, e
+        assert e["version"] == ver, e
+        assert e["peerInterface"] == S.LAN_IF["r1"], e
+        # the backup did not hear the receiver: its copy is the twin's
+        assert find_entry("r2", family, group, "local") is None
+        assert find_entry("r1", family, group, "local") is not None
+        ok, _ = lib_rbp.wait_until(
+            lambda: upstream_joined("r2", family, group, source or "*"), timeout=20)
+        assert ok, "r2 built no upstream join for {}:\n{}".format(
+            group, lib_rbp.vtysh(gear("r2"), "show {} pim upstream".format(ipv(family))))
     finally:
-        lib_rbp.stop_mcast_join(j)
+        j.leave()
+    wait_gone("r1", family, group, "local")
+    wait_gone("r2", family, group, "peer")
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_expiry_propagates(family):
+    """A receiver that goes silent (no leave): r1's membership expires and
+    r2's copy goes with it."""
+    group = S.ASM4 if family == 4 else S.ASM6
+    j = Join(family, group)
+    wait_replicated(family, group)
+    # the host disappears without a leave
+    gear("h1").cmd_raises("ip link set h1-eth0 down")
+    try:
+        wait_gone("r1", family, group, "local", timeout=GMI * 4)
+        wait_gone("r2", family, group, "peer", timeout=10)
+    finally:
+        gear("h1").cmd_raises("ip link set h1-eth0 up")
+        gear("h1").cmd_raises("ip route replace default via {}".format(S.VIP4))
+        gear("h1").cmd("ip -6 route replace default via {}".format(S.VIP6))
+        j.leave()
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_unbind_and_rebind(family):
+    "Unbinding the profile on r1 withdraws its entries from r2; rebinding restores them."
+    group = S.ASM4 if family == 4 else S.ASM6
+    prof = "p4" if family == 4 else "p6"
+    j = Join(family, group)
+    try:
+        wait_replicated(family, group)
+        rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1",
+                                      "no remote-backup-profile " + prof)
+        assert rc == 0, out
+        wait_gone("r2", family, group, "peer")
+        rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1",
+                                      "remote-backup-profile " + prof)
+        assert rc == 0, out
+        wait_replicated(family, group)
+    finally:
+        j.leave()
+
+
+def restart(rn, daemons):
+    lib_rbp.restart_daemons(gear(rn), daemons, reapply=True)
+    assert lib_rbp.missing_daemons(gear(rn), daemons) == []
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_backup_restart_resyncs(family):
+    "The backup's pimd/pim6d restarts empty and gets the entries back by resync."
+    group = S.ASM4 if family == 4 else S.ASM6
+    j = Join(family, group)
+    try:
+        wait_replicated(family, group)
+        restart("r2", [gm_daemon(family)])
+        wait_established(family)
+        wait_replicated(family, group)
+        assert service("r2", family)["resyncsReceived"] >= 1
+    finally:
+        j.leave()
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_master_restart_recovers(family):
+    """r1's pimd/pim6d restarts with no state: r2 sends back the entries it
+    held for r1 (restored), which r1 installs at once."""
+    group = S.ASM4 if family == 4 else S.ASM6
+    j = Join(family, group)
+    try:
+        wait_replicated(family, group)
+        restart("r1", [gm_daemon(family)])
+        wait_established(family)
+        ok, e = lib_rbp.wait_until(
+            lambda: (lambda x: x if x and x.get("restored") else None)(
+                find_entry("r1", family, group, "peer")), timeout=20)
+        assert ok, "r1 did not recover {} from r2:\n{}".format(group, debug_state())
+    finally:
+        j.leave()
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_channel_cut_and_restored(family):
+    """Cut the r1-r2 link; change memberships meanwhile; restore it: the
+    backup's copy equals the master's table again."""
+    g_old, g_new = (("239.1.5.1", "239.1.5.2") if family == 4
+                    else ("ff15::5:1", "ff15::5:2"))
+    j_old = Join(family, g_old)
+    j_new = None
+    try:
+        wait_replicated(family, g_old)
+        gear("r1").cmd_raises("ip link set r1-eth2 down")
+        try:
+            ok, _ = lib_rbp.wait_until(
+                lambda: service("r1", family)["tcpState"] != "established", timeout=20)
+            assert ok, "channel still up with the link down"
+            j_old.leave()
+            j_old = None
+            j_new = Join(family, g_new)
+            ok, _ = lib_rbp.wait_until(
+                lambda: find_entry("r1", family, g_new, "local") is not None, timeout=20)
+            assert ok
+            # the backup keeps what it had: the master may be dead
+            assert find_entry("r2", family, g_old, "peer") is not None
+        finally:
+            gear("r1").cmd_raises("ip link set r1-eth2 up")
+        wait_established(family)
+        wait_replicated(family, g_new)
+
+        def equal():
+            return entry_keys("r1", family, "local") == entry_keys("r2", family, "peer")
+
+        ok, _ = lib_rbp.wait_until(equal, timeout=20)
+        assert ok, debug_state()
+        assert find_entry("r2", family, g_old, "peer") is None
+    finally:
+        for j in (j_old, j_new):
+            if j:
+                j.leave()
+
+
+def set_r2_profile(lines):
+    rc, out = lib_rbp.vtysh_lines(gear("r2"), "conf t", *lines)
+    assert rc == 0, out
+
+
+@pytest.mark.parametrize(
+    "lines,undo,family,reason",
+    [
+        (["remote-backup-profile p4", "backup-id 11 remote-backup-service svc1"],
+         ["remote-backup-profile p4", "backup-id 10 remote-backup-service svc1"],
+         4, "backup-id"),
+        (["interface r2-eth1", "no remote-backup-profile p4", "exit",
+          "remote-backup-profile p4", "service-type mld"],
+         ["remote-backup-profile p4", "service-type igmp", "exit",
+          "interface r2-eth1", "remote-backup-profile p4"],
+         6, "service-type"),
+    ],
+    ids=["wrong-backup-id", "wrong-service-type"])
+def test_bad_peer_refused(lines, undo, family, reason):
+    """A twin that disagrees: the channel stays down, the reason is shown,
+    and the backup installs nothing of the disagreeing profile."""
+    group = S.ASM4
+    j = Join(4, group)
+    try:
+        wait_replicated(4, group)
+        set_r2_profile(lines)
+
+        def refused():
+            svc = service("r1", family)
+            return svc if (svc["tcpState"] in ("refused", "connect", "hello")
+                           and reason in svc["lastReason"]) else None
+
+        ok, svc = lib_rbp.wait_until(refused, timeout=30)
+        assert ok, "no refusal with {!r}:\n{}".format(reason, debug_state())
+        # it stays down
+        time.sleep(3)
+        assert service("r1", family)["tcpState"] != "established"
+        assert find_entry("r2", 4, group, "peer") is None, debug_state()
+        set_r2_profile(undo)
+        wait_established(family)
+        wait_replicated(4, group)
+    finally:
+        j.leave()
+
+
+def test_no_crash():
+    for rn in S.ROUTERS:
+        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))

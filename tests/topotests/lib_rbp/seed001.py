@@ -158,13 +158,14 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
         " ip pim",
         " ip pim passive",
         " ip igmp",
-        " ip igmp query-interval 5",
+        # max-response-time first: YANG wants interval * 10 > it
         " ip igmp query-max-response-time 10",
+        " ip igmp query-interval 5",
         " ipv6 pim",
         " ipv6 pim passive",
         " ipv6 mld",
-        " ipv6 mld query-interval 5",
         " ipv6 mld query-max-response-time 10",
+        " ipv6 mld query-interval 5",
     ]
     if vrrp:
         lines += [
@@ -224,6 +225,35 @@ def prepare_nodes(tgen, mode="master-backup"):
 
     sw = tgen.gears["sw1"]
     snoop = 1 if mode == "master-backup" else 0
+    # a router port learned from queries lapses after 12 s without one (not
+    # 255 s): the backup stops querying once it hears the master, and
+    # after a takeover the new master's queries make its port a router port
     sw.cmd_raises("ip link set dev sw1 type bridge mcast_snooping {} "
-                  "mcast_igmp_version 3 mcast_mld_version 2".format(snoop))
+                  "mcast_igmp_version 3 mcast_mld_version 2 "
+                  "mcast_querier_interval 1200".format(snoop))
     return srcif
+
+
+def router_ports(tgen):
+    "The switch ports the bridge currently treats as multicast router ports."
+    # pylint: disable=import-outside-toplevel
+    import json
+
+    out = tgen.gears["sw1"].cmd_raises("bridge -j -d mdb show")
+    ports = set()
+    for dev in json.loads(out or "[]"):
+        for entry in dev.get("router", {}).get("sw1", []) if isinstance(dev.get("router"), dict) else dev.get("router", []):
+            ports.add(entry.get("port") if isinstance(entry, dict) else entry)
+    return ports
+
+
+def wait_snooping_settled(tgen, timeout=60):
+    """In master/backup mode: wait until only the master's switch port is
+    a router port, i.e. the backup no longer hears the receiver."""
+    # pylint: disable=import-outside-toplevel
+    import lib_rbp
+
+    ok, last = lib_rbp.wait_until(lambda: router_ports(tgen) == {"sw1-eth0"},
+                                  timeout=timeout, interval=1)
+    if not ok:
+        raise RuntimeError("snooping switch router ports: {}".format(last))
