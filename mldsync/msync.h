@@ -139,7 +139,8 @@ struct msync_session_config {
 
 struct msync_session;
 
-/* Upcalls to the session's owner.  All run on the owner's event loop. */
+/* Upcalls to the session's owner.  All run on the owner's event loop.
+ * They may call the msync_* functions, but must not free the session. */
 struct msync_callbacks {
 	void (*state_change)(struct msync_session *s, enum msync_state old,
 			     enum msync_state new, const char *reason,
@@ -186,6 +187,12 @@ void msync_session_reset(struct msync_session *s, const char *reason);
 
 /* Local table: what this router learned and publishes to its twin.
  * Updates with unchanged content and an unchanged timer are not sent.
+ * "Unchanged timer" means the same expiry: now + timer_ms equal to what
+ * was given last (or both 0, no expiry); giving the same timer_ms again
+ * later is a refresh and is sent.  Return 0, or -1 (errno EINVAL) for an
+ * invalid entry (see msync_entry_check) or one whose family is not the
+ * service type of its offered backup-id; msync_local_delete returns -1
+ * (errno ENOENT) if the key is not in the table.
  */
 int msync_local_update(struct msync_session *s, const struct msync_entry *e);
 int msync_local_delete(struct msync_session *s, const struct msync_key *k);
@@ -218,6 +225,8 @@ const char *msync_session_last_reason(const struct msync_session *s);
 int64_t msync_session_up_since(const struct msync_session *s);
 enum msync_role msync_session_peer_role(const struct msync_session *s,
 					uint32_t backup_id);
+/* Up (RESYNC or ESTABLISHED) and a full resync, ours or the twin's, has
+ * not completed yet. */
 bool msync_session_resync_pending(const struct msync_session *s);
 
 /* Entry helpers. */

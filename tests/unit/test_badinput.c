@@ -20,6 +20,7 @@ static struct msync_conn *raw;
 static uint64_t seq;	  /* our data sequence */
 static uint64_t a_tx_seq; /* A's last data seq seen */
 static bool a_end_seen;
+static int a_resync_requests;
 static uint64_t a_end_seq;
 static struct msync_rbuf rrb;
 
@@ -75,6 +76,9 @@ static void drain(void)
 				break;
 			case MSYNC_MSG_DELETE:
 				a_tx_seq = ((Msync__Delete *)m.pb)->seq;
+				break;
+			case MSYNC_MSG_RESYNC_REQUEST:
+				a_resync_requests++;
 				break;
 			case MSYNC_MSG_RESYNC_END:
 				a_tx_seq = ((Msync__ResyncEnd *)m.pb)->seq;
@@ -167,6 +171,7 @@ static void setup(void)
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_HELLO);
 	seq = a_tx_seq = a_end_seq = 0;
 	a_end_seen = false;
+	a_resync_requests = 0;
 	msync_rbuf_init(&rrb);
 }
 
@@ -621,8 +626,12 @@ START_TEST(test_digest)
 	d.items = &dip;
 	send_msg(MSYNC_MSG_DIGEST, &d);
 	ck_assert_uint_eq(ctr()->digest_mismatches, 1);
+	drain();
+	ck_assert_int_eq(a_resync_requests, 0);
 	send_msg(MSYNC_MSG_DIGEST, &d);
 	ck_assert_uint_eq(ctr()->digest_mismatches, 2);
+	drain();
+	ck_assert_int_eq(a_resync_requests, 1);
 	ck_assert(tu_log_has("digest mismatch on backup-id 10: 0 entries here, 1 on twin"));
 	assert_alive();
 
