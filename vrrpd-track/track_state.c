@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vrrpd-track: follows every VRRP state transition through vrrpd's
- * vrrp_change_state_hook.
+ * vrrp_change_state_hook, and publishes it.
  */
 #include <zebra.h>
 
@@ -31,6 +31,7 @@ static int track_state_change(struct vrrp_router *r, int to)
 	DEBUGD(&track_dbg, "VRRP %u (%s, IPv%d): %s -> %s", r->vr->vrid,
 	       r->vr->ifp ? r->vr->ifp->name : "?", r->family == AF_INET ? 4 : 6,
 	       track_state_name(r->fsm.state), track_state_name(to));
+	track_pub_transition(r, to);
 	return 0;
 }
 

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vrrpd-track: publication of VRRP states to pimd and pim6d as zebra
+ * opaque messages (track_msg.h).
+ *
+ * Every transition is sent as it happens.  A full dump of all VRRP
+ * routers, both address families each, is sent when the zebra
+ * connection comes up (so a restarted vrrpd tells everyone at once) and
+ * in answer to RBP_OPAQUE_VRRP_REQUEST.  Dumps are broadcast, not sent to
+ * the requester only: every receiver then sees one gap-free sequence of
+ * numbers, and a dump is idempotent.  Requests that arrive while a dump
+ * is pending are answered by that dump.
+ */
+#include <zebra.h>
+
+#include "frrevent.h"
+#include "hash.h"
+#include "zclient.h"
+
+#include "vrrpd/vrrp.h"
+
+#include "track.h"
+#include "track_msg.h"
+
+struct track_pub_counters track_pub;
+
+static struct event_loop *track_pub_loop;
+static struct event *t_track_pub_dump;
+static uint64_t track_pub_pending; /* requests the next dump answers */
+
+static uint8_t track_pub_family(int af)
+{
+	return af == AF_INET ? 4 : 6;
+}
+
+static bool track_pub_send(uint8_t family, uint8_t vrid, uint8_t state, uint8_t priority,
+			   uint8_t flags, const char *ifname)
+{
+	struct zclient *zc = track_zclient();
+	struct rbp_vrrp_state_msg msg = {
+		.version = RBP_VRRP_MSG_VERSION,
+		.family = family,
+		.vrid = vrid,
+		.state = state,
+		.priority = priority,
+		.flags = flags,
+	};
+
+	if (!track_zebra_connected()) {
+		track_pub.send_failures++;
+		DEBUGD(&track_dbg, "track: no zebra connection, VRRP %u IPv%u %s not published",
+		       vrid, family, track_state_name(state));
+		return false;
+	}
+	msg.seq = htonl(track_pub.seq + 1);
+	strlcpy(msg.ifname, ifname, sizeof(msg.ifname));
+	if (zclient_send_opaque(zc, RBP_OPAQUE_VRRP_STATE, (uint8_t *)&msg, sizeof(msg)) ==
+	    ZCLIENT_SEND_FAILURE) {
+		track_pub.send_failures++;
+		return false;
+	}
+	track_pub.seq++;
+	track_pub.sent++;
+	DEBUGD(&track_dbg, "track: published VRRP %u on %s IPv%u %s priority %u flags 0x%02x seq %u",
+	       vrid, ifname, family, track_state_name(state), priority, flags, track_pub.seq);
+	return true;
+}
+
+/* vrrp_change_state_hook: before vrrpd stores the new state */
+void track_pub_transition(const struct vrrp_router *r, int to)
+{
+	if (!r->vr->ifp)
+		return;
+	if (track_pub_send(track_pub_family(r->family), r->vr->vrid, to, r->priority, 0,
+			   r->vr->ifp->name))
+		track_pub.transitions++;
+}
+
+void track_pub_deleted(const char *ifname, uint8_t vrid)
+{
+	if (track_pub_send(4, vrid, VRRP_STATE_INITIALIZE, 0, RBP_VRRP_F_DELETED, ifname))
+		track_pub.deletions++;
+	if (track_pub_send(6, vrid, VRRP_STATE_INITIALIZE, 0, RBP_VRRP_F_DELETED, ifname))
+		track_pub.deletions++;
+}
+
+struct track_pub_walk {
+	struct vrrp_vrouter **vrs;
+	size_t n, size;
+};
+
+static int track_pub_collect(struct hash_bucket *b, void *arg)
+{
+	struct track_pub_walk *w = arg;
+	struct vrrp_vrouter *vr = b->data;
+
+	if (!vr->ifp)
+		return HASHWALK_CONTINUE;
+	if (w->n == w->size) {
+		w->size = w->size ? w->size * 2 : 16;
+		w->vrs = XREALLOC(MTYPE_TMP, w->vrs, w->size * sizeof(*w->vrs));
+	}
+	w->vrs[w->n++] = vr;
+	return HASHWALK_CONTINUE;
+}
+
+static int track_pub_vr_cmp(const void *a, const void *b)
+{
+	const struct vrrp_vrouter *va = *(const struct vrrp_vrouter *const *)a;
+	const struct vrrp_vrouter *vb = *(const struct vrrp_vrouter *const *)b;
+	int ret = strcmp(va->ifp->name, vb->ifp->name);
+
+	return ret ? ret : numcmp(va->vrid, vb->vrid);
+}
+
+static void track_pub_dump(struct event *t)
+{
+	struct track_pub_walk w = {};
+	bool ok = true;
+
+	hash_walk(vrrp_vrouters_hash, track_pub_collect, &w);
+	if (w.n)
+		qsort(w.vrs, w.n, sizeof(*w.vrs), track_pub_vr_cmp);
+
+	if (!w.n)
+		ok = track_pub_send(0, 0, VRRP_STATE_INITIALIZE, 0,
+				    RBP_VRRP_F_DUMP | RBP_VRRP_F_DUMP_END, "");
+	for (size_t i = 0; i < w.n && ok; i++) {
+		const struct vrrp_router *rs[] = { w.vrs[i]->v4, w.vrs[i]->v6 };
+
+		for (size_t f = 0; f < array_size(rs) && ok; f++) {
+			bool last = i == w.n - 1 && f == array_size(rs) - 1;
+
+			ok = track_pub_send(track_pub_family(rs[f]->family), w.vrs[i]->vrid,
+					    rs[f]->fsm.state, rs[f]->priority,
+					    RBP_VRRP_F_DUMP | (last ? RBP_VRRP_F_DUMP_END : 0),
+					    w.vrs[i]->ifp->name);
+		}
+	}
+	XFREE(MTYPE_TMP, w.vrs);
+
+	/* a dump cut short is repeated on the next connect */
+	if (!ok)
+		return;
+	track_pub.dumps++;
+	track_pub.requests_answered += track_pub_pending;
+	track_pub_pending = 0;
+	DEBUGD(&track_dbg, "track: full dump of %zu VRRP routers sent", w.n);
+}
+
+static void track_pub_schedule_dump(void)
+{
+	event_add_event(track_pub_loop, track_pub_dump, NULL, 0, &t_track_pub_dump);
+}
+
+void track_pub_request(const struct zapi_opaque_msg *info)
+{
+	track_pub.requests++;
+	track_pub_pending++;
+	DEBUGD(&track_dbg, "track: dump requested by %s instance %u session %u",
+	       zebra_route_string(info->src_proto), info->src_instance, info->src_session_id);
+	track_pub_schedule_dump();
+}
+
+void track_pub_zebra_connected(void)
+{
+	track_pub_schedule_dump();
+}
+
+void track_pub_init(struct event_loop *loop)
+{
+	track_pub_loop = loop;
+}
+
+void track_pub_fini(void)
+{
+	EVENT_OFF(t_track_pub_dump);
+}
