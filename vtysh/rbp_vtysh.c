@@ -3,10 +3,11 @@
  * vtysh side of the frr-rbp modules, linked into the rebuilt vtysh.
  *
  * The modules' own commands reach vtysh through xrelfo (frr.xref plus the
- * module .so files).  What vtysh cannot learn that way is here: the two
- * configuration nodes and the commands that enter and leave them, the
- * config blocks vtysh must merge across pimd and pim6d, and the show
- * commands that ask both daemons and wrap their json per daemon.
+ * module .so files).  What vtysh cannot learn that way is here: the
+ * configuration nodes (two of pimd-rbp, one of vrrpd-track) and the
+ * commands that enter and leave them, the config blocks vtysh must merge
+ * across pimd and pim6d, and the show commands that ask both daemons and
+ * wrap their json per daemon.
  */
 #include <zebra.h>
 
@@ -20,6 +21,9 @@
 #define RBP_PROFILE_NODE ((enum node_type)(NODE_TYPE_MAX + 2))
 
 #define RBP_DAEMONS (VTYSH_PIMD | VTYSH_PIM6D)
+
+/* the same id as vrrpd-track/track.h */
+#define TRACK_MGROUP_NODE ((enum node_type)(NODE_TYPE_MAX + 3))
 
 static struct cmd_node rbp_service_node = {
 	.name = "remote-backup-service",
@@ -68,6 +72,44 @@ DEFUNSH(RBP_DAEMONS, rbp_vtysh_quit, rbp_vtysh_quit_cmd, "quit",
 }
 
 DEFUNSH(RBP_DAEMONS, rbp_vtysh_end, rbp_vtysh_end_cmd, "end",
+	"End current mode and change to enable mode\n")
+{
+	vty->node = ENABLE_NODE;
+	return CMD_SUCCESS;
+}
+
+/* vrrpd-track: monitor-group NAME */
+static struct cmd_node track_mgroup_node = {
+	.name = "monitor-group",
+	.node = TRACK_MGROUP_NODE,
+	.parent_node = CONFIG_NODE,
+	.prompt = "%s(config-monitor-group)# ",
+};
+
+DEFUNSH(VTYSH_VRRPD, track_vtysh_mgroup, track_vtysh_mgroup_cmd,
+	"monitor-group WORD",
+	"Interface monitor group\n"
+	"Monitor group name\n")
+{
+	vty->node = TRACK_MGROUP_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(VTYSH_VRRPD, track_vtysh_exit, track_vtysh_exit_cmd, "exit",
+	"Exit current mode and down to previous mode\n")
+{
+	vty->node = CONFIG_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(VTYSH_VRRPD, track_vtysh_quit, track_vtysh_quit_cmd, "quit",
+	"Exit current mode and down to previous mode\n")
+{
+	vty->node = CONFIG_NODE;
+	return CMD_SUCCESS;
+}
+
+DEFUNSH(VTYSH_VRRPD, track_vtysh_end, track_vtysh_end_cmd, "end",
 	"End current mode and change to enable mode\n")
 {
 	vty->node = ENABLE_NODE;
@@ -162,4 +204,11 @@ void vtysh_init_extensions(void)
 
 	vtysh_config_register_block("remote-backup-service", RBP_SERVICE_NODE);
 	vtysh_config_register_block("remote-backup-profile", RBP_PROFILE_NODE);
+
+	install_node(&track_mgroup_node);
+	install_element(CONFIG_NODE, &track_vtysh_mgroup_cmd);
+	install_element(TRACK_MGROUP_NODE, &track_vtysh_exit_cmd);
+	install_element(TRACK_MGROUP_NODE, &track_vtysh_quit_cmd);
+	install_element(TRACK_MGROUP_NODE, &track_vtysh_end_cmd);
+	vtysh_config_register_block("monitor-group", TRACK_MGROUP_NODE);
 }
