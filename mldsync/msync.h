@@ -204,6 +204,11 @@ const struct msync_entry *msync_local_find(struct msync_session *s,
 					   const struct msync_key *k);
 const struct msync_entry *msync_peer_find(struct msync_session *s,
 					  const struct msync_key *k);
+/* When a local entry expires at its origin, by the last update's timer
+ * (monotonic ms, the io's clock); INT64_MAX if it does not expire, -1 if
+ * there is no such entry.
+ */
+int64_t msync_local_expiry(struct msync_session *s, const struct msync_key *k);
 typedef int (*msync_walk_cb)(const struct msync_entry *e, void *arg);
 /* Stops early when cb returns non-zero; returns that value. */
 int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg);

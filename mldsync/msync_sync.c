@@ -774,6 +774,18 @@ const struct msync_entry *msync_local_find(struct msync_session *s, const struct
 	return te ? &te->e : NULL;
 }
 
+int64_t msync_local_expiry(struct msync_session *s, const struct msync_key *k)
+{
+	struct msync_key n = *k;
+	struct msync_tentry *te;
+
+	msync_key_normalize(&n);
+	te = msync_table_find(&s->local, &n);
+	if (!te)
+		return -1;
+	return te->e.timer_ms ? te->stamp_ms + te->e.timer_ms : MSYNC_NEVER;
+}
+
 const struct msync_entry *msync_peer_find(struct msync_session *s, const struct msync_key *k)
 {
 	struct msync_key n = *k;

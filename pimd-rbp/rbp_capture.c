@@ -67,19 +67,18 @@ static void rbp_capture_publish(struct msync_session *s,
 {
 	struct msync_entry e = {};
 	const struct msync_entry *old;
+	int64_t expires = rbp_now_ms() + info->timer_ms;
 
 	rbp_capture_key(prf, ifp, sg, &e.key);
 	e.filter = info->filter;
 	e.version = info->version;
 	e.timer_ms = info->timer_ms;
 	e.origin_role = prf->role;
-	/* for the local table: when the membership expires here */
-	e.expires_ms = rbp_now_ms() + info->timer_ms;
 
 	old = msync_local_find(s, &e.key);
 	if (old && old->filter == e.filter && old->version == e.version &&
 	    old->origin_role == e.origin_role &&
-	    (e.expires_ms <= old->expires_ms + RBP_REFRESH_SLACK_MS ||
+	    (expires <= msync_local_expiry(s, &e.key) + RBP_REFRESH_SLACK_MS ||
 	     (!report && !info->timer_exact)))
 		return;
 	DEBUGD(&rbp_dbg_entry, "%s %pSG: publish %s v%u %ums (%s)", ifp->name,

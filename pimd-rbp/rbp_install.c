@@ -473,7 +473,7 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 
 		if (s)
 			e = msync_peer_find(s, &inst->peer_key);
-		if (e && e->expires_ms)
+		if (e && e->expires_ms != INT64_MAX)
 			left = (e->expires_ms - rbp_now_ms()) / 1000;
 
 		if (jarr) {

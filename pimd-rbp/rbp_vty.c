@@ -599,6 +599,7 @@ struct rbp_show_local {
 	json_object *jarr;
 	const char *profile;
 	uint32_t backup_id;
+	struct msync_session *session;
 	int64_t now_ms;
 };
 
@@ -606,7 +607,9 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 {
 	struct rbp_show_local *sl = arg;
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
-	int64_t left = e->expires_ms ? (e->expires_ms - sl->now_ms) / 1000 : -1;
+	int64_t exp = msync_local_expiry(sl->session, &e->key);
+	int64_t left = exp >= 0 && exp != INT64_MAX ? (exp - sl->now_ms) / 1000
+						    : -1;
 	const char *filter = e->filter == MSYNC_FILTER_EXCLUDE ? "exclude"
 							       : "include";
 
@@ -681,6 +684,7 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 		one = sl;
 		one.profile = prf->name;
 		one.backup_id = prf->backup_id;
+		one.session = s;
 		/* a service's table holds all its profiles: filter ours */
 		msync_local_walk(s, rbp_show_local_filter, &one);
 	}

@@ -18,7 +18,7 @@ PKGS=(
 	check clang libclang-rt-14-dev
 	# topotests and lab
 	python3-pytest python3-scapy iproute2 gdb procps psmisc iputils-ping
-	tcpdump
+	tcpdump nftables
 )
 
 missing=()

@@ -45,6 +45,7 @@ def setup_module(mod):
             tgen.gears[rn], S.router_conf(rn), daemon_args=lib_rbp.MODULE_ARGS
         )
     lib_rbp.start_routers(tgen)
+    S.wait_snooping_settled(tgen)
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument

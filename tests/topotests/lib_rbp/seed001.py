@@ -17,17 +17,21 @@ shared by the topotests, the lab and the switchover benchmark.
                    |             VRRP 1: 10.0.1.254, 2001:db8:1::fe
                    h1 (receiver, .10)
 
-sw1 is an IGMP/MLD snooping switch: it forwards reports to the ports where
-it heard queries (the querier's), so in master/backup mode only the master
-(r1, lowest address) hears the receiver; the backup learns the joins from
-the master over the RBS channel.  mode="active-active" turns snooping off:
-both routers hear the reports, and only the VRRP master forwards.
+sw1 is an IGMP/MLD snooping switch.  Linux's bridge floods IGMPv3/MLDv2
+reports (they go to link-local groups), so a bridge filter (nftables,
+set_report_port) plays the snooping switch's part: reports reach the
+master's port only, the way the seed's access link to the backup carries
+none.  The backup learns the joins from the master over the RBS channel.
+At a takeover the test points the reports at the new master, as the
+switch would after hearing its queries.  mode="active-active": reports
+reach both routers, and only the VRRP master forwards.
 
 The LAN runs PIM in passive mode (no downstream PIM routers): the DR
 election does not decide who forwards, VRRP does.
 """
 
 ROUTERS = ("r1", "r2")
+SW_PORT = {"r1": "sw1-eth0", "r2": "sw1-eth1", "h1": "sw1-eth2"}
 LAN_IF = {"r1": "r1-eth1", "r2": "r2-eth1"}
 UP_IF = {"r1": "r1-eth0", "r2": "r2-eth0"}
 LINK_IF = {"r1": "r1-eth2", "r2": "r2-eth2"}
@@ -231,7 +235,30 @@ def prepare_nodes(tgen, mode="master-backup"):
     sw.cmd_raises("ip link set dev sw1 type bridge mcast_snooping {} "
                   "mcast_igmp_version 3 mcast_mld_version 2 "
                   "mcast_querier_interval 1200".format(snoop))
+    set_report_port(tgen, "r1" if mode == "master-backup" else None)
     return srcif
+
+
+def set_report_port(tgen, router):
+    """Let the switch give IGMP/MLD reports (and leaves) to `router`'s port
+    only; None: to every port.  Queries always go everywhere, so the other
+    router keeps seeing the querier."""
+    sw = tgen.gears["sw1"]
+    sw.cmd("nft delete table bridge rbp_snoop")
+    if router is None:
+        return
+    rules = []
+    for rn in ROUTERS:
+        if rn == router:
+            continue
+        port = SW_PORT[rn]
+        rules.append('oifname "{}" ip protocol igmp igmp type != membership-query drop'.format(port))
+        rules.append('oifname "{}" meta l4proto ipv6-icmp icmpv6 type '
+                     '{{ mld-listener-report, mld-listener-done, mld2-listener-report }} drop'.format(port))
+    ruleset = ("table bridge rbp_snoop {\n chain forward {\n"
+               "  type filter hook forward priority 0; policy accept;\n  "
+               + "\n  ".join(rules) + "\n }\n}\n")
+    sw.cmd_raises("nft -f - <<'EOF'\n{}EOF".format(ruleset))
 
 
 def router_ports(tgen):
