@@ -52,6 +52,11 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# One run at a time on a machine: FRR's conftest and munet clean up the
+# namespaces and processes of any other run they find.
+exec 8>/run/lock/frr-rbp-topotests.lock
+flock 8
+
 # Kill processes left in namespaces by a crashed earlier run (munet marks
 # them with MUNET_PID; only those whose pytest is gone are touched).
 "$PY" -m lib_rbp.cleanup || die "cleanup of a previous run failed"
