@@ -383,6 +383,11 @@ def test_monitor_group_reduced():
         # the effective priority is no configuration
         run = running_config(r1)
         assert " vrrp 5 priority 200\n" in run and "priority 100" not in run, run
+        # a new base priority is reduced as well
+        configure("r1", "vrrp 5 priority 180", interface="r1-eth0")
+        wait_router("r1", {"basePriority": 180, "effectivePriority": 80})
+        configure("r1", "vrrp 5 priority 200", interface="r1-eth0")
+        wait_router("r1", {"basePriority": 200, "effectivePriority": 100})
     finally:
         link("r1", "r1-eth2", True)
     wait_tracked("r1", "monitor-group", {"state": "up", "effect": "none"})
@@ -405,9 +410,14 @@ def test_monitor_group_link():
         wait_roles({"r1": "Initialize", "r2": "Master"}, 6)
         run = running_config(r1)
         assert "vrrp 5 shutdown" not in run, run
+        # the operator's shutdown meanwhile outlasts the hold
+        configure("r1", "vrrp 5 shutdown", interface="r1-eth0")
     finally:
         link("r1", "r1-eth2", True)
     wait_router("r1", {"heldInInitialize": False})
+    assert router_json("r1")["state"] == "Initialize"
+    assert " vrrp 5 shutdown\n" in running_config(r1)
+    configure("r1", "no vrrp 5 shutdown", interface="r1-eth0")
     wait_roles({"r1": "Master", "r2": "Backup"}, 4)
     configure("r1", "vrrp 5 track monitor-group uplinks failure-ratio 50 reduced 100",
               interface="r1-eth0")
