@@ -323,6 +323,18 @@ def test_publication():
     assert pub["dumps"] >= 1 and pub["transitions"] >= 2, pub
     assert pub["sent"] >= pub["transitions"], pub
     assert pub["sendFailures"] == 0, pub
+    # text forms and filters
+    text = lib_rbp.vtysh(gear("r1"), "show vrrp track")
+    assert "VRRP 5 on r1-eth0 IPv4: Master, priority 200 (base 200)" in text, text
+    assert "monitor-group uplinks failure-ratio 50% (0 of 40 down)" in text, text
+    assert "Publication to pimd/pim6d: zebra connected" in text, text
+    text = lib_rbp.vtysh(gear("r1"), "show vrrp monitor-group")
+    assert "Monitor group uplinks: 0 of 40 down-weight down (0%)" in text, text
+    assert "tracked by VRRP 5 on r1-eth0: ok" in text, text
+    js = lib_rbp.vtysh_json(gear("r1"), "show vrrp interface r1-eth0 5 track json")
+    assert [r["family"] for r in js["routers"]] == [4, 6], js
+    js = lib_rbp.vtysh_json(gear("r1"), "show vrrp interface r1-eth1 track json")
+    assert js["routers"] == [], js
 
 
 def test_publication_request_dump():
