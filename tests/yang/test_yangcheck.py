@@ -1,0 +1,569 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Proof that tests/topotests/lib_rbp/yangcheck.py and yang/frr-rbp.yang check
+something: show json the daemons print (samples written after
+pimd-rbp/rbp_vty.c, rbp_install.c and rbp_session.c) passes, and json with
+one thing wrong fails in yanglint.
+
+Run: /usr/bin/python3 -m pytest tests/yang   (needs /opt/frr-rbp/bin/yanglint)
+"""
+
+import copy
+import importlib.util
+import os
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+# loaded by path: importing the lib_rbp package would set up FRR's topotest
+# library, which these tests do not need
+_spec = importlib.util.spec_from_file_location(
+    "yangcheck", os.path.join(ROOT, "tests", "topotests", "lib_rbp", "yangcheck.py")
+)
+yangcheck = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(yangcheck)
+
+if not yangcheck.available():
+    pytest.skip("yanglint or yang/frr-rbp.yang not found", allow_module_level=True)
+
+ERROR_CLASSES = [
+    "truncated", "oversize", "zero-length", "unknown-type", "decode",
+    "missing-field", "version", "hello-mismatch", "unknown-backup-id",
+    "bad-group", "bad-family", "hold-expired", "socket", "bad-value",
+    "sequence", "unexpected",
+]
+
+
+def _counters(**kw):
+    c = {
+        "entriesSent": 3, "entriesReceived": 1,
+        "updatesSent": 7, "updatesReceived": 2,
+        "deletesSent": 1, "deletesReceived": 0,
+        "messagesSent": 120, "messagesReceived": 118,
+        "resyncsSent": 1, "resyncsReceived": 1,
+        "digestMismatches": 0, "sessionsUp": 1,
+        "errors": {e: 0 for e in ERROR_CLASSES},
+    }
+    c.update(kw)
+    return c
+
+
+def _service(name, stype, **kw):
+    s = {"name": name, "serviceType": stype}
+    s.update(kw)
+    s.update({k: v for k, v in _counters().items() if k not in kw})
+    return s
+
+
+# --- samples that must pass ---------------------------------------------------
+
+SVC_PIMD = {
+    "services": {
+        "svc1": _service(
+            "svc1", "igmp", peer="10.0.12.2", source="10.0.12.1", port=5000,
+            channelPort=5000, tcpState="established", resyncState="done",
+            upSeconds=42, lastReason="", profiles=["p1", "p6"],
+        ),
+        "svc2": _service(
+            "svc2", "igmp", tcpState="idle (no peer)", resyncState="-",
+            lastReason="", profiles=[], entriesSent=0, entriesReceived=0,
+        ),
+    }
+}
+
+SVC_PIM6D = {
+    "services": {
+        "svc1": _service(
+            "svc1", "mld", peer="2001:db8:10::2", source="2001:db8:10::1",
+            port=1025, channelPort=1026, tcpState="refused", resyncState="-",
+            lastReason="backup-id 10: service-type mld here, igmp on peer",
+            profiles=["p6"],
+            errors=dict({e: 0 for e in ERROR_CLASSES}, **{"hello-mismatch": 3}),
+        ),
+        "svc3": _service(
+            "svc3", "mld", peer="10.0.0.2", source="10.0.0.1", port=7000,
+            channelPort=7001,
+            tcpState="idle (no profile of this service type)",
+            resyncState="-", lastReason="", profiles=["p1"],
+            # counters are 64-bit in mldsync
+            messagesSent=2**40, updatesSent=18446744073709551615,
+        ),
+    }
+}
+
+PRF_PIMD = {
+    "profiles": {
+        "p1": {
+            "name": "p1", "serviceType": "igmp", "backupId": 10,
+            "service": "svc1", "backupMode": "hot", "trackProtocol": "vrrp",
+            "vrrpFamily": 4, "vrrpId": 1, "vrrpInterface": "eth0",
+            "state": "master", "roleSource": "vrrpd-track",
+            "peerState": "backup", "active": True, "interfaces": ["eth0"],
+        },
+        "p6": {
+            "name": "p6", "serviceType": "mld", "backupId": 11,
+            "service": "svc1", "backupMode": "warm", "trackProtocol": "vrrp",
+            "vrrpFamily": 6, "vrrpId": 2, "vrrpInterface": "eth0",
+            "state": "handled by pim6d", "roleSource": "eth0-vrrp6",
+            "peerState": "-", "active": False, "interfaces": ["eth0", "eth1"],
+        },
+        "p0": {
+            "name": "p0", "serviceType": "none", "backupMode": "warm",
+            "trackProtocol": "none", "state": "no service-type",
+            "roleSource": "none", "peerState": "-", "active": False,
+            "interfaces": [],
+        },
+        "p2": {
+            "name": "p2", "serviceType": "igmp", "backupMode": "hot",
+            "trackProtocol": "vrrp", "vrrpFamily": 4, "vrrpId": 255,
+            "vrrpInterface": "r1-eth0", "state": "no backup-id",
+            "roleSource": "VRRP macvlan not found", "peerState": "-",
+            "active": False, "interfaces": [],
+        },
+        "p3": {
+            "name": "p3", "serviceType": "igmp", "backupId": 65535,
+            "service": "svc2", "backupMode": "hot", "trackProtocol": "none",
+            "state": "service has no peer", "roleSource": "none",
+            "peerState": "-", "active": False, "interfaces": [],
+        },
+    }
+}
+
+PRF_PIM6D = {
+    "profiles": {
+        "p6": {
+            "name": "p6", "serviceType": "mld", "backupId": 11,
+            "service": "svc1", "backupMode": "warm", "trackProtocol": "none",
+            "state": "unknown", "roleSource": "none", "peerState": "unknown",
+            "active": True, "interfaces": ["eth1"],
+        },
+    }
+}
+
+ENT_PIMD = {
+    "entries": [
+        {"interface": "r1-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
+         "origin": "local", "profile": "p4", "state": "published",
+         "filterMode": "exclude", "version": 3, "remainingSeconds": 250},
+        # same (S,G,if) from the twin, owned by local IGMP
+        {"interface": "r1-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
+         "origin": "peer", "profile": "p4", "peerInterface": "r2-eth1",
+         "state": "local", "filterMode": "exclude", "version": 3,
+         "restored": False, "remainingSeconds": 12},
+        {"interface": "r2-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
+         "origin": "peer", "profile": "p4", "peerInterface": "r1-eth1",
+         "state": "installed", "filterMode": "exclude", "version": 3,
+         "restored": False, "remainingSeconds": 9},
+        {"interface": "r2-eth2", "group": "232.1.1.1", "source": "10.0.0.5",
+         "origin": "peer", "profile": "p4", "peerInterface": "r1-eth2",
+         "state": "pending", "reason": "PIM is not enabled on the interface",
+         "filterMode": "include", "version": 3, "restored": True},
+        # the twin's entry already gone from the peer table: no filter etc.
+        {"interface": "r2-eth3", "group": "239.9.9.9", "source": "0.0.0.0",
+         "origin": "peer", "profile": "p5", "peerInterface": "r1-eth3",
+         "state": "pending", "reason": "withdrawn"},
+        {"interface": "r2-eth3", "group": "239.9.9.8", "source": "0.0.0.0",
+         "origin": "local", "profile": "p5", "state": "published",
+         "filterMode": "exclude", "version": 2},
+        {"interface": "r2-eth4", "group": "239.9.9.7", "source": "0.0.0.0",
+         "origin": "peer", "profile": "p5", "peerInterface": "r1-eth4",
+         "state": "warm", "filterMode": "exclude", "version": 2,
+         "restored": False, "remainingSeconds": 200},
+    ]
+}
+
+ENT_PIM6D = {
+    "entries": [
+        {"interface": "r1-eth1", "group": "ff05::1:3", "source": "::",
+         "origin": "local", "profile": "p6", "state": "published",
+         "filterMode": "exclude", "version": 2, "remainingSeconds": 255},
+        {"interface": "r1-eth1", "group": "ff05::1:4", "source": "2001:db8::5",
+         "origin": "peer", "profile": "p6", "peerInterface": "r2-eth1",
+         "state": "installed", "filterMode": "include", "version": 1,
+         "restored": False, "remainingSeconds": 0},
+    ]
+}
+
+GOOD = [
+    ("service", SVC_PIMD, "pimd"),
+    ("service", SVC_PIM6D, "pim6d"),
+    ("service", {}, None),  # show remote-backup-service NOSUCH json
+    ("service", {"services": {}}, "pimd"),
+    ("profile", PRF_PIMD, "pimd"),
+    ("profile", PRF_PIM6D, "pim6d"),
+    ("profile", {"profiles": {}}, None),
+    ("entries", ENT_PIMD, "pimd"),
+    ("entries", ENT_PIM6D, "pim6d"),
+    ("entries", {"entries": []}, None),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,obj,daemon", GOOD, ids=["%s-%d" % (g[0], i) for i, g in enumerate(GOOD)]
+)
+def test_good(kind, obj, daemon):
+    assert yangcheck.validate_json(kind, obj, daemon=daemon) is None
+
+
+def test_brief_samples_vtysh():
+    """The samples of the brief, as vtysh prints them."""
+    prof = {"pimd": {"profiles": {"p1": {
+        "name": "p1", "serviceType": "igmp", "backupId": 10, "service": "svc1",
+        "backupMode": "hot", "trackProtocol": "vrrp", "vrrpFamily": 4,
+        "vrrpId": 1, "vrrpInterface": "eth0", "state": "master",
+        "roleSource": "vrrpd-track", "peerState": "backup", "active": True,
+        "interfaces": ["eth0"]}}}}
+    ent = {"entries": [{
+        "interface": "r2-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
+        "origin": "peer", "profile": "p4", "peerInterface": "r1-eth1",
+        "state": "installed", "filterMode": "exclude", "version": 3,
+        "restored": False, "remainingSeconds": 9}]}
+    yangcheck.validate_vtysh_json("profile", prof)
+    yangcheck.validate_vtysh_json("entries", ent)
+    yangcheck.validate_vtysh_json("service", {"pimd": SVC_PIMD, "pim6d": SVC_PIM6D})
+    yangcheck.validate_vtysh_json("profile", {"pimd": PRF_PIMD, "pim6d": PRF_PIM6D})
+
+
+def test_instance_shape():
+    inst = yangcheck.to_instance("service", SVC_PIMD)
+    svcs = inst["frr-rbp:service-state"]["services"]
+    assert [s["name"] for s in svcs] == ["svc1", "svc2"]
+    # 64-bit counters become strings (RFC 7951), others stay numbers
+    assert svcs[0]["updatesSent"] == "7" and svcs[0]["port"] == 5000
+    assert svcs[0]["errors"]["socket"] == "0"
+    inst = yangcheck.to_instance("entries", ENT_PIMD)
+    assert inst["frr-rbp:entry-state"]["entries"][0]["version"] == 3
+
+
+# --- broken samples that must fail ---------------------------------------------
+
+
+def _svc(d):
+    return d["services"]["svc1"]
+
+
+def _prf(d):
+    return d["profiles"]["p1"]
+
+
+def _ent(i):
+    return lambda d: d["entries"][i]
+
+
+def _rename(key, new):
+    def f(o):
+        o[new] = o.pop(key)
+    return f
+
+
+def _set(key, value):
+    def f(o):
+        o[key] = value
+    return f
+
+
+def _del(key):
+    def f(o):
+        del o[key]
+    return f
+
+
+# (id, kind, sample, daemon, where, change, what yanglint/yangcheck says)
+BAD = [
+    # misspelled keys
+    ("svc-key-case", "service", SVC_PIMD, "pimd", _svc, _rename("tcpState", "tcpstate"), "tcpstate"),
+    ("prf-key-typo", "profile", PRF_PIMD, "pimd", _prf, _rename("roleSource", "roleSrc"), "roleSrc"),
+    ("ent-key-typo", "entries", ENT_PIMD, "pimd", _ent(2), _rename("peerInterface", "peerInterfce"), "peerInterfce"),
+    ("err-class-unknown", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _set("bogus", 0), "bogus"),
+    ("top-key-typo", "profile", {"profile": {}}, None, lambda d: d, lambda o: None, "profile"),
+    # wrong enum values
+    ("svc-enum", "service", SVC_PIMD, "pimd", _svc, _set("tcpState", "up"), "up"),
+    ("svc-resync-enum", "service", SVC_PIMD, "pimd", _svc, _set("resyncState", "in-progress"), "in-progress"),
+    ("prf-enum", "profile", PRF_PIMD, "pimd", _prf, _set("backupMode", "cold"), "cold"),
+    ("prf-state-enum", "profile", PRF_PIMD, "pimd", _prf, _set("state", "Master"), "Master"),
+    ("ent-enum", "entries", ENT_PIMD, "pimd", _ent(2), _set("state", "installing"), "installing"),
+    ("ent-origin-enum", "entries", ENT_PIMD, "pimd", _ent(0), _set("origin", "remote"), "remote"),
+    ("ent-filter-enum", "entries", ENT_PIMD, "pimd", _ent(0), _set("filterMode", "EXCLUDE"), "EXCLUDE"),
+    # strings where numbers go (and the other way round)
+    ("ent-version-str", "entries", ENT_PIMD, "pimd", _ent(0), _set("version", "3"), "version"),
+    ("svc-port-str", "service", SVC_PIMD, "pimd", _svc, _set("port", "5000"), "port"),
+    ("svc-counter-str", "service", SVC_PIMD, "pimd", _svc, _set("updatesSent", "7"), "updatesSent"),
+    ("prf-bool-str", "profile", PRF_PIMD, "pimd", _prf, _set("active", "true"), "active"),
+    ("prf-id-str", "profile", PRF_PIMD, "pimd", _prf, _set("backupId", "ten"), "backupId"),
+    ("ent-group-num", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", 4009820931), "group"),
+    # missing list keys and mandatory leaves
+    ("ent-no-group", "entries", ENT_PIMD, "pimd", _ent(0), _del("group"), "group"),
+    ("ent-no-origin", "entries", ENT_PIMD, "pimd", _ent(3), _del("origin"), "origin"),
+    ("svc-no-tcpstate", "service", SVC_PIMD, "pimd", _svc, _del("tcpState"), "tcpState"),
+    ("svc-no-err-class", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _del("socket"), "socket"),
+    ("prf-no-active", "profile", PRF_PIMD, "pimd", _prf, _del("active"), "active"),
+    ("ent-no-profile", "entries", ENT_PIMD, "pimd", _ent(1), _del("profile"), "profile"),
+    # out of range, wrong type of value
+    ("svc-port-range", "service", SVC_PIMD, "pimd", _svc, _set("port", 65535), "65535"),
+    ("prf-vrid-range", "profile", PRF_PIMD, "pimd", _prf, _set("vrrpId", 256), "256"),
+    ("prf-family", "profile", PRF_PIMD, "pimd", _prf, _set("vrrpFamily", 5), "5"),
+    ("ent-version-range", "entries", ENT_PIMD, "pimd", _ent(0), _set("version", 4), "4"),
+    ("ent-bad-addr", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", "239.1.3.300"), "239.1.3.300"),
+    ("prf-name-long", "profile", PRF_PIMD, "pimd", _prf, _set("service", "s" * 32), "s" * 32),
+    ("svc-negative", "service", SVC_PIMD, "pimd", _svc, _set("upSeconds", -1), "-1"),
+    # constraints between fields (when / must)
+    ("svc-channel-port", "service", SVC_PIM6D, "pim6d", _svc, _set("channelPort", 1025), "channelPort"),
+    ("svc-upseconds-down", "service", SVC_PIM6D, "pim6d", _svc, _set("upSeconds", 5), "upSeconds"),
+    ("svc-resync-down", "service", SVC_PIM6D, "pim6d", _svc, _set("resyncState", "done"), "resyncState"),
+    ("svc-nopeer-state", "service", SVC_PIMD, "pimd", _svc, _set("tcpState", "idle (no peer)"), "tcpState"),
+    ("svc-peer-alone", "service", SVC_PIMD, "pimd", _svc, _del("source"), "peer"),
+    ("svc-family", "service", SVC_PIMD, "pimd", _svc, _set("source", "2001:db8::1"), "source"),
+    ("prf-vrrp-none", "profile", PRF_PIMD, "pimd", _prf, _set("trackProtocol", "none"), "vrrp"),
+    ("prf-peerstate", "profile", PRF_PIMD, "pimd", _prf, _set("peerState", "-"), "peerState"),
+    ("prf-id-alone", "profile", PRF_PIMD, "pimd", _prf, _del("service"), "backupId"),
+    ("prf-active-state", "profile", PRF_PIMD, "pimd", _prf, _set("state", "service has no peer"), "active is true"),
+    ("prf-handled-type", "profile", PRF_PIMD, "pimd", lambda d: d["profiles"]["p6"], _set("state", "handled by pimd"), "handled by pimd"),
+    ("prf-no-type-state", "profile", PRF_PIMD, "pimd", lambda d: d["profiles"]["p0"], _set("serviceType", "igmp"), "no service-type"),
+    ("prf-rolesource-none", "profile", PRF_PIMD, "pimd", _prf, _set("roleSource", "none"), "roleSource"),
+    ("ent-local-installed", "entries", ENT_PIMD, "pimd", _ent(0), _set("state", "installed"), "published"),
+    ("ent-peer-published", "entries", ENT_PIMD, "pimd", _ent(2), _set("state", "published"), "published"),
+    ("ent-local-peerif", "entries", ENT_PIMD, "pimd", _ent(0), _set("peerInterface", "r2-eth1"), "peerInterface"),
+    ("ent-peer-no-peerif", "entries", ENT_PIMD, "pimd", _ent(2), _del("peerInterface"), "peerInterface"),
+    ("ent-reason-installed", "entries", ENT_PIMD, "pimd", _ent(2), _set("reason", "x"), "reason"),
+    ("ent-local-no-filter", "entries", ENT_PIMD, "pimd", _ent(0), _del("filterMode"), "filterMode"),
+    ("ent-mixed-family", "entries", ENT_PIM6D, "pim6d", _ent(1), _set("source", "10.0.0.5"), "famil"),
+    ("ent-mld-v3", "entries", ENT_PIM6D, "pim6d", _ent(0), _set("version", 3), "MLD version"),
+    ("ent-unicast-group", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", "10.1.3.3"), "not a multicast"),
+    ("ent-unicast-group6", "entries", ENT_PIM6D, "pim6d", _ent(1), _set("group", "2001:db8::9"), "not a multicast"),
+    ("ent-group-240", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", "240.0.0.1"), "not a multicast"),
+    ("ent-mcast-source", "entries", ENT_PIMD, "pimd", _ent(3), _set("source", "239.0.0.1"), "source is a multicast"),
+    ("ent-mcast-source6", "entries", ENT_PIM6D, "pim6d", _ent(1), _set("source", "FF02::1"), "source is a multicast"),
+    ("ent-duplicate", "entries", ENT_PIMD, "pimd", lambda d: d["entries"],
+     lambda o: o.append(copy.deepcopy(o[0])), "Duplicate"),
+    # FRR map whose inner name is not its key
+    ("prf-name-mismatch", "profile", PRF_PIMD, "pimd", _prf, _set("name", "p9"), "p9"),
+    ("svc-not-map", "service", {"services": [{"name": "svc1"}]}, None, lambda d: d, lambda o: None, "map"),
+    # daemon checks
+    ("svc-wrong-daemon", "service", SVC_PIMD, "pim6d", lambda d: d, lambda o: None, "serviceType"),
+    ("ent-wrong-daemon", "entries", ENT_PIM6D, "pimd", lambda d: d, lambda o: None, "other family"),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,sample,daemon,where,change,says", [b[1:] for b in BAD], ids=[b[0] for b in BAD]
+)
+def test_bad(kind, sample, daemon, where, change, says):
+    obj = copy.deepcopy(sample)
+    change(where(obj))
+    with pytest.raises(AssertionError) as exc:
+        yangcheck.validate_json(kind, obj, daemon=daemon)
+    assert says in str(exc.value)
+
+
+def test_bad_vtysh_wrapper():
+    with pytest.raises(AssertionError, match="bgpd"):
+        yangcheck.validate_vtysh_json("service", {"pimd": SVC_PIMD, "bgpd": {}})
+    with pytest.raises(AssertionError, match="serviceType"):
+        yangcheck.validate_vtysh_json("service", {"pimd": SVC_PIM6D})
+    with pytest.raises(AssertionError):
+        yangcheck.validate_vtysh_json("profile", {})
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError):
+        yangcheck.validate_json("services", SVC_PIMD)
+
+
+# --- vrrpd-track (stub model frr-vrrpd-track.yang) ---------------------------------
+
+TRACK = {
+    "routers": [
+        {"vrid": 1, "interface": "r1-eth0", "family": 4, "state": "Master",
+         "basePriority": 100, "effectivePriority": 100, "transitions": 2,
+         "heldInInitialize": False, "tracked": [
+             {"type": "bfd", "peer": "10.0.1.2", "interface": "r1-eth0",
+              "sessionUpToDown": 0, "mode": "reduced", "value": 60,
+              "state": "up", "effect": "none", "downEvents": 0},
+             {"type": "monitor-group", "group": "uplinks", "failureRatio": 50,
+              "downWeight": 10, "totalWeight": 20, "downPercent": 50,
+              "mode": "link", "state": "down", "effect": "held in Initialize",
+              "downEvents": 1, "lastChangeSecondsAgo": 3},
+         ]},
+        {"vrid": 1, "interface": "r1-eth0", "family": 6, "state": "Backup",
+         "basePriority": 100, "effectivePriority": 40, "transitions": 1,
+         "heldInInitialize": False, "tracked": [
+             {"type": "bfd", "peer": "fe80::2", "localAddress": "fe80::1",
+              "profile": "fast", "sessionUpToDown": 2, "mode": "peer",
+              "state": "down", "effect": "takeover on failure",
+              "downEvents": 2, "takeovers": 1, "takeoversSuppressed": 0},
+             {"type": "bfd", "peer": "10.0.9.9", "sessionUpToDown": 1,
+              "mode": "reduced", "value": 60, "state": "down",
+              "effect": "priority -60", "downEvents": 1,
+              "lastChangeSecondsAgo": 30},
+         ]},
+        {"vrid": 7, "interface": "r1-eth3", "family": 4, "state": "Initialize",
+         "basePriority": 254, "effectivePriority": 254, "transitions": 0,
+         "heldInInitialize": True, "tracked": []},
+    ],
+    "publication": {
+        "zebraConnected": True, "zebraConnects": 1, "sessionId": 7,
+        "sent": 12, "sendFailures": 0, "transitions": 4, "deletions": 0,
+        "dumps": 2, "requestsReceived": 2, "requestsAnswered": 2,
+        "lastSeq": 12,
+    },
+}
+
+MGROUP = {
+    "groups": {
+        "uplinks": {
+            "downWeight": 10, "totalWeight": 20, "downPercent": 50,
+            "interfaces": [
+                {"interface": "r1-eth1", "downWeight": 10, "state": "down"},
+                {"interface": "r1-eth2", "downWeight": 10, "state": "up"},
+            ],
+            "trackedBy": [{"interface": "r1-eth0", "vrid": 1, "failed": True}],
+        },
+        "empty": {"downWeight": 0, "totalWeight": 0, "downPercent": 0,
+                  "interfaces": [], "trackedBy": []},
+    }
+}
+
+
+def test_track_good():
+    yangcheck.validate_json("track", TRACK)
+    yangcheck.validate_json("monitor-group", MGROUP)
+    yangcheck.validate_json("monitor-group", {})
+
+
+def _tracked(r, i):
+    return lambda d: d["routers"][r]["tracked"][i]
+
+
+TRACK_BAD = [
+    ("track-state-case", "track", TRACK, lambda d: d["routers"][0], _set("state", "master"), "master"),
+    ("track-effect", "track", TRACK, _tracked(1, 1), _set("effect", "priority 60"), "priority 60"),
+    ("track-value-peer", "track", TRACK, _tracked(1, 0), _set("value", 10), "value"),
+    ("track-bfd-group", "track", TRACK, _tracked(0, 0), _set("group", "g"), "group"),
+    ("track-no-peer", "track", TRACK, _tracked(0, 0), _del("peer"), "peer"),
+    ("track-pub-str", "track", TRACK, lambda d: d["publication"], _set("sent", "12"), "sent"),
+    ("track-no-pub", "track", TRACK, lambda d: d, _del("publication"), "zebraConnected"),
+    ("track-dup-router", "track", TRACK, lambda d: d["routers"],
+     lambda o: o.append(copy.deepcopy(o[0])), "Duplicate"),
+    ("mgroup-weight", "monitor-group", MGROUP, lambda d: d["groups"]["uplinks"]["interfaces"][0],
+     _set("downWeight", 0), "downWeight"),
+    ("mgroup-key", "monitor-group", MGROUP, lambda d: d["groups"]["uplinks"],
+     _rename("trackedBy", "tracked"), "tracked"),
+]
+
+
+@pytest.mark.parametrize(
+    "kind,sample,where,change,says", [b[1:] for b in TRACK_BAD], ids=[b[0] for b in TRACK_BAD]
+)
+def test_track_bad(kind, sample, where, change, says):
+    obj = copy.deepcopy(sample)
+    change(where(obj))
+    with pytest.raises(AssertionError) as exc:
+        yangcheck.validate_json(kind, obj)
+    assert says in str(exc.value)
+
+
+# --- configuration ---------------------------------------------------------------
+
+CONFIG = """\
+frr version 10.3
+hostname r1
+!
+remote-backup-service svc1
+ peer 10.0.12.2 source 10.0.12.1 port 5000
+exit
+!
+remote-backup-service svc6
+ peer 2001:db8:10::2 source 2001:db8:10::1 port 5002
+exit
+!
+remote-backup-service idle
+exit
+!
+remote-backup-profile p1
+ backup-id 10 remote-backup-service svc1
+ service-type igmp
+ peer-backup hot
+ vrrp-id 1 interface eth0
+exit
+!
+remote-backup-profile p6
+ backup-id 10 remote-backup-service svc6
+ service-type mld
+ peer-backup hot
+ vrrp6-id 1 interface eth0
+exit
+!
+remote-backup-profile p7
+ backup-id 11 remote-backup-service svc1
+exit
+!
+interface eth0
+ ip pim
+ ipv6 mld
+ remote-backup-profile p1
+ remote-backup-profile p6
+exit
+!
+interface eth1
+ remote-backup-profile p7
+exit
+!
+"""
+
+
+def test_config_good():
+    assert yangcheck.validate_config(CONFIG) is None
+    inst = yangcheck.config_to_instance(CONFIG)["frr-rbp:remote-backup"]
+    assert [p["name"] for p in inst["profile"]] == ["p1", "p6", "p7"]
+    assert inst["interface"][0]["remote-backup-profile"] == ["p1", "p6"]
+
+
+def test_config_seed001_mld():
+    """seed 001's DeviceA, in frr-rbp's CLI."""
+    yangcheck.validate_config(
+        "remote-backup-service service1\n"
+        " peer 2001:DB8:10::2 source 2001:DB8:10::1 port 1025\n"
+        "remote-backup-profile profile1\n"
+        " backup-id 10 remote-backup-service service1\n"
+        " peer-backup hot\n"
+        " service-type mld\n"
+        " vrrp6-id 1 interface GE0/1/2\n"
+        "interface GE0/1/2\n"
+        " remote-backup-profile profile1\n"
+    )
+
+
+CONFIG_BAD = [
+    ("dup-backup-id", ("backup-id 11 remote-backup-service svc1", "backup-id 10 remote-backup-service svc1"), "Unique"),
+    ("no-service", ("backup-id 11 remote-backup-service svc1", "backup-id 11 remote-backup-service nosuch"), "nosuch"),
+    ("no-profile", (" remote-backup-profile p7\n", " remote-backup-profile nosuch\n"), "nosuch"),
+    ("family", ("peer 10.0.12.2 source 10.0.12.1", "peer 10.0.12.2 source 2001:db8::1"), "family"),
+    ("same-address", ("source 10.0.12.1", "source 10.0.12.2"), "same address"),
+    ("port-range", ("port 5000", "port 65535"), "65535"),
+    ("port-overlap", ("peer 2001:db8:10::2 source 2001:db8:10::1 port 5002",
+                      "peer 10.0.12.3 source 10.0.12.1 port 5001"), "overlaps"),
+    ("service-type", ("service-type mld", "service-type pim"), "pim"),
+    ("backup-id-range", ("backup-id 11", "backup-id 0"), "range"),
+    ("vrid-range", ("vrrp-id 1 interface", "vrrp-id 256 interface"), "256"),
+    ("id-not-number", ("backup-id 11", "backup-id eleven"), "eleven"),
+    ("two-igmp-on-if", (" service-type mld\n peer-backup hot\n vrrp6-id",
+                        " service-type igmp\n peer-backup hot\n vrrp6-id"), "service type"),
+    ("three-on-if", (" remote-backup-profile p6\n", " remote-backup-profile p6\n remote-backup-profile p7\n"), "p7"),
+    ("name-long", ("remote-backup-service idle", "remote-backup-service " + "x" * 32), "x" * 32),
+    ("ifname-long", ("interface eth1", "interface " + "e" * 16), "e" * 16),
+    ("unknown-line", ("peer-backup hot\n vrrp6-id", "peer-backup hot\n backup-mode warm\n vrrp6-id"), "backup-mode"),
+    ("hot-typo", ("peer-backup hot\n vrrp6-id", "peer-backup hto\n vrrp6-id"), "hto"),
+    ("vrf", ("interface eth1", "interface eth1 vrf red"), "default VRF"),
+]
+
+
+@pytest.mark.parametrize("old_new,says", [c[1:] for c in CONFIG_BAD], ids=[c[0] for c in CONFIG_BAD])
+def test_config_bad(old_new, says):
+    old, new = old_new
+    assert old in CONFIG
+    text = CONFIG.replace(old, new, 1)
+    with pytest.raises(AssertionError) as exc:
+        yangcheck.validate_config(text)
+    assert says in str(exc.value)
