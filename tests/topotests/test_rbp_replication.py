@@ -385,6 +385,32 @@ def test_bad_peer_refused(lines, undo, family, reason):
         j.leave()
 
 
+def test_json_matches_yang():
+    """The show commands' json is valid instance data of yang/frr-rbp.yang,
+    with entries present (a join held)."""
+    # pylint: disable=import-outside-toplevel
+    from lib_rbp import yangcheck
+
+    j4, j6 = Join(4, S.ASM4), Join(6, S.ASM6)
+    try:
+        wait_replicated(4, S.ASM4)
+        wait_replicated(6, S.ASM6)
+        for rn in S.ROUTERS:
+            r = gear(rn)
+            yangcheck.validate_vtysh_json(
+                "service", lib_rbp.vtysh_json(r, "show remote-backup-service json"))
+            yangcheck.validate_vtysh_json(
+                "profile", lib_rbp.vtysh_json(r, "show remote-backup-profile json"))
+            for fam in (4, 6):
+                js = lib_rbp.vtysh_json(
+                    r, "show {} remote-backup entries json".format(ipv(fam)))
+                assert js["entries"], (rn, fam)
+                yangcheck.validate_json("entries", js, daemon=gm_daemon(fam))
+    finally:
+        j4.leave()
+        j6.leave()
+
+
 def test_no_crash():
     for rn in S.ROUTERS:
         assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
