@@ -2,7 +2,8 @@
 # The project's test command: builds what is needed, then runs
 #   1. the Check unit tests (make check),
 #   2. the same unit tests under AddressSanitizer and UBSan,
-#   3. the mldsync fuzzer for a short, fixed time,
+#   3. the YANG models (yanglint) and the json validator's own tests,
+#      and the mldsync fuzzer for a short, fixed time,
 #   4. the topotests (real daemons in network namespaces),
 #   5. FRR's own pim_basic and multicast_mld_join_topo1 on the patched
 #      build (the patches change nothing without the modules).
@@ -26,6 +27,9 @@ make -s check || { cat tests/unit/*.log 2>/dev/null | tail -50; exit 1; }
 
 stage "unit tests under ASan + UBSan"
 tests/unit/run-sanitizers.sh
+
+stage "YANG models and the json validator"
+tests/yang/run.sh
 
 stage "fuzzing mldsync for ${FUZZ_SECONDS}s"
 tests/fuzz/run.sh "$FUZZ_SECONDS"
