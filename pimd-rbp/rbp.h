@@ -46,6 +46,13 @@ PREDECL_RBTREE_UNIQ(rbp_services);
 PREDECL_RBTREE_UNIQ(rbp_profiles);
 PREDECL_RBTREE_UNIQ(rbp_ifs);
 
+/* A VRRP group a role is taken from: family 4 (VRRP) or 6 (VRRP6), 0 none */
+struct rbp_vrrp_ref {
+	uint8_t family;
+	uint8_t vrid;
+	char ifname[IFNAMSIZ];
+};
+
 /* remote-backup-service NAME: the RBS channel to the twin router */
 struct rbp_service {
 	struct rbp_services_item item;
@@ -73,13 +80,13 @@ struct rbp_profile {
 	enum msync_svc type; /* MSYNC_SVC_NONE: not set */
 	bool hot;	     /* peer-backup hot */
 
-	/* role source: a VRRP (family 4) or VRRP6 (family 6) group */
-	uint8_t vrrp_family; /* 0: none */
-	uint8_t vrrp_id;
-	char vrrp_ifname[IFNAMSIZ];
+	/* role source: vrrp-id / vrrp6-id N interface IF */
+	struct rbp_vrrp_ref vrrp;
 
 	/* runtime */
-	enum msync_role role;
+	enum msync_role role; /* of the VRRP group */
+	bool yield;	      /* split brain: both masters, the twin forwards */
+	struct event *t_split;
 
 	QOBJ_FIELDS;
 };
@@ -94,6 +101,16 @@ struct rbp_if {
 
 	/* interface remote-backup-profile NAME (one per service type) */
 	struct rbp_profile *profiles[RBP_IF_MAX_PROFILES];
+
+	/* ip multicast track vrrp vrid N / track admin-vrrp interface IF vrid
+	 * N (ipv6 ... vrrp6 in pim6d): forwarding follows that group
+	 */
+	struct rbp_vrrp_ref track;
+	bool track_admin;
+	enum msync_role track_role;
+	/* ip pim ignore dr-state | assert-state */
+	bool ignore_dr;
+	bool ignore_assert;
 };
 
 static inline int rbp_service_cmp(const struct rbp_service *a,
@@ -154,6 +171,15 @@ struct rbp_if *rbp_if_find(const char *ifname);
 const char *rbp_if_bind(const char *ifname, const char *profile);
 const char *rbp_if_unbind(const char *ifname, const char *profile);
 bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf);
+/* The interface's state, created on demand; released when it holds nothing */
+struct rbp_if *rbp_if_get(const char *ifname, const char **err);
+void rbp_if_release(struct rbp_if *rif);
+/* ip multicast track vrrp|admin-vrrp (vrrp_ifname NULL: the interface's own) */
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid,
+			     const char *vrrp_ifname);
+void rbp_if_unset_track(const char *ifname);
+/* ip pim ignore dr-state (dr) | assert-state (!dr) */
+const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on);
 /* The interface's profile of this daemon's service type, if any */
 struct rbp_profile *rbp_if_profile(const struct rbp_if *rif);
 

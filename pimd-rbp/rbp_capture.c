@@ -115,8 +115,12 @@ static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg,
 		return 0;
 	if (join && rbp_gm_lookup(ifp, sg, &info))
 		rbp_capture_publish(s, prf, ifp, sg, &info, true);
-	else if (!join)
+	else if (!join && if_is_operative(ifp))
 		rbp_capture_withdraw(s, prf, ifp, sg);
+	/* An interface going down takes its memberships with it, but the
+	 * receivers are still there, reachable through the twin: the twin
+	 * keeps the entries until their timers run out.
+	 */
 	return 0;
 }
 
@@ -152,7 +156,8 @@ static int rbp_capture_find_stale(const struct msync_entry *e, void *arg)
 	struct rbp_gm_info info;
 
 	if (prf && prf->backup_id == e->key.backup_id &&
-	    rbp_gm_lookup(ifp, rbp_key_to_sg(&e->key), &info))
+	    (!if_is_operative(ifp) ||
+	     rbp_gm_lookup(ifp, rbp_key_to_sg(&e->key), &info)))
 		return 0;
 	if (st->n == st->max) {
 		st->max = st->max ? st->max * 2 : 64;

@@ -10,6 +10,7 @@
 #include "sockunion.h"
 
 #include "rbp.h"
+#include "rbp_role.h"
 
 DEFINE_MGROUP(RBP, "remote backup (pimd-rbp)");
 DEFINE_MTYPE_STATIC(RBP, RBP_SERVICE, "remote-backup-service");
@@ -252,6 +253,7 @@ const char *rbp_profile_del(struct rbp_profile *prf)
 				       prf->name, rif->name);
 
 	DEBUGD(&rbp_dbg_config, "profile %s deleted", prf->name);
+	rbp_role_profile_gone(prf);
 	rbp_profiles_del(&rbp_profiles, prf);
 	QOBJ_UNREG(prf);
 	XFREE(MTYPE_RBP_PROFILE, prf);
@@ -340,26 +342,26 @@ const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family,
 	if (vrid < 1 || vrid > 255)
 		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255",
 			       vrid);
-	if (strlen(ifname) >= sizeof(prf->vrrp_ifname))
+	if (strlen(ifname) >= sizeof(prf->vrrp.ifname))
 		return rbp_err("interface name %s is too long", ifname);
 
-	if (prf->vrrp_family == family && prf->vrrp_id == vrid &&
-	    !strcmp(prf->vrrp_ifname, ifname))
+	if (prf->vrrp.family == family && prf->vrrp.vrid == vrid &&
+	    !strcmp(prf->vrrp.ifname, ifname))
 		return NULL;
-	prf->vrrp_family = family;
-	prf->vrrp_id = vrid;
-	strlcpy(prf->vrrp_ifname, ifname, sizeof(prf->vrrp_ifname));
+	prf->vrrp.family = family;
+	prf->vrrp.vrid = vrid;
+	strlcpy(prf->vrrp.ifname, ifname, sizeof(prf->vrrp.ifname));
 	rbp_config_changed();
 	return NULL;
 }
 
 void rbp_profile_unset_vrrp(struct rbp_profile *prf)
 {
-	if (!prf->vrrp_family)
+	if (!prf->vrrp.family)
 		return;
-	prf->vrrp_family = 0;
-	prf->vrrp_id = 0;
-	prf->vrrp_ifname[0] = '\0';
+	prf->vrrp.family = 0;
+	prf->vrrp.vrid = 0;
+	prf->vrrp.ifname[0] = '\0';
 	rbp_config_changed();
 }
 
@@ -393,7 +395,86 @@ static bool rbp_if_empty(const struct rbp_if *rif)
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
 		if (rif->profiles[i])
 			return false;
-	return true;
+	return !rif->track.family && !rif->ignore_dr && !rif->ignore_assert;
+}
+
+struct rbp_if *rbp_if_get(const char *ifname, const char **err)
+{
+	struct rbp_if *rif = rbp_if_find(ifname);
+
+	*err = NULL;
+	if (rif)
+		return rif;
+	if (strlen(ifname) >= sizeof(rif->name)) {
+		*err = rbp_err("interface name %s is too long", ifname);
+		return NULL;
+	}
+	rif = XCALLOC(MTYPE_RBP_IF, sizeof(*rif));
+	strlcpy(rif->name, ifname, sizeof(rif->name));
+	rif->track_role = MSYNC_ROLE_UNKNOWN;
+	rbp_ifs_add(&rbp_ifs, rif);
+	return rif;
+}
+
+void rbp_if_release(struct rbp_if *rif)
+{
+	if (!rbp_if_empty(rif))
+		return;
+	rbp_ifs_del(&rbp_ifs, rif);
+	XFREE(MTYPE_RBP_IF, rif);
+}
+
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid,
+			     const char *vrrp_ifname)
+{
+	const char *err;
+	struct rbp_if *rif;
+
+	if (vrid < 1 || vrid > 255)
+		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255",
+			       vrid);
+	if (vrrp_ifname && strlen(vrrp_ifname) >= IFNAMSIZ)
+		return rbp_err("interface name %s is too long", vrrp_ifname);
+	rif = rbp_if_get(ifname, &err);
+	if (!rif)
+		return err;
+	rif->track.family = family;
+	rif->track.vrid = vrid;
+	rif->track_admin = vrrp_ifname != NULL;
+	strlcpy(rif->track.ifname, vrrp_ifname ? vrrp_ifname : ifname,
+		sizeof(rif->track.ifname));
+	rbp_config_changed();
+	return NULL;
+}
+
+void rbp_if_unset_track(const char *ifname)
+{
+	struct rbp_if *rif = rbp_if_find(ifname);
+
+	if (!rif || !rif->track.family)
+		return;
+	memset(&rif->track, 0, sizeof(rif->track));
+	rif->track_admin = false;
+	rif->track_role = MSYNC_ROLE_UNKNOWN;
+	rbp_config_changed();
+	rbp_if_release(rif);
+}
+
+const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on)
+{
+	const char *err;
+	struct rbp_if *rif = on ? rbp_if_get(ifname, &err) : rbp_if_find(ifname);
+
+	if (!rif)
+		return on ? err : NULL;
+	if (dr)
+		rif->ignore_dr = on;
+	else
+		rif->ignore_assert = on;
+	rbp_config_changed();
+	if (!on)
+		rbp_if_release(rif);
+	return NULL;
 }
 
 const char *rbp_if_bind(const char *ifname, const char *profile)
@@ -425,11 +506,11 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 			       ifname, RBP_IF_MAX_PROFILES);
 
 	if (!rif) {
-		if (strlen(ifname) >= sizeof(rif->name))
-			return rbp_err("interface name %s is too long", ifname);
-		rif = XCALLOC(MTYPE_RBP_IF, sizeof(*rif));
-		strlcpy(rif->name, ifname, sizeof(rif->name));
-		rbp_ifs_add(&rbp_ifs, rif);
+		const char *err;
+
+		rif = rbp_if_get(ifname, &err);
+		if (!rif)
+			return err;
 		slot = 0;
 	}
 	rif->profiles[slot] = prf;
@@ -451,13 +532,10 @@ const char *rbp_if_unbind(const char *ifname, const char *profile)
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
 		if (rif->profiles[i] == prf)
 			rif->profiles[i] = NULL;
-	if (rbp_if_empty(rif)) {
-		rbp_ifs_del(&rbp_ifs, rif);
-		XFREE(MTYPE_RBP_IF, rif);
-	}
 	DEBUGD(&rbp_dbg_config, "interface %s unbound from profile %s",
 	       ifname, prf->name);
 	rbp_config_changed();
+	rbp_if_release(rif);
 	return NULL;
 }
 
@@ -479,6 +557,7 @@ void rbp_config_fini(void)
 	while ((rif = rbp_ifs_pop(&rbp_ifs)))
 		XFREE(MTYPE_RBP_IF, rif);
 	while ((prf = rbp_profiles_pop(&rbp_profiles))) {
+		rbp_role_profile_gone(prf);
 		QOBJ_UNREG(prf);
 		XFREE(MTYPE_RBP_PROFILE, prf);
 	}

@@ -24,10 +24,12 @@
 #include "pim_iface.h"
 #include "pim_oil.h"
 #include "pim_tib.h"
+#include "pim_ifchannel.h"
 
 #include "rbp.h"
 #include "rbp_gm.h"
 #include "rbp_install.h"
+#include "rbp_role.h"
 #include "rbp_session.h"
 
 DEFINE_MTYPE_STATIC(RBP, RBP_INST, "remote-backup installed entry");
@@ -84,28 +86,61 @@ static struct rbp_inst *rbp_inst_find(const char *ifname, pim_sgaddr sg)
 	return rbp_insts_find(&rbp_insts, &ref);
 }
 
-/* --- forwarding decisions on tracked interfaces ----------------------- */
+/* --- forwarding decisions on tracked interfaces -----------------------
+ *
+ * What decides forwarding on an interface: its own "multicast track vrrp"
+ * if configured, else the VRRP group of the profile bound to it.  A
+ * profile with a VRRP group also makes this router build joins for local
+ * and replicated members whatever the DR election says (that is what hot
+ * means); elsewhere "ip pim ignore dr-state" does.
+ */
 
-static struct rbp_profile *rbp_if_tracking_profile(const struct interface *ifp)
+static struct rbp_if *rbp_if_of(const struct interface *ifp)
 {
-	struct rbp_if *rif = rbp_if_find(ifp->name);
-	struct rbp_profile *prf = rif ? rbp_if_profile(rif) : NULL;
-
-	if (!prf || !prf->vrrp_family || ifp->vrf->vrf_id != VRF_DEFAULT)
+	if (ifp->vrf->vrf_id != VRF_DEFAULT)
 		return NULL;
-	return prf;
+	return rbp_if_find(ifp->name);
+}
+
+static struct rbp_profile *rbp_if_tracking_profile(const struct rbp_if *rif)
+{
+	struct rbp_profile *prf = rbp_if_profile(rif);
+
+	return prf && prf->vrrp.family ? prf : NULL;
 }
 
 bool rbp_if_tracks_role(const struct interface *ifp)
 {
-	return rbp_if_tracking_profile(ifp) != NULL;
+	const struct rbp_if *rif = rbp_if_of(ifp);
+
+	return rif && (rif->track.family || rbp_if_tracking_profile(rif));
+}
+
+bool rbp_if_gm_forwarder(const struct interface *ifp)
+{
+	const struct rbp_if *rif = rbp_if_of(ifp);
+
+	return rif && (rif->ignore_dr || rbp_if_tracking_profile(rif));
 }
 
 bool rbp_if_muted(const struct interface *ifp)
 {
-	const struct rbp_profile *prf = rbp_if_tracking_profile(ifp);
+	const struct rbp_if *rif = rbp_if_of(ifp);
+	const struct rbp_profile *prf;
 
-	return prf && prf->role != MSYNC_ROLE_MASTER;
+	if (!rif)
+		return false;
+	if (rif->track.family)
+		return rif->track_role != MSYNC_ROLE_MASTER;
+	prf = rbp_if_tracking_profile(rif);
+	return prf && !rbp_profile_forwards(prf);
+}
+
+bool rbp_if_assert_ignored(const struct interface *ifp)
+{
+	const struct rbp_if *rif = rbp_if_of(ifp);
+
+	return rif && rif->ignore_assert;
 }
 
 /* --- the state machine of one entry ----------------------------------- */
@@ -195,7 +230,7 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 	else if (inst->state != RBP_INST_INSTALLED &&
 		 rbp_gm_local_joined(ifp, inst->sg))
 		want = RBP_INST_LOCAL;
-	else if (!prf->hot && prf->role != MSYNC_ROLE_MASTER)
+	else if (!prf->hot && !rbp_profile_forwards(prf))
 		want = RBP_INST_WARM;
 	else
 		want = RBP_INST_INSTALLED;
@@ -386,6 +421,45 @@ static void rbp_if_update_mute(struct interface *ifp)
 			pim_channel_update_oif_mute(c_oil, pim_ifp);
 }
 
+/* Forwarding decisions of the interface may have changed */
+static struct interface *rbp_if_refresh(const struct rbp_if *rif)
+{
+	struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
+	struct pim_interface *pim_ifp = ifp ? ifp->info : NULL;
+	struct pim_ifchannel *ch;
+
+	if (!pim_ifp)
+		return NULL;
+	/* memberships whose join failed while the DR election decided */
+	pim_gm_tib_retry(ifp);
+	rbp_if_update_mute(ifp);
+	/* assert state follows "ignore assert-state" */
+	RB_FOREACH (ch, pim_ifchannel_rb, &pim_ifp->ifchannel_rb) {
+		if (rif->ignore_assert)
+			reset_ifassert_state(ch);
+		pim_ifchannel_update_could_assert(ch);
+		pim_ifchannel_update_assert_tracking_desired(ch);
+	}
+	return ifp;
+}
+
+void rbp_install_if_role_changed(struct rbp_if *rif)
+{
+	struct interface *ifp = rbp_if_refresh(rif);
+
+	/* a new forwarder asks receivers to report to it */
+	if (ifp && !rbp_if_muted(ifp))
+		rbp_gm_become_querier(ifp);
+}
+
+void rbp_install_if_reconcile(void)
+{
+	const struct rbp_if *rif;
+
+	frr_each (rbp_ifs_const, &rbp_ifs, rif)
+		rbp_if_refresh(rif);
+}
+
 void rbp_install_role_changed(struct rbp_profile *prf)
 {
 	struct rbp_inst *inst;
@@ -396,20 +470,9 @@ void rbp_install_role_changed(struct rbp_profile *prf)
 		if (inst->prf == prf)
 			rbp_inst_eval(inst);
 
-	frr_each (rbp_ifs, &rbp_ifs, rif) {
-		struct interface *ifp;
-
-		if (!rbp_if_bound(rif, prf))
-			continue;
-		ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
-		if (!ifp || !ifp->info)
-			continue;
-		/* memberships that failed while the DR election decided */
-		pim_gm_tib_retry(ifp);
-		rbp_if_update_mute(ifp);
-		if (prf->role == MSYNC_ROLE_MASTER)
-			rbp_gm_become_querier(ifp);
-	}
+	frr_each (rbp_ifs, &rbp_ifs, rif)
+		if (rbp_if_bound(rif, prf) && !rif->track.family)
+			rbp_install_if_role_changed(rif);
 }
 
 /* --- hooks into pimd -------------------------------------------------- */
@@ -419,7 +482,12 @@ static int rbp_hook_forwarder(const struct pim_interface *pim_ifp)
 	struct interface *ifp =
 		pim_if_find_by_vif_index(pim_ifp->pim, pim_ifp->mroute_vif_index);
 
-	return ifp && rbp_if_tracks_role(ifp);
+	return ifp && rbp_if_gm_forwarder(ifp);
+}
+
+static int rbp_hook_assert_ignore(const struct interface *ifp)
+{
+	return rbp_if_assert_ignored(ifp);
 }
 
 static int rbp_hook_oif_mute(struct channel_oil *c_oil,
@@ -526,6 +594,7 @@ void rbp_install_init(struct event_loop *loop)
 	rbp_insts_init(&rbp_insts);
 	hook_register(pim_gm_forwarder, rbp_hook_forwarder);
 	hook_register(pim_channel_oif_mute, rbp_hook_oif_mute);
+	hook_register(pim_if_assert_ignore, rbp_hook_assert_ignore);
 	/* modules run after pimd on if_up and, if_down being reversed,
 	 * before it
 	 */
@@ -540,6 +609,7 @@ void rbp_install_fini(void)
 	EVENT_OFF(t_rbp_recheck);
 	hook_unregister(pim_gm_forwarder, rbp_hook_forwarder);
 	hook_unregister(pim_channel_oif_mute, rbp_hook_oif_mute);
+	hook_unregister(pim_if_assert_ignore, rbp_hook_assert_ignore);
 	hook_unregister(if_down, rbp_hook_if_down);
 	hook_unregister(if_up, rbp_hook_if_up);
 	while ((inst = rbp_insts_pop(&rbp_insts)))

@@ -33,10 +33,19 @@ void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg,
 				  bool join);
 /* The profile's role changed: mute or unmute, install or not, at once */
 void rbp_install_role_changed(struct rbp_profile *prf);
+/* The role an interface tracks changed: its forwarding, in one pass */
+void rbp_install_if_role_changed(struct rbp_if *rif);
+/* After configuration changes: every interface's forwarding decisions */
+void rbp_install_if_reconcile(void);
 
-/* Whether the module decides forwarding on ifp, and whether it mutes */
+/* Whether VRRP decides forwarding on ifp, whether this router builds
+ * joins for local members there regardless of the DR election, whether
+ * it mutes, and whether it ignores asserts there.
+ */
 bool rbp_if_tracks_role(const struct interface *ifp);
+bool rbp_if_gm_forwarder(const struct interface *ifp);
 bool rbp_if_muted(const struct interface *ifp);
+bool rbp_if_assert_ignored(const struct interface *ifp);
 
 /* show ip|ipv6 remote-backup entries: rows, or objects added to jarr */
 void rbp_install_show(struct vty *vty, struct json_object *jarr);

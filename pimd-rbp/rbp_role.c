@@ -69,16 +69,15 @@ static struct rbp_vrrp_state *rbp_vrrp_state_find(const char *ifname,
 	return rbp_vrrp_states_find(&rbp_vrrp_states, &ref);
 }
 
-/* The macvlan vrrpd uses for the profile's group, if it exists */
-static struct interface *rbp_role_macvlan(const struct rbp_profile *prf)
+/* The macvlan vrrpd uses for a group, if it exists */
+static struct interface *rbp_role_macvlan(const struct rbp_vrrp_ref *ref)
 {
 	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
 	struct interface *parent, *ifp;
 	const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
-				  prf->vrrp_family == 4 ? 0x01 : 0x02,
-				  prf->vrrp_id };
+				  ref->family == 4 ? 0x01 : 0x02, ref->vrid };
 
-	parent = if_lookup_by_name(prf->vrrp_ifname, VRF_DEFAULT);
+	parent = if_lookup_by_name(ref->ifname, VRF_DEFAULT);
 	if (!vrf || !parent || parent->ifindex == IFINDEX_INTERNAL)
 		return NULL;
 	FOR_ALL_INTERFACES (vrf, ifp)
@@ -88,57 +87,135 @@ static struct interface *rbp_role_macvlan(const struct rbp_profile *prf)
 	return NULL;
 }
 
-const char *rbp_role_source(const struct rbp_profile *prf)
+const char *rbp_role_source(const struct rbp_vrrp_ref *ref)
 {
 	struct interface *mv;
 
-	if (!prf->vrrp_family)
+	if (!ref->family)
 		return "none";
-	if (rbp_vrrp_state_find(prf->vrrp_ifname, prf->vrrp_family,
-				prf->vrrp_id))
+	if (rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid))
 		return "vrrpd-track";
-	mv = rbp_role_macvlan(prf);
+	mv = rbp_role_macvlan(ref);
 	return mv ? mv->name : "VRRP macvlan not found";
 }
 
-static enum msync_role rbp_role_derive(const struct rbp_profile *prf)
+enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref)
 {
 	const struct rbp_vrrp_state *st;
 	struct interface *mv;
 
-	if (!prf->vrrp_family)
+	if (!ref->family)
 		return MSYNC_ROLE_UNKNOWN;
-	st = rbp_vrrp_state_find(prf->vrrp_ifname, prf->vrrp_family,
-				 prf->vrrp_id);
+	st = rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid);
 	if (st)
 		return st->state == 1 /* VRRP_STATE_MASTER */
 			       ? MSYNC_ROLE_MASTER
 			       : MSYNC_ROLE_BACKUP;
-	mv = rbp_role_macvlan(prf);
+	mv = rbp_role_macvlan(ref);
 	/* no group (yet): not master, so the LAN stays muted */
 	if (!mv)
 		return MSYNC_ROLE_BACKUP;
 	return if_is_operative(mv) ? MSYNC_ROLE_MASTER : MSYNC_ROLE_BACKUP;
 }
 
+/* --- split brain -------------------------------------------------------
+ *
+ * Both twins master of a profile's VRRP group (their VRRP link cut, the
+ * RBS channel still up) would both forward onto the LAN, and with assert
+ * state ignored nothing else stops the duplicates.  Each tells the other
+ * its role over the channel; when both say master for longer than a
+ * grace time, the twin with the higher channel address yields: it keeps
+ * its state hot but mutes, until either is no longer master.
+ */
+#define RBP_SPLIT_GRACE_MS 1500
+
+static bool rbp_role_both_master(const struct rbp_profile *prf)
+{
+	struct msync_session *s = rbp_profile_session(prf);
+
+	return s && prf->role == MSYNC_ROLE_MASTER &&
+	       msync_session_peer_role(s, prf->backup_id) == MSYNC_ROLE_MASTER;
+}
+
+static void rbp_role_split_set(struct rbp_profile *prf, bool yield)
+{
+	if (prf->yield == yield)
+		return;
+	prf->yield = yield;
+	if (yield)
+		zlog_warn("remote-backup-profile %s: split brain, both twins are VRRP master for more than %d ms; this router (%pSU) yields to %pSU and stops forwarding",
+			  prf->name, RBP_SPLIT_GRACE_MS, &prf->service->source,
+			  &prf->service->peer);
+	else
+		zlog_info("remote-backup-profile %s: split brain over", prf->name);
+	rbp_install_role_changed(prf);
+}
+
+static void rbp_role_split_timer(struct event *t)
+{
+	struct rbp_profile *prf = EVENT_ARG(t);
+
+	if (rbp_role_both_master(prf) &&
+	    sockunion_cmp(&prf->service->source, &prf->service->peer) > 0)
+		rbp_role_split_set(prf, true);
+}
+
+static void rbp_role_split_eval(struct rbp_profile *prf)
+{
+	if (!rbp_role_both_master(prf)) {
+		EVENT_OFF(prf->t_split);
+		rbp_role_split_set(prf, false);
+		return;
+	}
+	if (!prf->yield && !prf->t_split)
+		event_add_timer_msec(rbp_loop, rbp_role_split_timer, prf,
+				     RBP_SPLIT_GRACE_MS, &prf->t_split);
+}
+
+bool rbp_profile_forwards(const struct rbp_profile *prf)
+{
+	return prf->role == MSYNC_ROLE_MASTER && !prf->yield;
+}
+
+void rbp_role_profile_gone(struct rbp_profile *prf)
+{
+	EVENT_OFF(prf->t_split);
+}
+
 void rbp_role_reconcile(void)
 {
 	struct rbp_profile *prf;
+	struct rbp_if *rif;
 
 	frr_each (rbp_profiles, &rbp_profiles, prf) {
 		enum msync_role role;
 
 		if (prf->type != RBP_SVC_SELF)
 			continue;
-		role = rbp_role_derive(prf);
-		if (role == prf->role)
+		role = rbp_role_of(&prf->vrrp);
+		if (role != prf->role) {
+			zlog_info("remote-backup-profile %s: role %s -> %s (%s)",
+				  prf->name, rbp_role_name(prf->role),
+				  rbp_role_name(role),
+				  rbp_role_source(&prf->vrrp));
+			prf->role = role;
+			rbp_session_role_changed(prf);
+			rbp_install_role_changed(prf);
+		}
+		rbp_role_split_eval(prf);
+	}
+
+	frr_each (rbp_ifs, &rbp_ifs, rif) {
+		enum msync_role role = rbp_role_of(&rif->track);
+
+		if (role == rif->track_role)
 			continue;
-		zlog_info("remote-backup-profile %s: role %s -> %s (%s)",
-			  prf->name, rbp_role_name(prf->role),
-			  rbp_role_name(role), rbp_role_source(prf));
-		prf->role = role;
-		rbp_session_role_changed(prf);
-		rbp_install_role_changed(prf);
+		zlog_info("interface %s: multicast forwarding follows %s %u on %s: %s -> %s",
+			  rif->name, rif->track.family == 4 ? "VRRP" : "VRRP6",
+			  rif->track.vrid, rif->track.ifname,
+			  rbp_role_name(rif->track_role), rbp_role_name(role));
+		rif->track_role = role;
+		rbp_install_if_role_changed(rif);
 	}
 }
 
@@ -152,13 +229,7 @@ static void rbp_role_event(struct event *t)
  */
 static int rbp_role_if_change(struct interface *ifp)
 {
-	const struct rbp_profile *prf;
-
-	frr_each (rbp_profiles_const, &rbp_profiles, prf)
-		if (prf->vrrp_family && prf->type == RBP_SVC_SELF) {
-			rbp_role_reconcile();
-			break;
-		}
+	rbp_role_reconcile();
 	return 0;
 }
 

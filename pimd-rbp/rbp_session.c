@@ -19,6 +19,12 @@
 static struct event_loop *rbp_loop;
 static struct msync_io *rbp_io;
 static struct event *rbp_t_reconcile;
+static struct event *rbp_t_role;
+
+static void rbp_role_reconcile_event(struct event *t)
+{
+	rbp_role_reconcile();
+}
 
 static struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc,
 					     uint32_t backup_id)
@@ -37,6 +43,11 @@ static void rbp_cb_state(struct msync_session *s, enum msync_state old,
 			 enum msync_state new, const char *reason, void *arg)
 {
 	struct rbp_service *svc = arg;
+
+	/* the twin's roles are unknown while the channel is down */
+	if (old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_ESTABLISHED)
+		event_add_event(rbp_loop, rbp_role_reconcile_event, NULL, 0,
+				&rbp_t_role);
 
 	if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED ||
 	    new == MSYNC_ST_REFUSED)
@@ -77,6 +88,7 @@ static void rbp_cb_peer_role(struct msync_session *s, uint32_t backup_id,
 
 	DEBUGD(&rbp_dbg_role, "profile %s: peer role %s",
 	       prf ? prf->name : "?", rbp_role_name(role));
+	rbp_role_reconcile();
 }
 
 static void rbp_cb_resync_done(struct msync_session *s, void *arg)
@@ -227,6 +239,7 @@ static void rbp_reconcile(struct event *t)
 	/* entries of profiles that are no longer ours, or have moved */
 	rbp_capture_reconcile();
 	rbp_install_reconcile();
+	rbp_install_if_reconcile();
 	frr_each (rbp_profiles, &rbp_profiles, prf)
 		if (rbp_profile_is_ours(prf))
 			rbp_session_role_changed(prf);
@@ -311,6 +324,7 @@ void rbp_session_fini(void)
 	struct rbp_service *svc;
 
 	EVENT_OFF(rbp_t_reconcile);
+	EVENT_OFF(rbp_t_role);
 	frr_each (rbp_services, &rbp_services, svc)
 		if (svc->session)
 			msync_session_free(&svc->session);

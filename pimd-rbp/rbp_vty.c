@@ -276,10 +276,10 @@ static int rbp_profile_config_write(struct vty *vty)
 				rbp_svc_name(prf->type));
 		if (prf->hot)
 			vty_out(vty, " peer-backup hot\n");
-		if (prf->vrrp_family)
+		if (prf->vrrp.family)
 			vty_out(vty, " %s %u interface %s\n",
-				prf->vrrp_family == 4 ? "vrrp-id" : "vrrp6-id",
-				prf->vrrp_id, prf->vrrp_ifname);
+				prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id",
+				prf->vrrp.vrid, prf->vrrp.ifname);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -303,6 +303,130 @@ DEFPY(rbp_if_bind_profile, rbp_if_bind_profile_cmd,
 				   : rbp_if_bind(ifp->name, name));
 }
 
+/* --- forwarding by VRRP, DR and assert state -------------------------- */
+
+#define MCAST_TRACK_HELP                                                       \
+	"Multicast forwarding on this interface\n"                           \
+	"Follow the mastership of a VRRP group\n"
+
+static int rbp_if_track_cmd(struct vty *vty, long vrid, const char *other)
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+
+	if (ifp->vrf->vrf_id != VRF_DEFAULT) {
+		vty_out(vty,
+			"%% remote backup works in the default VRF only\n");
+		return CMD_WARNING_CONFIG_FAILED;
+	}
+	return rbp_cli_err(vty, rbp_if_set_track(ifp->name, PIM_IPV, vrid,
+						 other));
+}
+
+static int rbp_if_ignore_cmd(struct vty *vty, bool no, bool dr)
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+
+	if (!no && ifp->vrf->vrf_id != VRF_DEFAULT) {
+		vty_out(vty,
+			"%% remote backup works in the default VRF only\n");
+		return CMD_WARNING_CONFIG_FAILED;
+	}
+	return rbp_cli_err(vty, rbp_if_set_ignore(ifp->name, dr, !no));
+}
+
+#if PIM_IPV == 4
+DEFPY(rbp_if_track, rbp_if_track_ip_cmd,
+      "ip multicast track vrrp vrid (1-255)$vrid",
+      IP_STR MCAST_TRACK_HELP
+      "A VRRP group of this interface\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#else
+DEFPY(rbp_if_track, rbp_if_track_ipv6_cmd,
+      "ipv6 multicast track vrrp6 vrid (1-255)$vrid",
+      IPV6_STR MCAST_TRACK_HELP
+      "A VRRPv3 IPv6 group of this interface\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#endif
+{
+	return rbp_if_track_cmd(vty, vrid, NULL);
+}
+
+#if PIM_IPV == 4
+DEFPY(rbp_if_track_admin, rbp_if_track_admin_ip_cmd,
+      "ip multicast track admin-vrrp interface IFNAME$other vrid (1-255)$vrid",
+      IP_STR MCAST_TRACK_HELP
+      "A VRRP group of another interface (mVRRP)\n"
+      "Interface of the VRRP group\n"
+      "Interface name\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#else
+DEFPY(rbp_if_track_admin, rbp_if_track_admin_ipv6_cmd,
+      "ipv6 multicast track admin-vrrp6 interface IFNAME$other vrid (1-255)$vrid",
+      IPV6_STR MCAST_TRACK_HELP
+      "A VRRPv3 IPv6 group of another interface (mVRRP)\n"
+      "Interface of the VRRP group\n"
+      "Interface name\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#endif
+{
+	return rbp_if_track_cmd(vty, vrid, other);
+}
+
+#if PIM_IPV == 4
+DEFPY(no_rbp_if_track, no_rbp_if_track_ip_cmd,
+      "no ip multicast track [<vrrp vrid (1-255)|admin-vrrp interface IFNAME vrid (1-255)>]",
+      NO_STR IP_STR MCAST_TRACK_HELP
+      "A VRRP group of this interface\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n"
+      "A VRRP group of another interface (mVRRP)\n"
+      "Interface of the VRRP group\n"
+      "Interface name\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#else
+DEFPY(no_rbp_if_track, no_rbp_if_track_ipv6_cmd,
+      "no ipv6 multicast track [<vrrp6 vrid (1-255)|admin-vrrp6 interface IFNAME vrid (1-255)>]",
+      NO_STR IPV6_STR MCAST_TRACK_HELP
+      "A VRRPv3 IPv6 group of this interface\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n"
+      "A VRRPv3 IPv6 group of another interface (mVRRP)\n"
+      "Interface of the VRRP group\n"
+      "Interface name\n"
+      "Virtual router ID\n"
+      "Virtual router ID\n")
+#endif
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+
+	rbp_if_unset_track(ifp->name);
+	return CMD_SUCCESS;
+}
+
+#define PIM_IGNORE_HELP                                                        \
+	"PIM interface commands\n"                                            \
+	"Let VRRP, not PIM state, choose the forwarder\n"                     \
+	"Build joins for local members even when not the DR\n"                \
+	"Neither send nor act on PIM asserts\n"
+
+#if PIM_IPV == 4
+DEFPY(rbp_if_ignore, rbp_if_ignore_ip_cmd,
+      "[no] ip pim ignore <dr-state$dr|assert-state$as>",
+      NO_STR IP_STR PIM_IGNORE_HELP)
+#else
+DEFPY(rbp_if_ignore, rbp_if_ignore_ipv6_cmd,
+      "[no] ipv6 pim ignore <dr-state$dr|assert-state$as>",
+      NO_STR IPV6_STR PIM_IGNORE_HELP)
+#endif
+{
+	return rbp_if_ignore_cmd(vty, !!no, !!dr);
+}
+
 /* pimd's interface writer prints what pimd holds; the module appends
  * blocks of its own, which vtysh merges by interface name.
  */
@@ -319,6 +443,18 @@ static int rbp_if_config_write(struct vty *vty)
 			if (rif->profiles[i])
 				vty_out(vty, " remote-backup-profile %s\n",
 					rif->profiles[i]->name);
+		if (rif->track.family && rif->track_admin)
+			vty_out(vty,
+				" " RBP_IP_STR " multicast track %s interface %s vrid %u\n",
+				PIM_IPV == 4 ? "admin-vrrp" : "admin-vrrp6",
+				rif->track.ifname, rif->track.vrid);
+		else if (rif->track.family)
+			vty_out(vty, " " RBP_IP_STR " multicast track %s vrid %u\n",
+				PIM_IPV == 4 ? "vrrp" : "vrrp6", rif->track.vrid);
+		if (rif->ignore_dr)
+			vty_out(vty, " " RBP_IP_STR " pim ignore dr-state\n");
+		if (rif->ignore_assert)
+			vty_out(vty, " " RBP_IP_STR " pim ignore assert-state\n");
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -510,16 +646,19 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 		json_object_string_add(js, "backupMode",
 				       prf->hot ? "hot" : "warm");
 		json_object_string_add(js, "trackProtocol",
-				       prf->vrrp_family ? "vrrp" : "none");
-		if (prf->vrrp_family) {
-			json_object_int_add(js, "vrrpFamily", prf->vrrp_family);
-			json_object_int_add(js, "vrrpId", prf->vrrp_id);
+				       prf->vrrp.family ? "vrrp" : "none");
+		if (prf->vrrp.family) {
+			json_object_int_add(js, "vrrpFamily", prf->vrrp.family);
+			json_object_int_add(js, "vrrpId", prf->vrrp.vrid);
 			json_object_string_add(js, "vrrpInterface",
-					       prf->vrrp_ifname);
+					       prf->vrrp.ifname);
 		}
 		json_object_string_add(js, "state", rbp_profile_state(prf));
-		json_object_string_add(js, "roleSource", rbp_role_source(prf));
+		json_object_string_add(js, "roleSource", rbp_role_source(&prf->vrrp));
 		json_object_string_add(js, "peerState", peer_state);
+		if (ours)
+			json_object_boolean_add(js, "splitBrainYield",
+						prf->yield);
 		json_object_boolean_add(js, "active", ours);
 		frr_each (rbp_ifs_const, &rbp_ifs, rif)
 			if (rbp_if_bound(rif, prf))
@@ -538,17 +677,20 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 		vty_out(vty, "  Remote backup svc: -\n");
 		vty_out(vty, "  Backup ID        : -\n");
 	}
-	if (prf->vrrp_family) {
+	if (prf->vrrp.family) {
 		vty_out(vty, "  Track protocol   : %s\n",
-			prf->vrrp_family == 4 ? "VRRP" : "VRRP6");
-		vty_out(vty, "  VRRP ID          : %u\n", prf->vrrp_id);
-		vty_out(vty, "  VRRP interface   : %s\n", prf->vrrp_ifname);
+			prf->vrrp.family == 4 ? "VRRP" : "VRRP6");
+		vty_out(vty, "  VRRP ID          : %u\n", prf->vrrp.vrid);
+		vty_out(vty, "  VRRP interface   : %s\n", prf->vrrp.ifname);
 	} else
 		vty_out(vty, "  Track protocol   : -\n");
 	vty_out(vty, "  State            : %s\n", rbp_profile_state(prf));
-	if (prf->vrrp_family)
-		vty_out(vty, "  Role source      : %s\n", rbp_role_source(prf));
+	if (prf->vrrp.family)
+		vty_out(vty, "  Role source      : %s\n", rbp_role_source(&prf->vrrp));
 	vty_out(vty, "  Peer state       : %s\n", peer_state);
+	if (prf->yield)
+		vty_out(vty,
+			"  Split brain      : both twins master, this router yields\n");
 	vty_out(vty, "  Interfaces       :");
 	frr_each (rbp_ifs_const, &rbp_ifs, rif)
 		if (rbp_if_bound(rif, prf))
@@ -694,6 +836,98 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 	return CMD_SUCCESS;
 }
 
+/* --- interfaces -------------------------------------------------------- */
+
+static void rbp_show_if(struct vty *vty, const struct rbp_if *rif,
+			json_object *jarr)
+{
+	struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
+	const struct rbp_profile *prf = rbp_if_profile(rif);
+	bool forwarder = ifp && rbp_if_gm_forwarder(ifp);
+	bool muted = ifp && rbp_if_muted(ifp);
+	bool tracked = ifp && rbp_if_tracks_role(ifp);
+	const char *follows = rif->track.family ? "track"
+			      : prf && prf->vrrp.family ? "profile"
+							: "pim";
+	const struct rbp_vrrp_ref *ref = rif->track.family ? &rif->track
+					 : prf		  ? &prf->vrrp
+							  : NULL;
+
+	if (jarr) {
+		json_object *jo = json_object_new_object();
+
+		json_object_string_add(jo, "interface", rif->name);
+		json_object_boolean_add(jo, "exists", ifp != NULL);
+		if (prf)
+			json_object_string_add(jo, "profile", prf->name);
+		json_object_string_add(jo, "forwardingFollows", follows);
+		if (ref && ref->family) {
+			json_object_int_add(jo, "vrrpFamily", ref->family);
+			json_object_int_add(jo, "vrrpId", ref->vrid);
+			json_object_string_add(jo, "vrrpInterface", ref->ifname);
+			json_object_string_add(jo, "roleSource",
+					       rbp_role_source(ref));
+		}
+		if (rif->track.family)
+			json_object_string_add(jo, "role",
+					       rbp_role_name(rif->track_role));
+		else if (prf && prf->vrrp.family) {
+			json_object_string_add(jo, "role",
+					       rbp_role_name(prf->role));
+			json_object_boolean_add(jo, "splitBrainYield",
+						prf->yield);
+		}
+		json_object_boolean_add(jo, "ignoreDrState", rif->ignore_dr);
+		json_object_boolean_add(jo, "ignoreAssertState",
+					rif->ignore_assert);
+		json_object_boolean_add(jo, "forwarderOverride", forwarder);
+		json_object_boolean_add(jo, "tracked", tracked);
+		json_object_boolean_add(jo, "muted", muted);
+		json_object_array_add(jarr, jo);
+		return;
+	}
+	vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n", rif->name,
+		prf ? prf->name : "-", follows,
+		ref && ref->family ? rbp_role_source(ref) : "-",
+		rif->track.family ? rbp_role_name(rif->track_role)
+		: prf && prf->vrrp.family
+			? (prf->yield ? "yield" : rbp_role_name(prf->role))
+			: "-",
+		forwarder ? "yes" : "no", muted ? "muted" : "forwarding");
+}
+
+#if PIM_IPV == 4
+DEFPY(show_rbp_ifs, show_rbp_ip_ifs_cmd,
+      "show ip remote-backup interfaces [json$json]",
+      SHOW_STR IP_STR RB_SHOW_STR
+      "Interfaces: bindings, what decides forwarding, and the decision\n"
+      JSON_STR)
+#else
+DEFPY(show_rbp_ifs, show_rbp_ipv6_ifs_cmd,
+      "show ipv6 remote-backup interfaces [json$json]",
+      SHOW_STR IPV6_STR RB_SHOW_STR
+      "Interfaces: bindings, what decides forwarding, and the decision\n"
+      JSON_STR)
+#endif
+{
+	const struct rbp_if *rif;
+	json_object *js = NULL, *jarr = NULL;
+
+	if (json) {
+		js = json_object_new_object();
+		jarr = json_object_new_array();
+		json_object_object_add(js, "interfaces", jarr);
+	} else
+		vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n",
+			"Interface", "Profile", "Follows", "Role source",
+			"Role", "Joins", "LAN");
+	frr_each (rbp_ifs_const, &rbp_ifs, rif)
+		rbp_show_if(vty, rif, jarr);
+	if (js)
+		vty_json(vty, js);
+	return CMD_SUCCESS;
+}
+
 void rbp_vty_init(void)
 {
 	struct cmd_node *ifnode;
@@ -720,13 +954,26 @@ void rbp_vty_init(void)
 	install_element(RBP_PROFILE_NODE, &no_rbp_profile_vrrp_cmd);
 
 	install_element(INTERFACE_NODE, &rbp_if_bind_profile_cmd);
+#if PIM_IPV == 4
+	install_element(INTERFACE_NODE, &rbp_if_track_ip_cmd);
+	install_element(INTERFACE_NODE, &rbp_if_track_admin_ip_cmd);
+	install_element(INTERFACE_NODE, &no_rbp_if_track_ip_cmd);
+	install_element(INTERFACE_NODE, &rbp_if_ignore_ip_cmd);
+#else
+	install_element(INTERFACE_NODE, &rbp_if_track_ipv6_cmd);
+	install_element(INTERFACE_NODE, &rbp_if_track_admin_ipv6_cmd);
+	install_element(INTERFACE_NODE, &no_rbp_if_track_ipv6_cmd);
+	install_element(INTERFACE_NODE, &rbp_if_ignore_ipv6_cmd);
+#endif
 
 	install_element(VIEW_NODE, &show_rbp_service_cmd);
 	install_element(VIEW_NODE, &show_rbp_profile_cmd);
 #if PIM_IPV == 4
 	install_element(VIEW_NODE, &show_rbp_ip_entries_cmd);
+	install_element(VIEW_NODE, &show_rbp_ip_ifs_cmd);
 #else
 	install_element(VIEW_NODE, &show_rbp_ipv6_entries_cmd);
+	install_element(VIEW_NODE, &show_rbp_ipv6_ifs_cmd);
 #endif
 
 	/* append our interface blocks to pimd's interface config */

@@ -106,12 +106,16 @@ exit
 
 
 def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
-                profiles=True, vrrp=True):
+                profiles=True, vrrp=True, pim_passive=True, lan_extra=(),
+                debug=True):
     """Integrated frr.conf of r1 or r2.
 
     modules: configure the remote backup service and profiles (the -M
     options are given at daemon start); hot: peer-backup hot; adv_ms:
-    VRRP advertisement interval; bfd: a BFD session over the r1-r2 link.
+    VRRP advertisement interval; bfd: a BFD session over the r1-r2 link
+    and `vrrp 1 track bfd ... peer` on the backup; pim_passive: no PIM
+    hellos on the LAN (the DR election then does not matter); lan_extra:
+    more lines for the LAN interface.
     """
     peer = PEER[rn]
     # services and profiles first: an interface binding names a profile
@@ -142,8 +146,7 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
         "frr defaults traditional",
         "hostname " + rn,
         "service integrated-vtysh-config",
-        "debug remote-backup",
-    ] + head + [
+    ] + (["debug remote-backup"] if debug and modules else []) + head + [
         "ip route 10.0.10.0/24 {}.1".format(UPNET4[rn]),
         "ipv6 route 2001:db8:10::/64 {}::1".format(UPNET6[rn]),
         "interface " + UP_IF[rn],
@@ -160,13 +163,13 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
         " ip address {}/24".format(LAN4[rn]),
         " ipv6 address {}/64".format(LAN6[rn]),
         " ip pim",
-        " ip pim passive",
+    ] + ([" ip pim passive"] if pim_passive else []) + [
         " ip igmp",
         # max-response-time first: YANG wants interval * 10 > it
         " ip igmp query-max-response-time 10",
         " ip igmp query-interval 5",
         " ipv6 pim",
-        " ipv6 pim passive",
+    ] + ([" ipv6 pim passive"] if pim_passive else []) + [
         " ipv6 mld",
         " ipv6 mld query-max-response-time 10",
         " ipv6 mld query-interval 5",
@@ -179,8 +182,14 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             " vrrp {} ip {}".format(VRID, VIP4),
             " vrrp {} ipv6 {}".format(VRID, VIP6),
         ]
+    if bfd and rn == "r2":
+        # the backup takes over as soon as the BFD session to the master
+        # goes down (vrrpd-track)
+        lines += [" vrrp {} track bfd peer {} local-address {} profile fast peer".format(
+            VRID, LINK4[peer], LINK4[rn])]
     if modules and profiles:
         lines += [" remote-backup-profile p4", " remote-backup-profile p6"]
+    lines += [" " + x for x in lan_extra]
     lines += ["exit"]
     lines += [
         "router pim",
@@ -193,10 +202,13 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
     if bfd:
         lines += [
             "bfd",
-            " peer {} local-address {}".format(LINK4[peer], LINK4[rn]),
+            " profile fast",
             "  receive-interval 10",
             "  transmit-interval 10",
             "  detect-multiplier 3",
+            " exit",
+            " peer {} local-address {}".format(LINK4[peer], LINK4[rn]),
+            "  profile fast",
             " exit",
             "exit",
         ]

@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Failover with traffic on the seed-001 topology (lib_rbp/seed001.py), in
+master/backup mode with vrrpd-track publishing VRRP states to pimd/pim6d.
+
+A sequence-numbered stream flows from src to the receiver h1 through the
+master r1.  The backup r2 holds the replicated entries with its upstream
+joins built and its LAN interface muted.  When the master dies (all its
+daemons killed with SIGKILL) or loses its LAN link, the backup becomes
+VRRP master and unmutes: the stream resumes without any new join from
+the receiver.  When r1 comes back it gets its entries from r2 (restored)
+and forwards again after it regains mastership.
+
+Split brain: with the VRRP advertisements between the twins blocked both
+become master; over the RBS channel they notice, and the one with the
+higher channel address yields, so the receiver gets no duplicates.
+
+No timing threshold is asserted; the gaps are printed (the benchmark
+bench/switchover.py measures them).
+"""
+
+import os
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402
+from lib_rbp import seed001 as S  # noqa: E402
+from lib.topogen import Topogen, get_topogen  # noqa: E402
+
+pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
+
+UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
+SENDERS = []
+GROUP = {4: S.ASM4, 6: S.ASM6}
+
+
+def setup_module(mod):
+    tgen = Topogen(S.build_topo, mod.__name__)
+    tgen.start_topology()
+    S.prepare_nodes(tgen, "master-backup")
+    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(), daemons=UP_DAEMONS)
+    for rn in S.ROUTERS:
+        lib_rbp.load_router_integrated(
+            tgen.gears[rn], S.router_conf(rn), daemon_args=lib_rbp.MODULE_ARGS
+        )
+    lib_rbp.start_routers(tgen)
+    for fam in (4, 6):
+        SENDERS.append(lib_rbp.start_stream_sender(
+            tgen.gears["src"], "src-eth0", GROUP[fam], rate=1000))
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    for p in SENDERS:
+        p.kill()
+    get_topogen().stop_topology()
+
+
+def gear(name):
+    return get_topogen().gears[name]
+
+
+def ipv(family):
+    return "ip" if family == 4 else "ipv6"
+
+
+def profile_state(rn, family):
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
+    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
+    return js[d]["profiles"][p]
+
+
+def lan_tx(rn):
+    "Packets the router sent on its LAN interface so far."
+    out = gear(rn).cmd_raises(
+        "cat /sys/class/net/{}/statistics/tx_packets".format(S.LAN_IF[rn]))
+    return int(out.strip())
+
+
+def forwarding(rn, window=1.0):
+    "Whether the router sends the stream (1000 pps) onto the LAN."
+    before = lan_tx(rn)
+    time.sleep(window)
+    return lan_tx(rn) - before > 500 * window
+
+
+def receiving(recv, window=1.0):
+    before = lib_rbp.stream_receiver_count(recv)
+    time.sleep(window)
+    return lib_rbp.stream_receiver_count(recv) - before > 500 * window
+
+
+def wait_roles(r1_role, r2_role, family, timeout=30):
+    ok, last = lib_rbp.wait_until(
+        lambda: (profile_state("r1", family)["state"],
+                 profile_state("r2", family)["state"]) == (r1_role, r2_role),
+        timeout=timeout)
+    assert ok, "roles {} (want {} {})".format(last, r1_role, r2_role)
+
+
+def wait_installed(family, group):
+    def installed():
+        js = lib_rbp.vtysh_json(
+            gear("r2"), "show {} remote-backup entries json".format(ipv(family)))
+        return [e for e in js["entries"] if e["group"] == group
+                and e["origin"] == "peer" and e["state"] == "installed"]
+    ok, _ = lib_rbp.wait_until(installed, timeout=30)
+    assert ok, lib_rbp.vtysh(gear("r2"), "show {} remote-backup entries".format(ipv(family)))
+
+
+def kill_all(rn):
+    "SIGKILL every FRR daemon of the router at once."
+    gear(rn).cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+
+
+def restore_r1():
+    lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
+    assert lib_rbp.missing_daemons(gear("r1"), lib_rbp.DAEMONS) == []
+
+
+def test_vrrpd_track_is_the_role_source():
+    "pimd and pim6d take the role from vrrpd-track's messages."
+    for rn in S.ROUTERS:
+        for fam in (4, 6):
+            ok, last = lib_rbp.wait_until(
+                lambda rn=rn, fam=fam: profile_state(rn, fam)["roleSource"] == "vrrpd-track",
+                timeout=30)
+            assert ok, (rn, fam, last)
+    wait_roles("master", "backup", 4)
+    wait_roles("master", "backup", 6)
+
+
+@pytest.mark.parametrize("family", [4, 6])
+@pytest.mark.parametrize("failure", ["kill", "link-cut"])
+def test_failover(family, failure):
+    """The stream resumes through r2 after r1 fails, without a new join;
+    r1 back (restarted or relinked) regains mastership and forwards."""
+    tgen = get_topogen()
+    group = GROUP[family]
+    wait_roles("master", "backup", family)
+    recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group)
+    try:
+        wait_installed(family, group)
+        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        assert ok, "no stream at the receiver before the failover"
+        assert forwarding("r1") and not forwarding("r2"), "r2 forwards as backup"
+
+        # the failure; the snooping switch moves to the new querier's port
+        if failure == "kill":
+            kill_all("r1")
+        else:
+            gear("r1").cmd_raises("ip link set {} down".format(S.LAN_IF["r1"]))
+        S.set_report_port(tgen, "r2")
+
+        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        assert ok, "the stream did not resume through r2:\n{}".format(
+            lib_rbp.vtysh(gear("r2"), "show {} remote-backup interfaces".format(ipv(family))))
+        assert forwarding("r2")
+        assert profile_state("r2", family)["state"] == "master"
+
+        # r1 comes back and takes over again (VRRP preempt)
+        if failure == "kill":
+            restore_r1()
+        else:
+            gear("r1").cmd_raises("ip link set {} up".format(S.LAN_IF["r1"]))
+        wait_roles("master", "backup", family, timeout=60)
+        S.set_report_port(tgen, "r1")
+        ok, _ = lib_rbp.wait_until(lambda: forwarding("r1") and receiving(recv),
+                                   timeout=30)
+        assert ok, "r1 does not forward after regaining mastership"
+        ok, _ = lib_rbp.wait_until(lambda: not forwarding("r2"), timeout=30)
+        assert ok, "r2 still forwards after r1 took over again"
+    finally:
+        summary = lib_rbp.stop_stream_receiver(recv)
+        print("{} IPv{}: received {} lost {} duplicates {} max gap {} ms".format(
+            failure, family, summary["received"], summary.get("lost"),
+            summary.get("duplicates"), summary["max_gap_ms"]))
+    assert summary["received"] > 0
+
+
+VRRP_BLOCK = """table bridge rbp_vrrp_cut {
+ chain forward {
+  type filter hook forward priority 0; policy accept;
+  iifname { "sw1-eth0", "sw1-eth1" } oifname { "sw1-eth0", "sw1-eth1" } ip protocol vrrp drop
+  iifname { "sw1-eth0", "sw1-eth1" } oifname { "sw1-eth0", "sw1-eth1" } meta l4proto vrrp drop
+ }
+}
+"""
+
+
+def test_split_brain_yields():
+    """VRRP between the twins cut: both master; the RBS channel tells them,
+    and after the grace time r2 (higher channel address) mutes: from then
+    on the receiver gets each packet once."""
+    sw = gear("sw1")
+    group = GROUP[4]
+    wait_roles("master", "backup", 4)
+    recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group)
+    window = None
+    try:
+        wait_installed(4, group)
+        sw.cmd_raises("nft -f - <<'EOF'\n{}EOF".format(VRRP_BLOCK))
+        ok, last = lib_rbp.wait_until(
+            lambda: profile_state("r2", 4)["splitBrainYield"], timeout=30)
+        assert ok, "r2 did not yield: {}".format(profile_state("r2", 4))
+        assert profile_state("r1", 4)["state"] == "master"
+        assert profile_state("r2", 4)["state"] == "master"
+        assert profile_state("r1", 4)["splitBrainYield"] is False
+        assert not forwarding("r2") and forwarding("r1")
+        # a second receiver, joined after the yield, still split
+        probe = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group,
+                                              port=5000)
+        time.sleep(3)
+        window = lib_rbp.stop_stream_receiver(probe)
+    finally:
+        summary = lib_rbp.stop_stream_receiver(recv)
+        sw.cmd("nft delete table bridge rbp_vrrp_cut")
+    print("split brain: duplicates over the whole run {} (grace time), "
+          "after the yield {}".format(summary.get("duplicates"), window["duplicates"]))
+    assert window["received"] > 1000, window
+    assert window["duplicates"] == 0, window
+    wait_roles("master", "backup", 4)
+    ok, _ = lib_rbp.wait_until(
+        lambda: not profile_state("r2", 4)["splitBrainYield"], timeout=30)
+    assert ok
+
+
+def test_no_crash():
+    for rn in S.ROUTERS:
+        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))
