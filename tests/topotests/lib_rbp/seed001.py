@@ -256,7 +256,7 @@ def set_report_port(tgen, router):
     only; None: to every port.  Queries always go everywhere, so the other
     router keeps seeing the querier."""
     sw = tgen.gears["sw1"]
-    sw.cmd("nft delete table bridge rbp_snoop")
+    sw.cmd("nft delete table bridge rbp_snoop 2>/dev/null; true")
     if router is None:
         return
     rules = []

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+The lab (scripts/lab.sh): the seed-001 story in network namespaces.
+
+Two routers, r1 (master) and r2 (backup), share a LAN with a receiver
+behind an IGMP/MLD snooping switch that gives reports to the master only.
+The receiver joins an IGMP and an MLD group; r1 learns the joins and
+replicates them to r2 over the remote backup service; r2 installs them
+hot (upstream joins built, LAN muted).  Then r1 dies (every daemon killed
+with SIGKILL): r2 becomes VRRP master, unmutes, and the streams resume
+without a new join.  r1 comes back, recovers its entries from r2, and
+takes over again.
+
+Not a test (the name does not start with test_): run.sh lab_seed001.py -s.
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402
+from lib_rbp import seed001 as S  # noqa: E402
+from lib.topogen import Topogen, get_topogen  # noqa: E402
+
+UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
+GROUP = {4: S.ASM4, 6: S.ASM6}
+SENDERS = []
+
+TOPOLOGY = """
+                  src  (stream 1000 pkt/s to {g4} and {g6})
+                   |
+                   up  (PIM RP)
+                 /    \\
+              r1 ------ r2      r1-eth2/r2-eth2: remote backup service svc1
+    master VRRP 1\\      /backup  (IGMP channel tcp/2100, MLD tcp/2101)
+                  sw1            snooping switch: reports go to the master
+                   |
+                   h1  (receiver)
+""".format(g4=S.ASM4, g6=S.ASM6)
+
+
+def say(*lines):
+    print("\n".join(lines), flush=True)
+
+
+def section(title):
+    say("", "=" * 72, "  " + title, "=" * 72)
+
+
+def show(rn, cmd):
+    out = lib_rbp.vtysh(get_topogen().gears[rn], cmd).rstrip()
+    say("", "{}# {}".format(rn, cmd), out)
+
+
+def setup_module(mod):
+    tgen = Topogen(S.build_topo, mod.__name__)
+    tgen.start_topology()
+    S.prepare_nodes(tgen, "master-backup")
+    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(), daemons=UP_DAEMONS)
+    for rn in S.ROUTERS:
+        lib_rbp.load_router_integrated(
+            tgen.gears[rn], S.router_conf(rn, debug=False),
+            daemon_args=lib_rbp.MODULE_ARGS)
+    lib_rbp.start_routers(tgen)
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    for p in SENDERS:
+        p.kill()
+    get_topogen().stop_topology()
+
+
+def wait(desc, func, timeout=60):
+    ok, last = lib_rbp.wait_until(func, timeout=timeout)
+    if not ok:
+        raise RuntimeError("lab: {} did not happen: {}".format(desc, last))
+    return last
+
+
+def profile(rn, family):
+    js = lib_rbp.vtysh_json(get_topogen().gears[rn], "show remote-backup-profile json")
+    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
+    return js[d]["profiles"][p]
+
+
+def installed_on_r2(family):
+    ip = "ip" if family == 4 else "ipv6"
+    js = lib_rbp.vtysh_json(get_topogen().gears["r2"],
+                            "show {} remote-backup entries json".format(ip))
+    return [e for e in js["entries"] if e["group"] == GROUP[family]
+            and e["origin"] == "peer" and e["state"] == "installed"]
+
+
+def receiving(recv, window=1.0):
+    before = lib_rbp.stream_receiver_count(recv)
+    time.sleep(window)
+    return lib_rbp.stream_receiver_count(recv) - before > 500
+
+
+def test_lab():
+    tgen = get_topogen()
+    r = {n: tgen.gears[n] for n in ("r1", "r2", "h1", "src")}
+    section("The topology")
+    say(TOPOLOGY)
+    section("r1's remote backup configuration (r2's mirrors it)")
+    cfg = lib_rbp.vtysh(r["r1"], "show running-config")
+    keep = []
+    for block in cfg.split("!\n"):
+        if block.startswith(("remote-backup", "interface r1-eth1")):
+            keep.append(block.rstrip())
+    say(*keep)
+
+    section("1. The twins connect and take their roles from VRRP")
+    for fam in (4, 6):
+        wait("roles", lambda fam=fam: (profile("r1", fam)["state"],
+                                       profile("r2", fam)["state"]) == ("master", "backup"))
+    show("r1", "show remote-backup-service")
+    show("r2", "show remote-backup-profile")
+
+    section("2. The receiver joins; r1 learns, r2 gets the entries over the channel")
+    for fam in (4, 6):
+        SENDERS.append(lib_rbp.start_stream_sender(r["src"], "src-eth0", GROUP[fam]))
+    recv = {fam: lib_rbp.start_stream_receiver(r["h1"], "h1-eth0", GROUP[fam])
+            for fam in (4, 6)}
+    for fam in (4, 6):
+        wait("replication of " + GROUP[fam], lambda fam=fam: installed_on_r2(fam))
+        wait("stream of " + GROUP[fam], lambda fam=fam: receiving(recv[fam]))
+    show("r1", "show ip remote-backup entries")
+    show("r2", "show ip remote-backup entries")
+    show("r2", "show ipv6 remote-backup entries")
+    show("r2", "show ip remote-backup interfaces")
+    say("", "r2 built its upstream join in advance (hot) but keeps its LAN muted:")
+    show("r2", "show ip pim upstream")
+    for fam in (4, 6):
+        say("receiver: {} packets of {} so far".format(
+            lib_rbp.stream_receiver_count(recv[fam]), GROUP[fam]))
+
+    section("3. r1 dies: kill -9 of all its daemons")
+    t_fail = time.monotonic()
+    r["r1"].cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+    S.set_report_port(tgen, "r2")
+    for fam in (4, 6):
+        wait("takeover", lambda fam=fam: receiving(recv[fam]), timeout=60)
+    say("the streams flow again through r2; no receiver joined anew.")
+    show("r2", "show remote-backup-profile")
+    show("r2", "show ip remote-backup interfaces")
+    summaries = {fam: lib_rbp.stop_stream_receiver(recv[fam]) for fam in (4, 6)}
+    for fam in (4, 6):
+        s = summaries[fam]
+        gaps = [g for g in s["gaps"] if g[1] >= t_fail]
+        gap = max((g[2] for g in gaps), default=0.0)
+        say("receiver, {} ({}): longest gap at the takeover {:.0f} ms, "
+            "{} packets lost, {} duplicates".format(
+                GROUP[fam], "IGMP" if fam == 4 else "MLD", gap,
+                s.get("lost"), s.get("duplicates")))
+
+    section("4. r1 comes back: it recovers its entries from r2 and takes over")
+    lib_rbp.restart_daemons(r["r1"], lib_rbp.DAEMONS, reapply=True)
+    for fam in (4, 6):
+        wait("r1 master again", lambda fam=fam: profile("r1", fam)["state"] == "master")
+    S.set_report_port(tgen, "r1")
+
+    def restored():
+        js = lib_rbp.vtysh_json(r["r1"], "show ip remote-backup entries json")
+        return [e for e in js["entries"] if e["group"] == GROUP[4]
+                and e["origin"] == "peer" and e.get("restored")]
+
+    wait("restore", restored)
+    say("", "r1 restarted with no state; r2 sent back the entries it held for "
+        "r1 (restored), so r1 forwards as soon as it is master again:")
+    show("r1", "show ip remote-backup entries")
+    section("Done")
+
+
+if __name__ == "__main__":
+    import pytest
+
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))
