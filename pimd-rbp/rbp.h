@@ -21,17 +21,17 @@
 #include "mldsync/msync.h"
 
 #if PIM_IPV == 4
-#define RBP_SVC_SELF	  MSYNC_SVC_IGMP
-#define RBP_AF		  AF_INET
-#define RBP_IP_STR	  "ip"
-#define RBP_DAEMON	  "pimd"
-#define RBP_PORT_OFFSET	  0
+#define RBP_SVC_SELF	MSYNC_SVC_IGMP
+#define RBP_AF		AF_INET
+#define RBP_IP_STR	"ip"
+#define RBP_DAEMON	"pimd"
+#define RBP_PORT_OFFSET 0
 #else
-#define RBP_SVC_SELF	  MSYNC_SVC_MLD
-#define RBP_AF		  AF_INET6
-#define RBP_IP_STR	  "ipv6"
-#define RBP_DAEMON	  "pim6d"
-#define RBP_PORT_OFFSET	  1
+#define RBP_SVC_SELF	MSYNC_SVC_MLD
+#define RBP_AF		AF_INET6
+#define RBP_IP_STR	"ipv6"
+#define RBP_DAEMON	"pim6d"
+#define RBP_PORT_OFFSET 1
 #endif
 
 /* CLI nodes past libfrr's enum; vtysh/rbp_vtysh.c uses the same ids */
@@ -113,15 +113,13 @@ struct rbp_if {
 	bool ignore_assert;
 };
 
-static inline int rbp_service_cmp(const struct rbp_service *a,
-			   const struct rbp_service *b)
+static inline int rbp_service_cmp(const struct rbp_service *a, const struct rbp_service *b)
 {
 	return strcmp(a->name, b->name);
 }
 DECLARE_RBTREE_UNIQ(rbp_services, struct rbp_service, item, rbp_service_cmp);
 
-static inline int rbp_profile_cmp(const struct rbp_profile *a,
-			   const struct rbp_profile *b)
+static inline int rbp_profile_cmp(const struct rbp_profile *a, const struct rbp_profile *b)
 {
 	return strcmp(a->name, b->name);
 }
@@ -147,8 +145,7 @@ void rbp_config_fini(void);
 struct rbp_service *rbp_service_find(const char *name);
 struct rbp_service *rbp_service_get(const char *name, const char **err);
 const char *rbp_service_del(struct rbp_service *svc);
-const char *rbp_service_set_peer(struct rbp_service *svc,
-				 const union sockunion *peer,
+const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
 				 const union sockunion *source, long port);
 void rbp_service_unset_peer(struct rbp_service *svc);
 size_t rbp_service_profile_count(const struct rbp_service *svc);
@@ -156,12 +153,11 @@ size_t rbp_service_profile_count(const struct rbp_service *svc);
 struct rbp_profile *rbp_profile_find(const char *name);
 struct rbp_profile *rbp_profile_get(const char *name, const char **err);
 const char *rbp_profile_del(struct rbp_profile *prf);
-const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id,
-				      const char *service);
+const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const char *service);
 void rbp_profile_unset_backup_id(struct rbp_profile *prf);
 const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type);
-const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family,
-				 long vrid, const char *ifname);
+const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
+				 const char *ifname);
 void rbp_profile_unset_vrrp(struct rbp_profile *prf);
 size_t rbp_profile_if_count(const struct rbp_profile *prf);
 /* whether this daemon replicates the profile's entries */
@@ -175,8 +171,7 @@ bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf);
 struct rbp_if *rbp_if_get(const char *ifname, const char **err);
 void rbp_if_release(struct rbp_if *rif);
 /* ip multicast track vrrp|admin-vrrp (vrrp_ifname NULL: the interface's own) */
-const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid,
-			     const char *vrrp_ifname);
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname);
 void rbp_if_unset_track(const char *ifname);
 /* ip pim ignore dr-state (dr) | assert-state (!dr) */
 const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on);

@@ -47,9 +47,8 @@ static struct rbp_profile *rbp_capture_profile(const struct interface *ifp,
 	return *sp ? prf : NULL;
 }
 
-static void rbp_capture_key(const struct rbp_profile *prf,
-			    const struct interface *ifp, pim_sgaddr sg,
-			    struct msync_key *k)
+static void rbp_capture_key(const struct rbp_profile *prf, const struct interface *ifp,
+			    pim_sgaddr sg, struct msync_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->backup_id = prf->backup_id;
@@ -60,8 +59,7 @@ static void rbp_capture_key(const struct rbp_profile *prf,
 /* From a report (the hook) an estimated timer counts as refreshed; a
  * periodic pass only sends timers it reads off a running timer.
  */
-static void rbp_capture_publish(struct msync_session *s,
-				const struct rbp_profile *prf,
+static void rbp_capture_publish(struct msync_session *s, const struct rbp_profile *prf,
 				struct interface *ifp, pim_sgaddr sg,
 				const struct rbp_gm_info *info, bool report)
 {
@@ -81,14 +79,13 @@ static void rbp_capture_publish(struct msync_session *s,
 	    (expires <= msync_local_expiry(s, &e.key) + RBP_REFRESH_SLACK_MS ||
 	     (!report && !info->timer_exact)))
 		return;
-	DEBUGD(&rbp_dbg_entry, "%s %pSG: publish %s v%u %ums (%s)", ifp->name,
-	       &sg, e.filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include",
-	       e.version, e.timer_ms, old ? "refresh" : "new");
+	DEBUGD(&rbp_dbg_entry, "%s %pSG: publish %s v%u %ums (%s)", ifp->name, &sg,
+	       e.filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include", e.version, e.timer_ms,
+	       old ? "refresh" : "new");
 	msync_local_update(s, &e);
 }
 
-static void rbp_capture_withdraw(struct msync_session *s,
-				 const struct rbp_profile *prf,
+static void rbp_capture_withdraw(struct msync_session *s, const struct rbp_profile *prf,
 				 struct interface *ifp, pim_sgaddr sg)
 {
 	struct msync_key k;
@@ -101,8 +98,7 @@ static void rbp_capture_withdraw(struct msync_session *s,
 }
 
 /* pimd's pim_gm_membership hook */
-static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg,
-				  bool join)
+static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg, bool join)
 {
 	struct msync_session *s;
 	struct rbp_profile *prf;
@@ -156,13 +152,11 @@ static int rbp_capture_find_stale(const struct msync_entry *e, void *arg)
 	struct rbp_gm_info info;
 
 	if (prf && prf->backup_id == e->key.backup_id &&
-	    (!if_is_operative(ifp) ||
-	     rbp_gm_lookup(ifp, rbp_key_to_sg(&e->key), &info)))
+	    (!if_is_operative(ifp) || rbp_gm_lookup(ifp, rbp_key_to_sg(&e->key), &info)))
 		return 0;
 	if (st->n == st->max) {
 		st->max = st->max ? st->max * 2 : 64;
-		st->keys = XREALLOC(MTYPE_TMP, st->keys,
-				    st->max * sizeof(*st->keys));
+		st->keys = XREALLOC(MTYPE_TMP, st->keys, st->max * sizeof(*st->keys));
 	}
 	st->keys[st->n++] = e->key;
 	return 0;
@@ -177,20 +171,18 @@ static void rbp_capture_sync(struct rbp_service *svc)
 	/* collect first: the walk must not see its table change */
 	msync_local_walk(svc->session, rbp_capture_find_stale, &st);
 	for (size_t i = 0; i < st.n; i++) {
-		DEBUGD(&rbp_dbg_entry, "%s: withdraw stale entry (backup-id %u)",
-		       st.keys[i].ifname, st.keys[i].backup_id);
+		DEBUGD(&rbp_dbg_entry, "%s: withdraw stale entry (backup-id %u)", st.keys[i].ifname,
+		       st.keys[i].backup_id);
 		msync_local_delete(svc->session, &st.keys[i]);
 	}
 	XFREE(MTYPE_TMP, st.keys);
 
 	frr_each (rbp_ifs, &rbp_ifs, rif) {
-		struct interface *ifp =
-			if_lookup_by_name(rif->name, VRF_DEFAULT);
+		struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
 		struct rbp_capture_walk w;
 
 		prf = rbp_if_profile(rif);
-		if (!ifp || !prf || prf->service != svc ||
-		    !rbp_profile_is_ours(prf))
+		if (!ifp || !prf || prf->service != svc || !rbp_profile_is_ours(prf))
 			continue;
 		w.s = svc->session;
 		w.prf = prf;
@@ -210,16 +202,14 @@ void rbp_capture_reconcile(void)
 static void rbp_capture_refresh(struct event *t)
 {
 	rbp_capture_reconcile();
-	event_add_timer_msec(rbp_loop, rbp_capture_refresh, NULL,
-			     RBP_REFRESH_MS, &t_rbp_refresh);
+	event_add_timer_msec(rbp_loop, rbp_capture_refresh, NULL, RBP_REFRESH_MS, &t_rbp_refresh);
 }
 
 void rbp_capture_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	hook_register(pim_gm_membership, rbp_capture_membership);
-	event_add_timer_msec(loop, rbp_capture_refresh, NULL, RBP_REFRESH_MS,
-			     &t_rbp_refresh);
+	event_add_timer_msec(loop, rbp_capture_refresh, NULL, RBP_REFRESH_MS, &t_rbp_refresh);
 }
 
 void rbp_capture_fini(void)

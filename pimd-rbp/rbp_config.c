@@ -67,8 +67,8 @@ const char *rbp_role_name(enum msync_role role)
 static const char *rbp_name_check(const char *what, const char *name)
 {
 	if (strlen(name) >= RBP_NAME_MAX)
-		return rbp_err("%s name %s is too long (at most %d characters)",
-			       what, name, RBP_NAME_MAX - 1);
+		return rbp_err("%s name %s is too long (at most %d characters)", what, name,
+			       RBP_NAME_MAX - 1);
 	return NULL;
 }
 
@@ -140,18 +140,16 @@ static uint16_t rbp_service_src_port(const struct rbp_service *svc)
 	return svc->port;
 }
 
-const char *rbp_service_set_peer(struct rbp_service *svc,
-				 const union sockunion *peer,
+const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
 				 const union sockunion *source, long port)
 {
 	const struct rbp_service *other;
 
 	if (sockunion_family(peer) != sockunion_family(source))
-		return rbp_err("peer %pSU and source %pSU are not of the same address family",
-			       peer, source);
+		return rbp_err("peer %pSU and source %pSU are not of the same address family", peer,
+			       source);
 	if (sockunion_same(peer, source))
-		return rbp_err("peer and source are the same address %pSU",
-			       peer);
+		return rbp_err("peer and source are the same address %pSU", peer);
 	/* pim6d uses port + 1 for the MLD channel of the same service */
 	if (port < 1 || port > 65534)
 		return rbp_err("port %ld is not valid: use 1-65534 (the MLD channel uses port + 1)",
@@ -159,13 +157,11 @@ const char *rbp_service_set_peer(struct rbp_service *svc,
 
 	/* two services on one source address need distinct port pairs */
 	frr_each (rbp_services_const, &rbp_services, other) {
-		if (other == svc || !other->peer_set ||
-		    !sockunion_same(&other->source, source))
+		if (other == svc || !other->peer_set || !sockunion_same(&other->source, source))
 			continue;
 		if (labs((long)rbp_service_src_port(other) - port) < 2)
 			return rbp_err("port %ld overlaps remote-backup-service %s (source %pSU, ports %u-%u)",
-				       port, other->name, source, other->port,
-				       other->port + 1);
+				       port, other->name, source, other->port, other->port + 1);
 	}
 
 	if (svc->peer_set && sockunion_same(&svc->peer, peer) &&
@@ -176,8 +172,8 @@ const char *rbp_service_set_peer(struct rbp_service *svc,
 	svc->source = *source;
 	svc->port = port;
 	svc->peer_set = true;
-	DEBUGD(&rbp_dbg_config, "service %s: peer %pSU source %pSU port %u",
-	       svc->name, &svc->peer, &svc->source, svc->port);
+	DEBUGD(&rbp_dbg_config, "service %s: peer %pSU source %pSU port %u", svc->name, &svc->peer,
+	       &svc->source, svc->port);
 	rbp_config_changed();
 	return NULL;
 }
@@ -261,21 +257,18 @@ const char *rbp_profile_del(struct rbp_profile *prf)
 	return NULL;
 }
 
-const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id,
-				      const char *service)
+const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const char *service)
 {
 	struct rbp_service *svc = rbp_service_find(service);
 	const struct rbp_profile *other;
 
 	if (!svc)
-		return rbp_err("remote-backup-service %s does not exist; create it first",
-			       service);
+		return rbp_err("remote-backup-service %s does not exist; create it first", service);
 	if (id < 1 || id > 65535)
 		return rbp_err("backup-id %ld is not valid: use 1-65535", id);
 
 	frr_each (rbp_profiles_const, &rbp_profiles, other)
-		if (other != prf && other->service == svc &&
-		    other->backup_id == id)
+		if (other != prf && other->service == svc && other->backup_id == id)
 			return rbp_err("backup-id %ld is already used by remote-backup-profile %s on remote-backup-service %s",
 				       id, other->name, svc->name);
 
@@ -283,8 +276,8 @@ const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id,
 		return NULL;
 	prf->backup_id = id;
 	prf->service = svc;
-	DEBUGD(&rbp_dbg_config, "profile %s: backup-id %u service %s",
-	       prf->name, prf->backup_id, svc->name);
+	DEBUGD(&rbp_dbg_config, "profile %s: backup-id %u service %s", prf->name, prf->backup_id,
+	       svc->name);
 	rbp_config_changed();
 	return NULL;
 }
@@ -299,8 +292,7 @@ void rbp_profile_unset_backup_id(struct rbp_profile *prf)
 }
 
 /* Another profile of the same service type bound with prf on one interface */
-static const char *rbp_profile_type_conflict(const struct rbp_profile *prf,
-					     enum msync_svc type)
+static const char *rbp_profile_type_conflict(const struct rbp_profile *prf, enum msync_svc type)
 {
 	const struct rbp_if *rif;
 
@@ -314,8 +306,7 @@ static const char *rbp_profile_type_conflict(const struct rbp_profile *prf,
 
 			if (o && o != prf && o->type == type)
 				return rbp_err("interface %s is bound to remote-backup-profile %s of service-type %s already",
-					       rif->name, o->name,
-					       rbp_svc_name(type));
+					       rif->name, o->name, rbp_svc_name(type));
 		}
 	}
 	return NULL;
@@ -330,18 +321,16 @@ const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
 	if (prf->type == type)
 		return NULL;
 	prf->type = type;
-	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name,
-	       rbp_svc_name(type));
+	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name, rbp_svc_name(type));
 	rbp_config_changed();
 	return NULL;
 }
 
-const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family,
-				 long vrid, const char *ifname)
+const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
+				 const char *ifname)
 {
 	if (vrid < 1 || vrid > 255)
-		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255",
-			       vrid);
+		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255", vrid);
 	if (strlen(ifname) >= sizeof(prf->vrrp.ifname))
 		return rbp_err("interface name %s is too long", ifname);
 
@@ -367,8 +356,7 @@ void rbp_profile_unset_vrrp(struct rbp_profile *prf)
 
 bool rbp_profile_is_ours(const struct rbp_profile *prf)
 {
-	return prf->type == RBP_SVC_SELF && prf->service &&
-	       prf->service->peer_set;
+	return prf->type == RBP_SVC_SELF && prf->service && prf->service->peer_set;
 }
 
 /* --- interface bindings ----------------------------------------------- */
@@ -424,15 +412,13 @@ void rbp_if_release(struct rbp_if *rif)
 	XFREE(MTYPE_RBP_IF, rif);
 }
 
-const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid,
-			     const char *vrrp_ifname)
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname)
 {
 	const char *err;
 	struct rbp_if *rif;
 
 	if (vrid < 1 || vrid > 255)
-		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255",
-			       vrid);
+		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255", vrid);
 	if (vrrp_ifname && strlen(vrrp_ifname) >= IFNAMSIZ)
 		return rbp_err("interface name %s is too long", vrrp_ifname);
 	rif = rbp_if_get(ifname, &err);
@@ -441,8 +427,7 @@ const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid,
 	rif->track.family = family;
 	rif->track.vrid = vrid;
 	rif->track_admin = vrrp_ifname != NULL;
-	strlcpy(rif->track.ifname, vrrp_ifname ? vrrp_ifname : ifname,
-		sizeof(rif->track.ifname));
+	strlcpy(rif->track.ifname, vrrp_ifname ? vrrp_ifname : ifname, sizeof(rif->track.ifname));
 	rbp_config_changed();
 	return NULL;
 }
@@ -484,8 +469,7 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 	int slot = -1;
 
 	if (!prf)
-		return rbp_err("remote-backup-profile %s does not exist; create it first",
-			       profile);
+		return rbp_err("remote-backup-profile %s does not exist; create it first", profile);
 	if (rif && rbp_if_bound(rif, prf))
 		return NULL;
 
@@ -514,8 +498,7 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 		slot = 0;
 	}
 	rif->profiles[slot] = prf;
-	DEBUGD(&rbp_dbg_config, "interface %s bound to profile %s", ifname,
-	       prf->name);
+	DEBUGD(&rbp_dbg_config, "interface %s bound to profile %s", ifname, prf->name);
 	rbp_config_changed();
 	return NULL;
 }
@@ -526,14 +509,13 @@ const char *rbp_if_unbind(const char *ifname, const char *profile)
 	struct rbp_profile *prf = rbp_profile_find(profile);
 
 	if (!rif || !prf || !rbp_if_bound(rif, prf))
-		return rbp_err("interface %s is not bound to remote-backup-profile %s",
-			       ifname, profile);
+		return rbp_err("interface %s is not bound to remote-backup-profile %s", ifname,
+			       profile);
 
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
 		if (rif->profiles[i] == prf)
 			rif->profiles[i] = NULL;
-	DEBUGD(&rbp_dbg_config, "interface %s unbound from profile %s",
-	       ifname, prf->name);
+	DEBUGD(&rbp_dbg_config, "interface %s unbound from profile %s", ifname, prf->name);
 	rbp_config_changed();
 	rbp_if_release(rif);
 	return NULL;

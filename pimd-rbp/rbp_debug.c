@@ -46,8 +46,7 @@ DEFPY(debug_rbp, debug_rbp_cmd,
       "Roles taken from VRRP\n")
 {
 	uint32_t mode = DEBUG_NODE2MODE(vty->node);
-	bool all = !config && !session && !packets && !entries && !install &&
-		   !role;
+	bool all = !config && !session && !packets && !entries && !install && !role;
 
 	if (all || config)
 		DEBUG_MODE_SET(&rbp_dbg_config, mode, !no);

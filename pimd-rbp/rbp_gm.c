@@ -50,8 +50,7 @@ bool rbp_gm_group_replicated(pim_addr grp)
 #endif
 }
 
-static uint32_t rbp_remain_ms(struct event *t, uint32_t dflt,
-			      struct rbp_gm_info *info)
+static uint32_t rbp_remain_ms(struct event *t, uint32_t dflt, struct rbp_gm_info *info)
 {
 	info->timer_exact = t != NULL;
 	return t ? event_timer_remain_msec(t) : dflt;
@@ -62,13 +61,11 @@ static uint32_t rbp_remain_ms(struct event *t, uint32_t dflt,
 /* RFC 3376 8.4: group membership interval */
 static uint32_t rbp_igmp_gmi_ms(const struct pim_interface *pim_ifp)
 {
-	return pim_ifp->gm_default_robustness_variable *
-		       pim_ifp->gm_default_query_interval * 1000 +
+	return pim_ifp->gm_default_robustness_variable * pim_ifp->gm_default_query_interval * 1000 +
 	       pim_ifp->gm_query_max_response_time_dsec * 100;
 }
 
-static struct gm_group *rbp_igmp_group(struct pim_interface *pim_ifp,
-				       pim_addr grp)
+static struct gm_group *rbp_igmp_group(struct pim_interface *pim_ifp, pim_addr grp)
 {
 	struct gm_group lookup = { .group_addr = grp };
 
@@ -78,23 +75,18 @@ static struct gm_group *rbp_igmp_group(struct pim_interface *pim_ifp,
 }
 
 /* RFC 3376 6.3: sources with a running timer, and any source in EXCLUDE */
-static bool rbp_igmp_wanted(const struct gm_group *grp,
-			    const struct gm_source *src)
+static bool rbp_igmp_wanted(const struct gm_group *grp, const struct gm_source *src)
 {
 	return src->t_source_timer ||
-	       (grp->group_filtermode_isexcl &&
-		pim_addr_is_any(src->source_addr));
+	       (grp->group_filtermode_isexcl && pim_addr_is_any(src->source_addr));
 }
 
-static void rbp_igmp_info(struct pim_interface *pim_ifp,
-			  const struct gm_group *grp,
-			  const struct gm_source *src,
-			  struct rbp_gm_info *info)
+static void rbp_igmp_info(struct pim_interface *pim_ifp, const struct gm_group *grp,
+			  const struct gm_source *src, struct rbp_gm_info *info)
 {
 	uint32_t gmi = rbp_igmp_gmi_ms(pim_ifp);
 
-	info->filter = grp->group_filtermode_isexcl ? MSYNC_FILTER_EXCLUDE
-						    : MSYNC_FILTER_INCLUDE;
+	info->filter = grp->group_filtermode_isexcl ? MSYNC_FILTER_EXCLUDE : MSYNC_FILTER_INCLUDE;
 	info->version = grp->igmp_version;
 	/* a source timer runs for INCLUDE sources, the group timer for
 	 * EXCLUDE mode
@@ -105,8 +97,7 @@ static void rbp_igmp_info(struct pim_interface *pim_ifp,
 		info->timer_ms = rbp_remain_ms(grp->t_group_timer, gmi, info);
 }
 
-bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg,
-		   struct rbp_gm_info *info)
+bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg, struct rbp_gm_info *info)
 {
 	struct pim_interface *pim_ifp = ifp->info;
 	struct gm_group *grp;
@@ -151,8 +142,7 @@ void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg)
 		return;
 	for (ALL_LIST_ELEMENTS_RO(pim_ifp->gm_group_list, gnode, grp))
 		for (ALL_LIST_ELEMENTS_RO(grp->group_source_list, snode, src)) {
-			pim_sgaddr sg = { .src = src->source_addr,
-					  .grp = grp->group_addr };
+			pim_sgaddr sg = { .src = src->source_addr, .grp = grp->group_addr };
 
 			if (!rbp_igmp_wanted(grp, src))
 				continue;
@@ -203,16 +193,13 @@ static void rbp_mld_info(const struct gm_sg *sg, struct rbp_gm_info *info)
 	const struct gm_if *gm_ifp = sg->iface;
 
 	/* FRR's MLD keeps no EXCLUDE (S,G) state: (*,G) is EXCLUDE {} */
-	info->filter = pim_addr_is_any(sg->sgaddr.src) ? MSYNC_FILTER_EXCLUDE
-						       : MSYNC_FILTER_INCLUDE;
+	info->filter = pim_addr_is_any(sg->sgaddr.src) ? MSYNC_FILTER_EXCLUDE : MSYNC_FILTER_INCLUDE;
 	info->version = gm_ifp->cur_version == GM_MLDV1 ? 1 : 2;
 	/* joined state has no timer of its own (its reports' do) */
-	info->timer_ms = rbp_remain_ms(sg->t_sg_expire,
-				       rbp_mld_mali_ms(gm_ifp), info);
+	info->timer_ms = rbp_remain_ms(sg->t_sg_expire, rbp_mld_mali_ms(gm_ifp), info);
 }
 
-bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sgaddr,
-		   struct rbp_gm_info *info)
+bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sgaddr, struct rbp_gm_info *info)
 {
 	struct gm_sg *sg = rbp_mld_sg(ifp, sgaddr);
 

@@ -20,13 +20,12 @@ struct rbp_gm_info {
 };
 
 /* Whether local IGMP/MLD wants traffic for (S,G) on ifp; fills info */
-bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg,
-		   struct rbp_gm_info *info);
+bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg, struct rbp_gm_info *info);
 /* Whether local IGMP/MLD holds the TIB join of (S,G) on ifp */
 bool rbp_gm_local_joined(struct interface *ifp, pim_sgaddr sg);
 
-typedef void (*rbp_gm_walk_fn)(struct interface *ifp, pim_sgaddr sg,
-			       const struct rbp_gm_info *info, void *arg);
+typedef void (*rbp_gm_walk_fn)(struct interface *ifp, pim_sgaddr sg, const struct rbp_gm_info *info,
+			       void *arg);
 /* Every local membership of ifp that wants traffic */
 void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg);
 

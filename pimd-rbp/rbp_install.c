@@ -149,8 +149,7 @@ bool rbp_if_assert_ignored(const struct interface *ifp)
  * the same name, else the profile's only bound interface (the twins may
  * name their LAN interfaces differently).
  */
-static const char *rbp_inst_map_ifname(const struct rbp_profile *prf,
-				       const char *peer_ifname)
+static const char *rbp_inst_map_ifname(const struct rbp_profile *prf, const char *peer_ifname)
 {
 	const struct rbp_if *rif, *only = NULL;
 	size_t n = 0;
@@ -166,14 +165,12 @@ static const char *rbp_inst_map_ifname(const struct rbp_profile *prf,
 	return n == 1 ? only->name : NULL;
 }
 
-static void rbp_inst_set_state(struct rbp_inst *inst,
-			       enum rbp_inst_state state, const char *why)
+static void rbp_inst_set_state(struct rbp_inst *inst, enum rbp_inst_state state, const char *why)
 {
 	if (inst->state != state)
-		DEBUGD(&rbp_dbg_install, "%s %pSG: %s -> %s%s%s", inst->ifname,
-		       &inst->sg, rbp_inst_state_names[inst->state],
-		       rbp_inst_state_names[state], why ? ": " : "",
-		       why ? why : "");
+		DEBUGD(&rbp_dbg_install, "%s %pSG: %s -> %s%s%s", inst->ifname, &inst->sg,
+		       rbp_inst_state_names[inst->state], rbp_inst_state_names[state],
+		       why ? ": " : "", why ? why : "");
 	if (inst->state != state)
 		inst->since = rbp_now_ms();
 	inst->state = state;
@@ -181,8 +178,7 @@ static void rbp_inst_set_state(struct rbp_inst *inst,
 }
 
 /* Usable for a TIB join: PIM on, a VIF, up */
-static struct interface *rbp_inst_ifp(const struct rbp_inst *inst,
-				      const char **why)
+static struct interface *rbp_inst_ifp(const struct rbp_inst *inst, const char **why)
 {
 	struct interface *ifp = if_lookup_by_name(inst->ifname, VRF_DEFAULT);
 	struct pim_interface *pim_ifp = ifp ? ifp->info : NULL;
@@ -227,8 +223,7 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 
 	if (!ifp)
 		want = RBP_INST_PENDING;
-	else if (inst->state != RBP_INST_INSTALLED &&
-		 rbp_gm_local_joined(ifp, inst->sg))
+	else if (inst->state != RBP_INST_INSTALLED && rbp_gm_local_joined(ifp, inst->sg))
 		want = RBP_INST_LOCAL;
 	else if (!prf->hot && !rbp_profile_forwards(prf))
 		want = RBP_INST_WARM;
@@ -262,8 +257,7 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 static void rbp_inst_free(struct rbp_inst *inst)
 {
 	if (inst->state == RBP_INST_INSTALLED)
-		rbp_inst_uninstall(inst,
-				   if_lookup_by_name(inst->ifname, VRF_DEFAULT));
+		rbp_inst_uninstall(inst, if_lookup_by_name(inst->ifname, VRF_DEFAULT));
 	if (inst->oil)
 		inst->oil = pim_channel_oil_del(inst->oil, __func__);
 	rbp_insts_del(&rbp_insts, inst);
@@ -272,8 +266,7 @@ static void rbp_inst_free(struct rbp_inst *inst)
 
 /* --- twin's entries --------------------------------------------------- */
 
-void rbp_install_peer_update(struct rbp_profile *prf,
-			     const struct msync_entry *e)
+void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *e)
 {
 	const char *ifname = rbp_inst_map_ifname(prf, e->key.ifname);
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
@@ -292,18 +285,15 @@ void rbp_install_peer_update(struct rbp_profile *prf,
 		inst->sg = sg;
 		inst->since = rbp_now_ms();
 		rbp_insts_add(&rbp_insts, inst);
-	} else if (inst->prf != prf ||
-		   msync_key_cmp(&inst->peer_key, &e->key))
-		DEBUGD(&rbp_dbg_install,
-		       "%s %pSG: now held for %s (backup-id %u) from %s",
-		       ifname, &sg, prf->name, prf->backup_id, e->key.ifname);
+	} else if (inst->prf != prf || msync_key_cmp(&inst->peer_key, &e->key))
+		DEBUGD(&rbp_dbg_install, "%s %pSG: now held for %s (backup-id %u) from %s", ifname,
+		       &sg, prf->name, prf->backup_id, e->key.ifname);
 	inst->prf = prf;
 	inst->peer_key = e->key;
 	rbp_inst_eval(inst);
 }
 
-void rbp_install_peer_delete(struct rbp_profile *prf,
-			     const struct msync_entry *e,
+void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *e,
 			     enum msync_del_reason why)
 {
 	const char *ifname = rbp_inst_map_ifname(prf, e->key.ifname);
@@ -315,9 +305,8 @@ void rbp_install_peer_delete(struct rbp_profile *prf,
 	/* another of the twin's entries may have taken the slot over */
 	if (!inst || msync_key_cmp(&inst->peer_key, &e->key))
 		return;
-	DEBUGD(&rbp_dbg_install, "%s %pSG: twin's entry gone (%s)",
-	       inst->ifname, &inst->sg,
-	       why == MSYNC_DEL_EXPIRED  ? "expired"
+	DEBUGD(&rbp_dbg_install, "%s %pSG: twin's entry gone (%s)", inst->ifname, &inst->sg,
+	       why == MSYNC_DEL_EXPIRED	 ? "expired"
 	       : why == MSYNC_DEL_RESYNC ? "not in resync"
 	       : why == MSYNC_DEL_CONFIG ? "configuration"
 					 : "deleted by twin");
@@ -356,8 +345,7 @@ void rbp_install_reconcile(void)
 	frr_each_safe (rbp_insts, &rbp_insts, inst) {
 		const char *ifname;
 
-		if (!rbp_profile_is_ours(inst->prf) ||
-		    !rbp_profile_session(inst->prf) ||
+		if (!rbp_profile_is_ours(inst->prf) || !rbp_profile_session(inst->prf) ||
 		    inst->prf->backup_id != inst->peer_key.backup_id) {
 			rbp_inst_free(inst);
 			continue;
@@ -369,8 +357,7 @@ void rbp_install_reconcile(void)
 	/* and (re)install what the peer tables hold */
 	frr_each (rbp_services, &rbp_services, svc)
 		if (svc->session)
-			msync_peer_walk(svc->session, rbp_install_resync_one,
-					svc->session);
+			msync_peer_walk(svc->session, rbp_install_resync_one, svc->session);
 }
 
 /* --- one owner per (S,G,interface) ------------------------------------ */
@@ -384,8 +371,7 @@ static void rbp_install_recheck(struct event *t)
 			rbp_inst_eval(inst);
 }
 
-void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg,
-				  bool join)
+void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg, bool join)
 {
 	struct rbp_inst *inst = rbp_inst_find(ifp->name, sg);
 
@@ -402,8 +388,7 @@ void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg,
 	}
 	/* local prunes right after this returns: take over after it */
 	if (inst->state == RBP_INST_LOCAL)
-		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0,
-				&t_rbp_recheck);
+		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0, &t_rbp_recheck);
 }
 
 /* --- role changes ----------------------------------------------------- */
@@ -479,8 +464,7 @@ void rbp_install_role_changed(struct rbp_profile *prf)
 
 static int rbp_hook_forwarder(const struct pim_interface *pim_ifp)
 {
-	struct interface *ifp =
-		pim_if_find_by_vif_index(pim_ifp->pim, pim_ifp->mroute_vif_index);
+	struct interface *ifp = pim_if_find_by_vif_index(pim_ifp->pim, pim_ifp->mroute_vif_index);
 
 	return ifp && rbp_if_gm_forwarder(ifp);
 }
@@ -490,11 +474,9 @@ static int rbp_hook_assert_ignore(const struct interface *ifp)
 	return rbp_if_assert_ignored(ifp);
 }
 
-static int rbp_hook_oif_mute(struct channel_oil *c_oil,
-			     struct pim_interface *pim_ifp)
+static int rbp_hook_oif_mute(struct channel_oil *c_oil, struct pim_interface *pim_ifp)
 {
-	struct interface *ifp =
-		pim_if_find_by_vif_index(c_oil->pim, pim_ifp->mroute_vif_index);
+	struct interface *ifp = pim_if_find_by_vif_index(c_oil->pim, pim_ifp->mroute_vif_index);
 
 	return ifp && rbp_if_muted(ifp);
 }
@@ -512,8 +494,7 @@ static int rbp_hook_if_down(struct interface *ifp)
 			break;
 		if (inst->state == RBP_INST_INSTALLED) {
 			rbp_inst_uninstall(inst, ifp);
-			rbp_inst_set_state(inst, RBP_INST_PENDING,
-					   "interface is down");
+			rbp_inst_set_state(inst, RBP_INST_PENDING, "interface is down");
 		}
 	}
 	return 0;
@@ -523,8 +504,7 @@ static int rbp_hook_if_up(struct interface *ifp)
 {
 	/* after pimd added the VIF */
 	if (rbp_if_find(ifp->name))
-		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0,
-				&t_rbp_recheck);
+		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0, &t_rbp_recheck);
 	return 0;
 }
 
@@ -548,37 +528,29 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 			json_object *jo = json_object_new_object();
 
 			json_object_string_add(jo, "interface", inst->ifname);
-			json_object_string_addf(jo, "group", "%pPA",
-						&inst->sg.grp);
-			json_object_string_addf(jo, "source", "%pPA",
-						&inst->sg.src);
+			json_object_string_addf(jo, "group", "%pPA", &inst->sg.grp);
+			json_object_string_addf(jo, "source", "%pPA", &inst->sg.src);
 			json_object_string_add(jo, "origin", "peer");
 			json_object_string_add(jo, "profile", inst->prf->name);
-			json_object_string_add(jo, "peerInterface",
-					       inst->peer_key.ifname);
-			json_object_string_add(jo, "state",
-					       rbp_inst_state_names[inst->state]);
+			json_object_string_add(jo, "peerInterface", inst->peer_key.ifname);
+			json_object_string_add(jo, "state", rbp_inst_state_names[inst->state]);
 			if (inst->why)
 				json_object_string_add(jo, "reason", inst->why);
 			if (e) {
 				json_object_string_add(jo, "filterMode",
-						       e->filter ==
-								       MSYNC_FILTER_EXCLUDE
+						       e->filter == MSYNC_FILTER_EXCLUDE
 							       ? "exclude"
 							       : "include");
 				json_object_int_add(jo, "version", e->version);
-				json_object_boolean_add(jo, "restored",
-							e->restored);
+				json_object_boolean_add(jo, "restored", e->restored);
 			}
 			if (left >= 0)
-				json_object_int_add(jo, "remainingSeconds",
-						    left);
+				json_object_int_add(jo, "remainingSeconds", left);
 			json_object_array_add(jarr, jo);
 			continue;
 		}
-		vty_out(vty, "%-16s %-18pPAs %-18pPA %-6s %-12s %-9s ",
-			inst->ifname, &inst->sg.src, &inst->sg.grp, "peer",
-			inst->prf->name, rbp_inst_state_names[inst->state]);
+		vty_out(vty, "%-16s %-18pPAs %-18pPA %-6s %-12s %-9s ", inst->ifname, &inst->sg.src,
+			&inst->sg.grp, "peer", inst->prf->name, rbp_inst_state_names[inst->state]);
 		if (left >= 0)
 			vty_out(vty, "%llds\n", (long long)left);
 		else

@@ -18,10 +18,8 @@ struct json_object;
 void rbp_install_init(struct event_loop *loop);
 void rbp_install_fini(void);
 
-void rbp_install_peer_update(struct rbp_profile *prf,
-			     const struct msync_entry *e);
-void rbp_install_peer_delete(struct rbp_profile *prf,
-			     const struct msync_entry *e,
+void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *e);
+void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *e,
 			     enum msync_del_reason why);
 /* Remove everything installed for a profile */
 void rbp_install_flush(struct rbp_profile *prf);
@@ -29,8 +27,7 @@ void rbp_install_flush(struct rbp_profile *prf);
 void rbp_install_reconcile(void);
 
 /* Local IGMP/MLD (re)asserts or withdraws (S,G) on ifp: one owner */
-void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg,
-				  bool join);
+void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg, bool join);
 /* The profile's role changed: mute or unmute, install or not, at once */
 void rbp_install_role_changed(struct rbp_profile *prf);
 /* The role an interface tracks changed: its forwarding, in one pass */

@@ -25,8 +25,8 @@ static int rbp_late_init(struct event_loop *loop)
 	rbp_install_init(loop);
 	rbp_capture_init(loop);
 	rbp_role_init(loop);
-	zlog_info("remote backup module loaded (%s, service-type %s)",
-		  RBP_DAEMON, rbp_svc_name(RBP_SVC_SELF));
+	zlog_info("remote backup module loaded (%s, service-type %s)", RBP_DAEMON,
+		  rbp_svc_name(RBP_SVC_SELF));
 	return 0;
 }
 
@@ -53,5 +53,5 @@ static int rbp_module_init(void)
 #define RBP_MOD_DESC "MLD dual-device hot backup (remote backup)"
 #endif
 
-FRR_MODULE_SETUP(.name = RBP_DAEMON "_rbp", .version = RBP_VERSION,
-		 .description = RBP_MOD_DESC, .init = rbp_module_init);
+FRR_MODULE_SETUP(.name = RBP_DAEMON "_rbp", .version = RBP_VERSION, .description = RBP_MOD_DESC,
+		 .init = rbp_module_init);

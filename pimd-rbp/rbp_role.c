@@ -44,8 +44,7 @@ struct rbp_vrrp_state {
 	uint8_t priority;
 };
 
-static int rbp_vrrp_state_cmp(const struct rbp_vrrp_state *a,
-			      const struct rbp_vrrp_state *b)
+static int rbp_vrrp_state_cmp(const struct rbp_vrrp_state *a, const struct rbp_vrrp_state *b)
 {
 	int r = strcmp(a->ifname, b->ifname);
 
@@ -55,13 +54,11 @@ static int rbp_vrrp_state_cmp(const struct rbp_vrrp_state *a,
 		return a->family - b->family;
 	return a->vrid - b->vrid;
 }
-DECLARE_RBTREE_UNIQ(rbp_vrrp_states, struct rbp_vrrp_state, item,
-		    rbp_vrrp_state_cmp);
+DECLARE_RBTREE_UNIQ(rbp_vrrp_states, struct rbp_vrrp_state, item, rbp_vrrp_state_cmp);
 static struct rbp_vrrp_states_head rbp_vrrp_states;
 static uint64_t rbp_vrrp_msgs;
 
-static struct rbp_vrrp_state *rbp_vrrp_state_find(const char *ifname,
-						  uint8_t family, uint8_t vrid)
+static struct rbp_vrrp_state *rbp_vrrp_state_find(const char *ifname, uint8_t family, uint8_t vrid)
 {
 	struct rbp_vrrp_state ref = { .family = family, .vrid = vrid };
 
@@ -74,15 +71,14 @@ static struct interface *rbp_role_macvlan(const struct rbp_vrrp_ref *ref)
 {
 	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
 	struct interface *parent, *ifp;
-	const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
-				  ref->family == 4 ? 0x01 : 0x02, ref->vrid };
+	const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, ref->family == 4 ? 0x01 : 0x02, ref->vrid };
 
 	parent = if_lookup_by_name(ref->ifname, VRF_DEFAULT);
 	if (!vrf || !parent || parent->ifindex == IFINDEX_INTERNAL)
 		return NULL;
 	FOR_ALL_INTERFACES (vrf, ifp)
-		if (ifp->link_ifindex == parent->ifindex &&
-		    ifp->hw_addr_len == 6 && !memcmp(ifp->hw_addr, vmac, 6))
+		if (ifp->link_ifindex == parent->ifindex && ifp->hw_addr_len == 6 &&
+		    !memcmp(ifp->hw_addr, vmac, 6))
 			return ifp;
 	return NULL;
 }
@@ -144,8 +140,7 @@ static void rbp_role_split_set(struct rbp_profile *prf, bool yield)
 	prf->yield = yield;
 	if (yield)
 		zlog_warn("remote-backup-profile %s: split brain, both twins are VRRP master for more than %d ms; this router (%pSU) yields to %pSU and stops forwarding",
-			  prf->name, RBP_SPLIT_GRACE_MS, &prf->service->source,
-			  &prf->service->peer);
+			  prf->name, RBP_SPLIT_GRACE_MS, &prf->service->source, &prf->service->peer);
 	else
 		zlog_info("remote-backup-profile %s: split brain over", prf->name);
 	rbp_install_role_changed(prf);
@@ -168,8 +163,8 @@ static void rbp_role_split_eval(struct rbp_profile *prf)
 		return;
 	}
 	if (!prf->yield && !prf->t_split)
-		event_add_timer_msec(rbp_loop, rbp_role_split_timer, prf,
-				     RBP_SPLIT_GRACE_MS, &prf->t_split);
+		event_add_timer_msec(rbp_loop, rbp_role_split_timer, prf, RBP_SPLIT_GRACE_MS,
+				     &prf->t_split);
 }
 
 bool rbp_profile_forwards(const struct rbp_profile *prf)
@@ -194,9 +189,8 @@ void rbp_role_reconcile(void)
 			continue;
 		role = rbp_role_of(&prf->vrrp);
 		if (role != prf->role) {
-			zlog_info("remote-backup-profile %s: role %s -> %s (%s)",
-				  prf->name, rbp_role_name(prf->role),
-				  rbp_role_name(role),
+			zlog_info("remote-backup-profile %s: role %s -> %s (%s)", prf->name,
+				  rbp_role_name(prf->role), rbp_role_name(role),
 				  rbp_role_source(&prf->vrrp));
 			prf->role = role;
 			rbp_session_role_changed(prf);
@@ -211,9 +205,8 @@ void rbp_role_reconcile(void)
 		if (role == rif->track_role)
 			continue;
 		zlog_info("interface %s: multicast forwarding follows %s %u on %s: %s -> %s",
-			  rif->name, rif->track.family == 4 ? "VRRP" : "VRRP6",
-			  rif->track.vrid, rif->track.ifname,
-			  rbp_role_name(rif->track_role), rbp_role_name(role));
+			  rif->name, rif->track.family == 4 ? "VRRP" : "VRRP6", rif->track.vrid,
+			  rif->track.ifname, rbp_role_name(rif->track_role), rbp_role_name(role));
 		rif->track_role = role;
 		rbp_install_if_role_changed(rif);
 	}
@@ -247,8 +240,7 @@ static void rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 	struct rbp_vrrp_state ref = { .family = m->family, .vrid = m->vrid };
 	struct rbp_vrrp_state *st;
 
-	if (m->version != RBP_VRRP_MSG_VERSION ||
-	    (m->family != 4 && m->family != 6))
+	if (m->version != RBP_VRRP_MSG_VERSION || (m->family != 4 && m->family != 6))
 		return;
 	if (m->flags & RBP_VRRP_F_DUMP && m->vrid == 0)
 		return; /* an empty dump */
@@ -269,9 +261,9 @@ static void rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 	}
 	st->state = m->state;
 	st->priority = m->priority;
-	DEBUGD(&rbp_dbg_role, "vrrpd-track: %s VRRP%s %u state %u prio %u%s",
-	       st->ifname, st->family == 6 ? "6" : "", st->vrid, st->state,
-	       st->priority, m->flags & RBP_VRRP_F_DUMP ? " (dump)" : "");
+	DEBUGD(&rbp_dbg_role, "vrrpd-track: %s VRRP%s %u state %u prio %u%s", st->ifname,
+	       st->family == 6 ? "6" : "", st->vrid, st->state, st->priority,
+	       m->flags & RBP_VRRP_F_DUMP ? " (dump)" : "");
 }
 
 static int rbp_role_opaque(ZAPI_CALLBACK_ARGS)
@@ -284,8 +276,8 @@ static int rbp_role_opaque(ZAPI_CALLBACK_ARGS)
 	if (info.type != RBP_OPAQUE_VRRP_STATE)
 		return 0;
 	if (info.len != sizeof(m)) {
-		zlog_warn("vrrpd-track: state message of %u bytes, expected %zu",
-			  info.len, sizeof(m));
+		zlog_warn("vrrpd-track: state message of %u bytes, expected %zu", info.len,
+			  sizeof(m));
 		return 0;
 	}
 	STREAM_GET(&m, zclient->ibuf, sizeof(m));
@@ -318,8 +310,7 @@ void rbp_role_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	rbp_vrrp_states_init(&rbp_vrrp_states);
-	rbp_zclient = zclient_new(loop, &zclient_options_auxiliary,
-				  rbp_role_handlers,
+	rbp_zclient = zclient_new(loop, &zclient_options_auxiliary, rbp_role_handlers,
 				  array_size(rbp_role_handlers));
 	/* zebra tells opaque receivers apart by (proto, instance, session):
 	 * pimd and pim6d both are PIM/0/0, so our session id must differ

@@ -26,8 +26,7 @@ static void rbp_role_reconcile_event(struct event *t)
 	rbp_role_reconcile();
 }
 
-static struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc,
-					     uint32_t backup_id)
+static struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc, uint32_t backup_id)
 {
 	struct rbp_profile *prf;
 
@@ -39,31 +38,26 @@ static struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc,
 
 /* --- callbacks from mldsync ------------------------------------------- */
 
-static void rbp_cb_state(struct msync_session *s, enum msync_state old,
-			 enum msync_state new, const char *reason, void *arg)
+static void rbp_cb_state(struct msync_session *s, enum msync_state old, enum msync_state new,
+			 const char *reason, void *arg)
 {
 	struct rbp_service *svc = arg;
 
 	/* the twin's roles are unknown while the channel is down */
 	if (old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_ESTABLISHED)
-		event_add_event(rbp_loop, rbp_role_reconcile_event, NULL, 0,
-				&rbp_t_role);
+		event_add_event(rbp_loop, rbp_role_reconcile_event, NULL, 0, &rbp_t_role);
 
-	if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED ||
-	    new == MSYNC_ST_REFUSED)
-		zlog_info("remote-backup-service %s: channel %s -> %s%s%s",
-			  svc->name, msync_state_name(old),
-			  msync_state_name(new), reason && *reason ? ": " : "",
-			  reason ? reason : "");
+	if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_REFUSED)
+		zlog_info("remote-backup-service %s: channel %s -> %s%s%s", svc->name,
+			  msync_state_name(old), msync_state_name(new),
+			  reason && *reason ? ": " : "", reason ? reason : "");
 	else
-		DEBUGD(&rbp_dbg_session,
-		       "remote-backup-service %s: channel %s -> %s%s%s",
+		DEBUGD(&rbp_dbg_session, "remote-backup-service %s: channel %s -> %s%s%s",
 		       svc->name, msync_state_name(old), msync_state_name(new),
 		       reason && *reason ? ": " : "", reason ? reason : "");
 }
 
-static void rbp_cb_peer_update(struct msync_session *s,
-			       const struct msync_entry *e, void *arg)
+static void rbp_cb_peer_update(struct msync_session *s, const struct msync_entry *e, void *arg)
 {
 	struct rbp_profile *prf = rbp_profile_by_id(arg, e->key.backup_id);
 
@@ -71,8 +65,7 @@ static void rbp_cb_peer_update(struct msync_session *s,
 		rbp_install_peer_update(prf, e);
 }
 
-static void rbp_cb_peer_delete(struct msync_session *s,
-			       const struct msync_entry *e,
+static void rbp_cb_peer_delete(struct msync_session *s, const struct msync_entry *e,
 			       enum msync_del_reason why, void *arg)
 {
 	struct rbp_profile *prf = rbp_profile_by_id(arg, e->key.backup_id);
@@ -81,13 +74,13 @@ static void rbp_cb_peer_delete(struct msync_session *s,
 		rbp_install_peer_delete(prf, e, why);
 }
 
-static void rbp_cb_peer_role(struct msync_session *s, uint32_t backup_id,
-			     enum msync_role role, void *arg)
+static void rbp_cb_peer_role(struct msync_session *s, uint32_t backup_id, enum msync_role role,
+			     void *arg)
 {
 	struct rbp_profile *prf = rbp_profile_by_id(arg, backup_id);
 
-	DEBUGD(&rbp_dbg_role, "profile %s: peer role %s",
-	       prf ? prf->name : "?", rbp_role_name(role));
+	DEBUGD(&rbp_dbg_role, "profile %s: peer role %s", prf ? prf->name : "?",
+	       rbp_role_name(role));
 	rbp_role_reconcile();
 }
 
@@ -95,8 +88,7 @@ static void rbp_cb_resync_done(struct msync_session *s, void *arg)
 {
 	struct rbp_service *svc = arg;
 
-	DEBUGD(&rbp_dbg_session, "remote-backup-service %s: peer resync done",
-	       svc->name);
+	DEBUGD(&rbp_dbg_session, "remote-backup-service %s: peer resync done", svc->name);
 }
 
 static const struct msync_callbacks rbp_callbacks_tmpl = {
@@ -118,8 +110,7 @@ struct rbp_stale_bids {
 static int rbp_collect_stale_bid(const struct msync_entry *e, void *arg)
 {
 	struct rbp_stale_bids *sb = arg;
-	const struct rbp_profile *prf = rbp_profile_by_id(sb->svc,
-							  e->key.backup_id);
+	const struct rbp_profile *prf = rbp_profile_by_id(sb->svc, e->key.backup_id);
 
 	if (prf && rbp_profile_is_ours(prf))
 		return 0;
@@ -159,8 +150,7 @@ static bool rbp_service_needed(const struct rbp_service *svc)
 	return false;
 }
 
-static void rbp_session_cfg(const struct rbp_service *svc,
-			    struct msync_session_config *cfg)
+static void rbp_session_cfg(const struct rbp_service *svc, struct msync_session_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	strlcpy(cfg->name, svc->name, sizeof(cfg->name));
@@ -227,8 +217,7 @@ static void rbp_reconcile(struct event *t)
 			cb.arg = svc;
 			svc->session = msync_session_new(rbp_io, &cfg, &cb);
 			zlog_info("remote-backup-service %s: %s channel to %pSU port %u started",
-				  svc->name, rbp_svc_name(RBP_SVC_SELF),
-				  &svc->peer, cfg.port);
+				  svc->name, rbp_svc_name(RBP_SVC_SELF), &svc->peer, cfg.port);
 		} else
 			msync_session_reconfigure(svc->session, &cfg);
 		rbp_session_offers(svc);
@@ -249,8 +238,7 @@ static void rbp_reconcile(struct event *t)
 void rbp_config_changed(void)
 {
 	if (rbp_loop)
-		event_add_event(rbp_loop, rbp_reconcile, NULL, 0,
-				&rbp_t_reconcile);
+		event_add_event(rbp_loop, rbp_reconcile, NULL, 0, &rbp_t_reconcile);
 }
 
 /* --- queries ---------------------------------------------------------- */
@@ -266,8 +254,7 @@ enum msync_role rbp_session_peer_role(const struct rbp_profile *prf)
 {
 	struct msync_session *s = rbp_profile_session(prf);
 
-	return s ? msync_session_peer_role(s, prf->backup_id)
-		 : MSYNC_ROLE_UNKNOWN;
+	return s ? msync_session_peer_role(s, prf->backup_id) : MSYNC_ROLE_UNKNOWN;
 }
 
 void rbp_session_role_changed(struct rbp_profile *prf)
@@ -278,8 +265,7 @@ void rbp_session_role_changed(struct rbp_profile *prf)
 		msync_session_set_role(s, prf->backup_id, prf->role);
 }
 
-void rbp_session_info(const struct rbp_service *svc,
-		      struct rbp_session_info *si)
+void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si)
 {
 	struct msync_session *s = svc->session;
 	int64_t up;
@@ -295,8 +281,7 @@ void rbp_session_info(const struct rbp_service *svc,
 	}
 	si->state = msync_state_name(msync_session_state(s));
 	if (msync_session_state(s) == MSYNC_ST_RESYNC ||
-	    (msync_session_state(s) == MSYNC_ST_ESTABLISHED &&
-	     msync_session_resync_pending(s)))
+	    (msync_session_state(s) == MSYNC_ST_ESTABLISHED && msync_session_resync_pending(s)))
 		si->resync = "in progress";
 	else if (msync_session_state(s) == MSYNC_ST_ESTABLISHED)
 		si->resync = "done";

@@ -11,9 +11,9 @@ struct event_loop;
 
 /* What show commands print of a service's channel */
 struct rbp_session_info {
-	const char *state;	/* "idle (...)" when this daemon runs none */
+	const char *state; /* "idle (...)" when this daemon runs none */
 	const char *resync;
-	int64_t up_since_s;	/* seconds up, -1 if down */
+	int64_t up_since_s; /* seconds up, -1 if down */
 	const char *last_reason;
 	size_t local_entries, peer_entries;
 	struct msync_counters c;
@@ -21,8 +21,7 @@ struct rbp_session_info {
 
 void rbp_session_init(struct event_loop *loop);
 void rbp_session_fini(void);
-void rbp_session_info(const struct rbp_service *svc,
-		      struct rbp_session_info *si);
+void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si);
 enum msync_role rbp_session_peer_role(const struct rbp_profile *prf);
 /* The channel carrying a profile's entries, if it runs */
 struct msync_session *rbp_profile_session(const struct rbp_profile *prf);

@@ -40,11 +40,11 @@ static struct cmd_node rbp_profile_node = {
 	.no_xpath = true,
 };
 
-#define RBS_STR "Remote backup service (RBS): the channel to the twin router\n"
+#define RBS_STR	     "Remote backup service (RBS): the channel to the twin router\n"
 #define RBS_NAME_STR "Service name\n"
-#define RBP_STR "Remote backup profile (RBP): what is backed up and how\n"
+#define RBP_STR	     "Remote backup profile (RBP): what is backed up and how\n"
 #define RBP_NAME_STR "Profile name\n"
-#define RB_SHOW_STR "Remote backup (IGMP/MLD dual-device hot backup)\n"
+#define RB_SHOW_STR  "Remote backup (IGMP/MLD dual-device hot backup)\n"
 
 static int rbp_cli_err(struct vty *vty, const char *err)
 {
@@ -76,8 +76,7 @@ DEFPY(no_rbp_service, no_rbp_service_cmd, "no remote-backup-service WORD$name",
 	struct rbp_service *svc = rbp_service_find(name);
 
 	if (!svc) {
-		vty_out(vty, "%% remote-backup-service %s does not exist\n",
-			name);
+		vty_out(vty, "%% remote-backup-service %s does not exist\n", name);
 		return CMD_WARNING_CONFIG_FAILED;
 	}
 	return rbp_cli_err(vty, rbp_service_del(svc));
@@ -125,8 +124,8 @@ static int rbp_service_config_write(struct vty *vty)
 	frr_each (rbp_services_const, &rbp_services, svc) {
 		vty_out(vty, "remote-backup-service %s\n", svc->name);
 		if (svc->peer_set)
-			vty_out(vty, " peer %pSU source %pSU port %u\n",
-				&svc->peer, &svc->source, svc->port);
+			vty_out(vty, " peer %pSU source %pSU port %u\n", &svc->peer, &svc->source,
+				svc->port);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -153,8 +152,7 @@ DEFPY(no_rbp_profile, no_rbp_profile_cmd, "no remote-backup-profile WORD$name",
 	struct rbp_profile *prf = rbp_profile_find(name);
 
 	if (!prf) {
-		vty_out(vty, "%% remote-backup-profile %s does not exist\n",
-			name);
+		vty_out(vty, "%% remote-backup-profile %s does not exist\n", name);
 		return CMD_WARNING_CONFIG_FAILED;
 	}
 	return rbp_cli_err(vty, rbp_profile_del(prf));
@@ -190,8 +188,7 @@ DEFPY(rbp_profile_type, rbp_profile_type_cmd,
 {
 	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
 
-	return rbp_cli_err(vty, rbp_profile_set_type(prf, igmp ? MSYNC_SVC_IGMP
-								: MSYNC_SVC_MLD));
+	return rbp_cli_err(vty, rbp_profile_set_type(prf, igmp ? MSYNC_SVC_IGMP : MSYNC_SVC_MLD));
 }
 
 /* Catches anything but igmp|mld, which the parser would only call an
@@ -242,8 +239,7 @@ DEFPY(rbp_profile_vrrp, rbp_profile_vrrp_cmd,
 {
 	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
 
-	return rbp_cli_err(vty,
-			   rbp_profile_set_vrrp(prf, v4 ? 4 : 6, vrid, ifname));
+	return rbp_cli_err(vty, rbp_profile_set_vrrp(prf, v4 ? 4 : 6, vrid, ifname));
 }
 
 DEFPY(no_rbp_profile_vrrp, no_rbp_profile_vrrp_cmd,
@@ -269,17 +265,16 @@ static int rbp_profile_config_write(struct vty *vty)
 	frr_each (rbp_profiles_const, &rbp_profiles, prf) {
 		vty_out(vty, "remote-backup-profile %s\n", prf->name);
 		if (prf->service)
-			vty_out(vty, " backup-id %u remote-backup-service %s\n",
-				prf->backup_id, prf->service->name);
+			vty_out(vty, " backup-id %u remote-backup-service %s\n", prf->backup_id,
+				prf->service->name);
 		if (prf->type != MSYNC_SVC_NONE)
-			vty_out(vty, " service-type %s\n",
-				rbp_svc_name(prf->type));
+			vty_out(vty, " service-type %s\n", rbp_svc_name(prf->type));
 		if (prf->hot)
 			vty_out(vty, " peer-backup hot\n");
 		if (prf->vrrp.family)
 			vty_out(vty, " %s %u interface %s\n",
-				prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id",
-				prf->vrrp.vrid, prf->vrrp.ifname);
+				prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id", prf->vrrp.vrid,
+				prf->vrrp.ifname);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -295,18 +290,16 @@ DEFPY(rbp_if_bind_profile, rbp_if_bind_profile_cmd,
 	VTY_DECLVAR_CONTEXT(interface, ifp);
 
 	if (ifp->vrf->vrf_id != VRF_DEFAULT) {
-		vty_out(vty,
-			"%% remote backup works in the default VRF only\n");
+		vty_out(vty, "%% remote backup works in the default VRF only\n");
 		return CMD_WARNING_CONFIG_FAILED;
 	}
-	return rbp_cli_err(vty, no ? rbp_if_unbind(ifp->name, name)
-				   : rbp_if_bind(ifp->name, name));
+	return rbp_cli_err(vty, no ? rbp_if_unbind(ifp->name, name) : rbp_if_bind(ifp->name, name));
 }
 
 /* --- forwarding by VRRP, DR and assert state -------------------------- */
 
-#define MCAST_TRACK_HELP                                                       \
-	"Multicast forwarding on this interface\n"                           \
+#define MCAST_TRACK_HELP                                                                           \
+	"Multicast forwarding on this interface\n"                                                 \
 	"Follow the mastership of a VRRP group\n"
 
 static int rbp_if_track_cmd(struct vty *vty, long vrid, const char *other)
@@ -314,12 +307,10 @@ static int rbp_if_track_cmd(struct vty *vty, long vrid, const char *other)
 	VTY_DECLVAR_CONTEXT(interface, ifp);
 
 	if (ifp->vrf->vrf_id != VRF_DEFAULT) {
-		vty_out(vty,
-			"%% remote backup works in the default VRF only\n");
+		vty_out(vty, "%% remote backup works in the default VRF only\n");
 		return CMD_WARNING_CONFIG_FAILED;
 	}
-	return rbp_cli_err(vty, rbp_if_set_track(ifp->name, PIM_IPV, vrid,
-						 other));
+	return rbp_cli_err(vty, rbp_if_set_track(ifp->name, PIM_IPV, vrid, other));
 }
 
 static int rbp_if_ignore_cmd(struct vty *vty, bool no, bool dr)
@@ -327,8 +318,7 @@ static int rbp_if_ignore_cmd(struct vty *vty, bool no, bool dr)
 	VTY_DECLVAR_CONTEXT(interface, ifp);
 
 	if (!no && ifp->vrf->vrf_id != VRF_DEFAULT) {
-		vty_out(vty,
-			"%% remote backup works in the default VRF only\n");
+		vty_out(vty, "%% remote backup works in the default VRF only\n");
 		return CMD_WARNING_CONFIG_FAILED;
 	}
 	return rbp_cli_err(vty, rbp_if_set_ignore(ifp->name, dr, !no));
@@ -408,10 +398,10 @@ DEFPY(no_rbp_if_track, no_rbp_if_track_ipv6_cmd,
 	return CMD_SUCCESS;
 }
 
-#define PIM_IGNORE_HELP                                                        \
-	"PIM interface commands\n"                                            \
-	"Let VRRP, not PIM state, choose the forwarder\n"                     \
-	"Build joins for local members even when not the DR\n"                \
+#define PIM_IGNORE_HELP                                                                            \
+	"PIM interface commands\n"                                                                 \
+	"Let VRRP, not PIM state, choose the forwarder\n"                                          \
+	"Build joins for local members even when not the DR\n"                                     \
 	"Neither send nor act on PIM asserts\n"
 
 #if PIM_IPV == 4
@@ -441,13 +431,11 @@ static int rbp_if_config_write(struct vty *vty)
 		vty_out(vty, "interface %s\n", rif->name);
 		for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
 			if (rif->profiles[i])
-				vty_out(vty, " remote-backup-profile %s\n",
-					rif->profiles[i]->name);
+				vty_out(vty, " remote-backup-profile %s\n", rif->profiles[i]->name);
 		if (rif->track.family && rif->track_admin)
-			vty_out(vty,
-				" " RBP_IP_STR " multicast track %s interface %s vrid %u\n",
-				PIM_IPV == 4 ? "admin-vrrp" : "admin-vrrp6",
-				rif->track.ifname, rif->track.vrid);
+			vty_out(vty, " " RBP_IP_STR " multicast track %s interface %s vrid %u\n",
+				PIM_IPV == 4 ? "admin-vrrp" : "admin-vrrp6", rif->track.ifname,
+				rif->track.vrid);
 		else if (rif->track.family)
 			vty_out(vty, " " RBP_IP_STR " multicast track %s vrid %u\n",
 				PIM_IPV == 4 ? "vrrp" : "vrrp6", rif->track.vrid);
@@ -463,8 +451,7 @@ static int rbp_if_config_write(struct vty *vty)
 
 /* --- show ------------------------------------------------------------- */
 
-static void rbp_show_service(struct vty *vty, const struct rbp_service *svc,
-			     json_object *js)
+static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, json_object *js)
 {
 	struct rbp_session_info si;
 	const struct rbp_profile *prf;
@@ -475,15 +462,12 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc,
 
 	if (js) {
 		json_object_string_add(js, "name", svc->name);
-		json_object_string_add(js, "serviceType",
-				       rbp_svc_name(RBP_SVC_SELF));
+		json_object_string_add(js, "serviceType", rbp_svc_name(RBP_SVC_SELF));
 		if (svc->peer_set) {
 			json_object_string_addf(js, "peer", "%pSU", &svc->peer);
-			json_object_string_addf(js, "source", "%pSU",
-						&svc->source);
+			json_object_string_addf(js, "source", "%pSU", &svc->source);
 			json_object_int_add(js, "port", svc->port);
-			json_object_int_add(js, "channelPort",
-					    svc->port + RBP_PORT_OFFSET);
+			json_object_int_add(js, "channelPort", svc->port + RBP_PORT_OFFSET);
 		}
 		json_object_string_add(js, "tcpState", si.state);
 		json_object_string_add(js, "resyncState", si.resync);
@@ -499,15 +483,12 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc,
 		json_object_int_add(js, "messagesSent", si.c.tx_msgs);
 		json_object_int_add(js, "messagesReceived", si.c.rx_msgs);
 		json_object_int_add(js, "resyncsSent", si.c.resyncs_sent);
-		json_object_int_add(js, "resyncsReceived",
-				    si.c.resyncs_received);
-		json_object_int_add(js, "digestMismatches",
-				    si.c.digest_mismatches);
+		json_object_int_add(js, "resyncsReceived", si.c.resyncs_received);
+		json_object_int_add(js, "digestMismatches", si.c.digest_mismatches);
 		json_object_int_add(js, "sessionsUp", si.c.sessions_up);
 		jerr = json_object_new_object();
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
-			json_object_int_add(jerr, msync_err_name(e),
-					    si.c.errors[e]);
+			json_object_int_add(jerr, msync_err_name(e), si.c.errors[e]);
 		json_object_object_add(js, "errors", jerr);
 		jprf = json_object_new_array();
 	}
@@ -516,12 +497,10 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc,
 		if (prf->service != svc)
 			continue;
 		if (jprf)
-			json_object_array_add(jprf,
-					      json_object_new_string(prf->name));
+			json_object_array_add(jprf, json_object_new_string(prf->name));
 		else
-			snprintf(profiles + strlen(profiles),
-				 sizeof(profiles) - strlen(profiles), "%s%s(%s)",
-				 profiles[0] ? " " : "", prf->name,
+			snprintf(profiles + strlen(profiles), sizeof(profiles) - strlen(profiles),
+				 "%s%s(%s)", profiles[0] ? " " : "", prf->name,
 				 rbp_svc_name(prf->type));
 	}
 	if (js) {
@@ -533,40 +512,35 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc,
 	if (svc->peer_set) {
 		vty_out(vty, "  Peer             : %pSU\n", &svc->peer);
 		vty_out(vty, "  Source           : %pSU\n", &svc->source);
-		vty_out(vty, "  TCP port         : %u (%s channel on %u)\n",
-			svc->port, rbp_svc_name(RBP_SVC_SELF),
-			svc->port + RBP_PORT_OFFSET);
+		vty_out(vty, "  TCP port         : %u (%s channel on %u)\n", svc->port,
+			rbp_svc_name(RBP_SVC_SELF), svc->port + RBP_PORT_OFFSET);
 	} else
 		vty_out(vty, "  Peer             : not configured\n");
 	vty_out(vty, "  TCP state        : %s\n", si.state);
 	if (si.up_since_s >= 0)
-		vty_out(vty, "  Up for           : %llds\n",
-			(long long)si.up_since_s);
+		vty_out(vty, "  Up for           : %llds\n", (long long)si.up_since_s);
 	vty_out(vty, "  Resync           : %s\n", si.resync);
 	if (si.last_reason[0])
 		vty_out(vty, "  Last reason      : %s\n", si.last_reason);
 	vty_out(vty, "  Profiles         : %s\n", profiles[0] ? profiles : "-");
-	vty_out(vty, "  Entries          : %zu sent, %zu received\n",
-		si.local_entries, si.peer_entries);
+	vty_out(vty, "  Entries          : %zu sent, %zu received\n", si.local_entries,
+		si.peer_entries);
+	vty_out(vty, "  Messages         : %" PRIu64 " sent, %" PRIu64 " received\n", si.c.tx_msgs,
+		si.c.rx_msgs);
 	vty_out(vty,
-		"  Messages         : %" PRIu64 " sent, %" PRIu64 " received\n",
-		si.c.tx_msgs, si.c.rx_msgs);
+		"  Updates/deletes  : %" PRIu64 "/%" PRIu64 " sent, %" PRIu64 "/%" PRIu64
+		" received\n",
+		si.c.tx_updates, si.c.tx_deletes, si.c.rx_updates, si.c.rx_deletes);
 	vty_out(vty,
-		"  Updates/deletes  : %" PRIu64 "/%" PRIu64 " sent, %" PRIu64
-		"/%" PRIu64 " received\n",
-		si.c.tx_updates, si.c.tx_deletes, si.c.rx_updates,
-		si.c.rx_deletes);
-	vty_out(vty, "  Resyncs          : %" PRIu64 " sent, %" PRIu64
-		     " received, %" PRIu64 " digest mismatches\n",
-		si.c.resyncs_sent, si.c.resyncs_received,
-		si.c.digest_mismatches);
+		"  Resyncs          : %" PRIu64 " sent, %" PRIu64 " received, %" PRIu64
+		" digest mismatches\n",
+		si.c.resyncs_sent, si.c.resyncs_received, si.c.digest_mismatches);
 	vty_out(vty, "  Errors           :");
 	bool any = false;
 
 	for (int e = 0; e < MSYNC_ERR_MAX; e++)
 		if (si.c.errors[e]) {
-			vty_out(vty, " %s %" PRIu64, msync_err_name(e),
-				si.c.errors[e]);
+			vty_out(vty, " %s %" PRIu64, msync_err_name(e), si.c.errors[e]);
 			any = true;
 		}
 	vty_out(vty, "%s\n", any ? "" : " none");
@@ -586,8 +560,7 @@ DEFPY_NOSH(show_rbp_service, show_rbp_service_cmd,
 		if (json)
 			vty_out(vty, "{}\n");
 		else
-			vty_out(vty, "%% remote-backup-service %s does not exist\n",
-				name);
+			vty_out(vty, "%% remote-backup-service %s does not exist\n", name);
 		return CMD_WARNING;
 	}
 	if (json) {
@@ -616,8 +589,7 @@ static const char *rbp_profile_state(const struct rbp_profile *prf)
 	if (prf->type == MSYNC_SVC_NONE)
 		return "no service-type";
 	if (prf->type != RBP_SVC_SELF)
-		return prf->type == MSYNC_SVC_IGMP ? "handled by pimd"
-						   : "handled by pim6d";
+		return prf->type == MSYNC_SVC_IGMP ? "handled by pimd" : "handled by pim6d";
 	if (!prf->service)
 		return "no backup-id";
 	if (!prf->service->peer_set)
@@ -625,45 +597,36 @@ static const char *rbp_profile_state(const struct rbp_profile *prf)
 	return rbp_role_name(prf->role);
 }
 
-static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
-			     json_object *js)
+static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, json_object *js)
 {
 	const struct rbp_if *rif;
 	bool ours = rbp_profile_is_ours(prf);
-	const char *peer_state =
-		ours ? rbp_role_name(rbp_session_peer_role(prf)) : "-";
+	const char *peer_state = ours ? rbp_role_name(rbp_session_peer_role(prf)) : "-";
 	json_object *jifs = js ? json_object_new_array() : NULL;
 
 	if (js) {
 		json_object_string_add(js, "name", prf->name);
-		json_object_string_add(js, "serviceType",
-				       rbp_svc_name(prf->type));
+		json_object_string_add(js, "serviceType", rbp_svc_name(prf->type));
 		if (prf->service) {
 			json_object_int_add(js, "backupId", prf->backup_id);
-			json_object_string_add(js, "service",
-					       prf->service->name);
+			json_object_string_add(js, "service", prf->service->name);
 		}
-		json_object_string_add(js, "backupMode",
-				       prf->hot ? "hot" : "warm");
-		json_object_string_add(js, "trackProtocol",
-				       prf->vrrp.family ? "vrrp" : "none");
+		json_object_string_add(js, "backupMode", prf->hot ? "hot" : "warm");
+		json_object_string_add(js, "trackProtocol", prf->vrrp.family ? "vrrp" : "none");
 		if (prf->vrrp.family) {
 			json_object_int_add(js, "vrrpFamily", prf->vrrp.family);
 			json_object_int_add(js, "vrrpId", prf->vrrp.vrid);
-			json_object_string_add(js, "vrrpInterface",
-					       prf->vrrp.ifname);
+			json_object_string_add(js, "vrrpInterface", prf->vrrp.ifname);
 		}
 		json_object_string_add(js, "state", rbp_profile_state(prf));
 		json_object_string_add(js, "roleSource", rbp_role_source(&prf->vrrp));
 		json_object_string_add(js, "peerState", peer_state);
 		if (ours)
-			json_object_boolean_add(js, "splitBrainYield",
-						prf->yield);
+			json_object_boolean_add(js, "splitBrainYield", prf->yield);
 		json_object_boolean_add(js, "active", ours);
 		frr_each (rbp_ifs_const, &rbp_ifs, rif)
 			if (rbp_if_bound(rif, prf))
-				json_object_array_add(
-					jifs, json_object_new_string(rif->name));
+				json_object_array_add(jifs, json_object_new_string(rif->name));
 		json_object_object_add(js, "interfaces", jifs);
 		return;
 	}
@@ -678,8 +641,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 		vty_out(vty, "  Backup ID        : -\n");
 	}
 	if (prf->vrrp.family) {
-		vty_out(vty, "  Track protocol   : %s\n",
-			prf->vrrp.family == 4 ? "VRRP" : "VRRP6");
+		vty_out(vty, "  Track protocol   : %s\n", prf->vrrp.family == 4 ? "VRRP" : "VRRP6");
 		vty_out(vty, "  VRRP ID          : %u\n", prf->vrrp.vrid);
 		vty_out(vty, "  VRRP interface   : %s\n", prf->vrrp.ifname);
 	} else
@@ -689,8 +651,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf,
 		vty_out(vty, "  Role source      : %s\n", rbp_role_source(&prf->vrrp));
 	vty_out(vty, "  Peer state       : %s\n", peer_state);
 	if (prf->yield)
-		vty_out(vty,
-			"  Split brain      : both twins master, this router yields\n");
+		vty_out(vty, "  Split brain      : both twins master, this router yields\n");
 	vty_out(vty, "  Interfaces       :");
 	frr_each (rbp_ifs_const, &rbp_ifs, rif)
 		if (rbp_if_bound(rif, prf))
@@ -709,8 +670,7 @@ DEFPY_NOSH(show_rbp_profile, show_rbp_profile_cmd,
 		if (json)
 			vty_out(vty, "{}\n");
 		else
-			vty_out(vty, "%% remote-backup-profile %s does not exist\n",
-				name);
+			vty_out(vty, "%% remote-backup-profile %s does not exist\n", name);
 		return CMD_WARNING;
 	}
 	if (json) {
@@ -750,10 +710,8 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 	struct rbp_show_local *sl = arg;
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
 	int64_t exp = msync_local_expiry(sl->session, &e->key);
-	int64_t left = exp >= 0 && exp != INT64_MAX ? (exp - sl->now_ms) / 1000
-						    : -1;
-	const char *filter = e->filter == MSYNC_FILTER_EXCLUDE ? "exclude"
-							       : "include";
+	int64_t left = exp >= 0 && exp != INT64_MAX ? (exp - sl->now_ms) / 1000 : -1;
+	const char *filter = e->filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include";
 
 	if (sl->jarr) {
 		json_object *jo = json_object_new_object();
@@ -771,9 +729,8 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 		json_object_array_add(sl->jarr, jo);
 		return 0;
 	}
-	vty_out(sl->vty, "%-16s %-18pPAs %-18pPA %-6s %-12s %-9s ",
-		e->key.ifname, &sg.src, &sg.grp, "local", sl->profile,
-		"published");
+	vty_out(sl->vty, "%-16s %-18pPAs %-18pPA %-6s %-12s %-9s ", e->key.ifname, &sg.src, &sg.grp,
+		"local", sl->profile, "published");
 	if (left >= 0)
 		vty_out(sl->vty, "%llds\n", (long long)left);
 	else
@@ -785,8 +742,7 @@ static int rbp_show_local_filter(const struct msync_entry *e, void *arg)
 {
 	struct rbp_show_local *sl = arg;
 
-	return e->key.backup_id == sl->backup_id ? rbp_show_local_one(e, arg)
-						 : 0;
+	return e->key.backup_id == sl->backup_id ? rbp_show_local_one(e, arg) : 0;
 }
 
 #if PIM_IPV == 4
@@ -803,8 +759,7 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
       JSON_STR)
 #endif
 {
-	struct rbp_show_local sl = { .vty = vty,
-				     .now_ms = rbp_now_ms() };
+	struct rbp_show_local sl = { .vty = vty, .now_ms = rbp_now_ms() };
 	json_object *js = NULL;
 	const struct rbp_profile *prf;
 
@@ -813,9 +768,8 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 		sl.jarr = json_object_new_array();
 		json_object_object_add(js, "entries", sl.jarr);
 	} else
-		vty_out(vty, "%-16s %-18s %-18s %-6s %-12s %-9s %s\n",
-			"Interface", "Source", "Group", "Origin", "Profile",
-			"State", "Remaining");
+		vty_out(vty, "%-16s %-18s %-18s %-6s %-12s %-9s %s\n", "Interface", "Source",
+			"Group", "Origin", "Profile", "State", "Remaining");
 
 	frr_each (rbp_profiles_const, &rbp_profiles, prf) {
 		struct msync_session *s = rbp_profile_session(prf);
@@ -838,20 +792,17 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 
 /* --- interfaces -------------------------------------------------------- */
 
-static void rbp_show_if(struct vty *vty, const struct rbp_if *rif,
-			json_object *jarr)
+static void rbp_show_if(struct vty *vty, const struct rbp_if *rif, json_object *jarr)
 {
 	struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
 	const struct rbp_profile *prf = rbp_if_profile(rif);
 	bool forwarder = ifp && rbp_if_gm_forwarder(ifp);
 	bool muted = ifp && rbp_if_muted(ifp);
 	bool tracked = ifp && rbp_if_tracks_role(ifp);
-	const char *follows = rif->track.family ? "track"
+	const char *follows = rif->track.family		? "track"
 			      : prf && prf->vrrp.family ? "profile"
 							: "pim";
-	const struct rbp_vrrp_ref *ref = rif->track.family ? &rif->track
-					 : prf		  ? &prf->vrrp
-							  : NULL;
+	const struct rbp_vrrp_ref *ref = rif->track.family ? &rif->track : prf ? &prf->vrrp : NULL;
 
 	if (jarr) {
 		json_object *jo = json_object_new_object();
@@ -865,34 +816,27 @@ static void rbp_show_if(struct vty *vty, const struct rbp_if *rif,
 			json_object_int_add(jo, "vrrpFamily", ref->family);
 			json_object_int_add(jo, "vrrpId", ref->vrid);
 			json_object_string_add(jo, "vrrpInterface", ref->ifname);
-			json_object_string_add(jo, "roleSource",
-					       rbp_role_source(ref));
+			json_object_string_add(jo, "roleSource", rbp_role_source(ref));
 		}
 		if (rif->track.family)
-			json_object_string_add(jo, "role",
-					       rbp_role_name(rif->track_role));
+			json_object_string_add(jo, "role", rbp_role_name(rif->track_role));
 		else if (prf && prf->vrrp.family) {
-			json_object_string_add(jo, "role",
-					       rbp_role_name(prf->role));
-			json_object_boolean_add(jo, "splitBrainYield",
-						prf->yield);
+			json_object_string_add(jo, "role", rbp_role_name(prf->role));
+			json_object_boolean_add(jo, "splitBrainYield", prf->yield);
 		}
 		json_object_boolean_add(jo, "ignoreDrState", rif->ignore_dr);
-		json_object_boolean_add(jo, "ignoreAssertState",
-					rif->ignore_assert);
+		json_object_boolean_add(jo, "ignoreAssertState", rif->ignore_assert);
 		json_object_boolean_add(jo, "forwarderOverride", forwarder);
 		json_object_boolean_add(jo, "tracked", tracked);
 		json_object_boolean_add(jo, "muted", muted);
 		json_object_array_add(jarr, jo);
 		return;
 	}
-	vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n", rif->name,
-		prf ? prf->name : "-", follows,
-		ref && ref->family ? rbp_role_source(ref) : "-",
-		rif->track.family ? rbp_role_name(rif->track_role)
-		: prf && prf->vrrp.family
-			? (prf->yield ? "yield" : rbp_role_name(prf->role))
-			: "-",
+	vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n", rif->name, prf ? prf->name : "-",
+		follows, ref && ref->family ? rbp_role_source(ref) : "-",
+		rif->track.family	  ? rbp_role_name(rif->track_role)
+		: prf && prf->vrrp.family ? (prf->yield ? "yield" : rbp_role_name(prf->role))
+					  : "-",
 		forwarder ? "yes" : "no", muted ? "muted" : "forwarding");
 }
 
@@ -918,9 +862,8 @@ DEFPY(show_rbp_ifs, show_rbp_ipv6_ifs_cmd,
 		jarr = json_object_new_array();
 		json_object_object_add(js, "interfaces", jarr);
 	} else
-		vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n",
-			"Interface", "Profile", "Follows", "Role source",
-			"Role", "Joins", "LAN");
+		vty_out(vty, "%-16s %-12s %-8s %-22s %-8s %-9s %s\n", "Interface", "Profile",
+			"Follows", "Role source", "Role", "Joins", "LAN");
 	frr_each (rbp_ifs_const, &rbp_ifs, rif)
 		rbp_show_if(vty, rif, jarr);
 	if (js)

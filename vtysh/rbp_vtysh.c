@@ -131,8 +131,8 @@ static int rbp_vtysh_show(const char *what, const char *name, bool json)
 	char line[256];
 	bool first = true;
 
-	snprintf(line, sizeof(line), "do show %s%s%s%s", what, name ? " " : "",
-		 name ? name : "", json ? " json" : "");
+	snprintf(line, sizeof(line), "do show %s%s%s%s", what, name ? " " : "", name ? name : "",
+		 json ? " json" : "");
 	if (json)
 		vty_out(vty, "{");
 	for (size_t i = 0; i < array_size(daemons); i++) {
@@ -144,11 +144,9 @@ static int rbp_vtysh_show(const char *what, const char *name, bool json)
 		if (!connected)
 			continue;
 		if (json)
-			vty_out(vty, "%s\"%s\":", first ? "" : ",",
-				daemons[i].daemon);
+			vty_out(vty, "%s\"%s\":", first ? "" : ",", daemons[i].daemon);
 		else
-			vty_out(vty, "%s%s:\n", first ? "" : "\n",
-				daemons[i].title);
+			vty_out(vty, "%s%s:\n", first ? "" : "\n", daemons[i].title);
 		first = false;
 		vtysh_client_execute_name(daemons[i].daemon, line);
 	}
