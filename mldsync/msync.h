@@ -68,20 +68,20 @@ struct msync_key {
 struct msync_entry {
 	struct msync_key key;
 	enum msync_filter filter;
-	uint8_t version;	      /* IGMP 2/3, MLD 1/2 */
-	uint32_t timer_ms;	      /* remaining membership time at origin */
-	enum msync_role origin_role;  /* role of the router that learned it */
-	bool restored;		      /* echoed back to its restarted origin */
-	int64_t expires_ms;	      /* peer table: local monotonic expiry */
+	uint8_t version;	     /* IGMP 2/3, MLD 1/2 */
+	uint32_t timer_ms;	     /* remaining membership time at origin */
+	enum msync_role origin_role; /* role of the router that learned it */
+	bool restored;		     /* echoed back to its restarted origin */
+	int64_t expires_ms;	     /* peer table: local monotonic expiry */
 };
 
 enum msync_state {
-	MSYNC_ST_IDLE = 0,   /* not configured or administratively down */
-	MSYNC_ST_CONNECT,    /* connecting / waiting for the twin */
-	MSYNC_ST_HELLO,	     /* TCP up, Hello exchange in progress */
-	MSYNC_ST_RESYNC,     /* Hello agreed, full resync in progress */
+	MSYNC_ST_IDLE = 0, /* not configured or administratively down */
+	MSYNC_ST_CONNECT,  /* connecting / waiting for the twin */
+	MSYNC_ST_HELLO,	   /* TCP up, Hello exchange in progress */
+	MSYNC_ST_RESYNC,   /* Hello agreed, full resync in progress */
 	MSYNC_ST_ESTABLISHED,
-	MSYNC_ST_REFUSED,    /* Hello disagreed; retried with backoff */
+	MSYNC_ST_REFUSED, /* Hello disagreed; retried with backoff */
 };
 
 /* Why a peer entry went away. */
@@ -142,19 +142,16 @@ struct msync_session;
 /* Upcalls to the session's owner.  All run on the owner's event loop.
  * They may call the msync_* functions, but must not free the session. */
 struct msync_callbacks {
-	void (*state_change)(struct msync_session *s, enum msync_state old,
-			     enum msync_state new, const char *reason,
-			     void *arg);
+	void (*state_change)(struct msync_session *s, enum msync_state old, enum msync_state new,
+			     const char *reason, void *arg);
 	/* a peer entry was added or changed (filter, version, timer, role) */
-	void (*peer_update)(struct msync_session *s,
-			    const struct msync_entry *e, void *arg);
+	void (*peer_update)(struct msync_session *s, const struct msync_entry *e, void *arg);
 	/* a peer entry is about to be removed from the peer table */
-	void (*peer_delete)(struct msync_session *s,
-			    const struct msync_entry *e,
+	void (*peer_delete)(struct msync_session *s, const struct msync_entry *e,
 			    enum msync_del_reason why, void *arg);
 	/* the twin's role for a backup-id changed */
-	void (*peer_role)(struct msync_session *s, uint32_t backup_id,
-			  enum msync_role role, void *arg);
+	void (*peer_role)(struct msync_session *s, uint32_t backup_id, enum msync_role role,
+			  void *arg);
 	/* the twin finished sending its full resync */
 	void (*resync_done)(struct msync_session *s, void *arg);
 	void *arg;
@@ -167,21 +164,17 @@ struct event_loop;
 struct msync_io *msync_io_frr_new(struct event_loop *loop);
 void msync_io_frr_free(struct msync_io **io);
 
-struct msync_session *msync_session_new(struct msync_io *io,
-					const struct msync_session_config *cfg,
+struct msync_session *msync_session_new(struct msync_io *io, const struct msync_session_config *cfg,
 					const struct msync_callbacks *cb);
 /* Drops the connection; the peer table is freed without callbacks. */
 void msync_session_free(struct msync_session **s);
 /* Address or port change: resets the connection if anything changed. */
-void msync_session_reconfigure(struct msync_session *s,
-			       const struct msync_session_config *cfg);
+void msync_session_reconfigure(struct msync_session *s, const struct msync_session_config *cfg);
 /* The profiles replicated on this session.  A change while up sends a new
  * Hello; a disagreement found then takes the session down. */
-void msync_session_set_offers(struct msync_session *s,
-			      const struct msync_offer *offers, size_t n);
+void msync_session_set_offers(struct msync_session *s, const struct msync_offer *offers, size_t n);
 /* This router's role for a backup-id, sent to the twin. */
-void msync_session_set_role(struct msync_session *s, uint32_t backup_id,
-			    enum msync_role role);
+void msync_session_set_role(struct msync_session *s, uint32_t backup_id, enum msync_role role);
 /* Drop and re-establish the connection (operator "clear"). */
 void msync_session_reset(struct msync_session *s, const char *reason);
 
@@ -200,10 +193,8 @@ int msync_local_delete(struct msync_session *s, const struct msync_key *k);
 void msync_local_flush(struct msync_session *s, uint32_t backup_id);
 
 /* Lookups and walks for show commands and for the owner's installer. */
-const struct msync_entry *msync_local_find(struct msync_session *s,
-					   const struct msync_key *k);
-const struct msync_entry *msync_peer_find(struct msync_session *s,
-					  const struct msync_key *k);
+const struct msync_entry *msync_local_find(struct msync_session *s, const struct msync_key *k);
+const struct msync_entry *msync_peer_find(struct msync_session *s, const struct msync_key *k);
 /* When a local entry expires at its origin, by the last update's timer
  * (monotonic ms, the io's clock); INT64_MAX if it does not expire, -1 if
  * there is no such entry.
@@ -222,14 +213,12 @@ void msync_peer_flush(struct msync_session *s, uint32_t backup_id);
 enum msync_state msync_session_state(const struct msync_session *s);
 const char *msync_state_name(enum msync_state st);
 const char *msync_err_name(enum msync_err err);
-const struct msync_counters *
-msync_session_counters(const struct msync_session *s);
+const struct msync_counters *msync_session_counters(const struct msync_session *s);
 /* Last reason the session went down or was refused ("" if none). */
 const char *msync_session_last_reason(const struct msync_session *s);
 /* Monotonic ms of the last state change to ESTABLISHED, 0 if never. */
 int64_t msync_session_up_since(const struct msync_session *s);
-enum msync_role msync_session_peer_role(const struct msync_session *s,
-					uint32_t backup_id);
+enum msync_role msync_session_peer_role(const struct msync_session *s, uint32_t backup_id);
 /* Up (RESYNC or ESTABLISHED) and a full resync, ours or the twin's, has
  * not completed yet. */
 bool msync_session_resync_pending(const struct msync_session *s);

@@ -20,15 +20,15 @@
 
 /* Multi-byte fields in network byte order. */
 struct rbp_vrrp_state_msg {
-	uint8_t version;  /* RBP_VRRP_MSG_VERSION */
-	uint8_t family;	  /* 4 or 6 */
+	uint8_t version; /* RBP_VRRP_MSG_VERSION */
+	uint8_t family;	 /* 4 or 6 */
 	uint8_t vrid;
 	uint8_t state;	  /* VRRP_STATE_INITIALIZE/MASTER/BACKUP (0/1/2) */
 	uint8_t priority; /* effective priority */
 	uint8_t flags;	  /* RBP_VRRP_F_* */
 	uint16_t reserved;
-	uint32_t seq;	  /* per sender, increasing */
-	char ifname[16];  /* the VRRP interface (not the macvlan) */
+	uint32_t seq;	 /* per sender, increasing */
+	char ifname[16]; /* the VRRP interface (not the macvlan) */
 } __attribute__((packed));
 
 /* the state is part of a full dump (start, or answer to a request) */
