@@ -212,6 +212,8 @@ void msync_peer_flush(struct msync_session *s, uint32_t backup_id);
 /* State and statistics. */
 enum msync_state msync_session_state(const struct msync_session *s);
 const char *msync_state_name(enum msync_state st);
+/* "igmp", "mld" or "none" */
+const char *msync_svc_name(enum msync_svc svc);
 const char *msync_err_name(enum msync_err err);
 const struct msync_counters *msync_session_counters(const struct msync_session *s);
 /* Last reason the session went down or was refused ("" if none). */

@@ -148,7 +148,6 @@ enum { MSYNC_TX_LOCAL = 0, MSYNC_TX_RESTORED, MSYNC_TX_END };
 size_t msync_addr_len(uint8_t family);
 enum msync_svc msync_family_svc(uint8_t family);
 uint8_t msync_svc_family(enum msync_svc svc);
-const char *msync_svc_name(enum msync_svc svc);
 /* zeroes what the family does not use so keys compare and hash bytewise */
 void msync_key_normalize(struct msync_key *k);
 /* like msync_entry_check, with a human readable reason */

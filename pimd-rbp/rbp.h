@@ -178,7 +178,6 @@ const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on);
 /* The interface's profile of this daemon's service type, if any */
 struct rbp_profile *rbp_if_profile(const struct rbp_if *rif);
 
-const char *rbp_svc_name(enum msync_svc type);
 
 /* Monotonic milliseconds, the clock of mldsync's expiry times */
 static inline int64_t rbp_now_ms(void)

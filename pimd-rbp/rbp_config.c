@@ -38,19 +38,6 @@ static const char *rbp_err(const char *fmt, ...)
 	return rbp_errbuf;
 }
 
-const char *rbp_svc_name(enum msync_svc type)
-{
-	switch (type) {
-	case MSYNC_SVC_IGMP:
-		return "igmp";
-	case MSYNC_SVC_MLD:
-		return "mld";
-	case MSYNC_SVC_NONE:
-		break;
-	}
-	return "none";
-}
-
 const char *rbp_role_name(enum msync_role role)
 {
 	switch (role) {
@@ -113,13 +100,6 @@ size_t rbp_service_profile_count(const struct rbp_service *svc)
 	return n;
 }
 
-static void rbp_service_free(struct rbp_service *svc)
-{
-	rbp_services_del(&rbp_services, svc);
-	QOBJ_UNREG(svc);
-	XFREE(MTYPE_RBP_SERVICE, svc);
-}
-
 const char *rbp_service_del(struct rbp_service *svc)
 {
 	const struct rbp_profile *prf;
@@ -130,14 +110,11 @@ const char *rbp_service_del(struct rbp_service *svc)
 				       svc->name, prf->name);
 
 	DEBUGD(&rbp_dbg_config, "service %s deleted", svc->name);
-	rbp_service_free(svc);
+	rbp_services_del(&rbp_services, svc);
+	QOBJ_UNREG(svc);
+	XFREE(MTYPE_RBP_SERVICE, svc);
 	rbp_config_changed();
 	return NULL;
-}
-
-static uint16_t rbp_service_src_port(const struct rbp_service *svc)
-{
-	return svc->port;
 }
 
 const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
@@ -159,7 +136,7 @@ const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion 
 	frr_each (rbp_services_const, &rbp_services, other) {
 		if (other == svc || !other->peer_set || !sockunion_same(&other->source, source))
 			continue;
-		if (labs((long)rbp_service_src_port(other) - port) < 2)
+		if (labs((long)other->port - port) < 2)
 			return rbp_err("port %ld overlaps remote-backup-service %s (source %pSU, ports %u-%u)",
 				       port, other->name, source, other->port, other->port + 1);
 	}
@@ -306,7 +283,7 @@ static const char *rbp_profile_type_conflict(const struct rbp_profile *prf, enum
 
 			if (o && o != prf && o->type == type)
 				return rbp_err("interface %s is bound to remote-backup-profile %s of service-type %s already",
-					       rif->name, o->name, rbp_svc_name(type));
+					       rif->name, o->name, msync_svc_name(type));
 		}
 	}
 	return NULL;
@@ -321,7 +298,7 @@ const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
 	if (prf->type == type)
 		return NULL;
 	prf->type = type;
-	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name, rbp_svc_name(type));
+	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name, msync_svc_name(type));
 	rbp_config_changed();
 	return NULL;
 }
@@ -483,7 +460,7 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 		}
 		if (prf->type != MSYNC_SVC_NONE && o->type == prf->type)
 			return rbp_err("interface %s is bound to remote-backup-profile %s of service-type %s already",
-				       ifname, o->name, rbp_svc_name(o->type));
+				       ifname, o->name, msync_svc_name(o->type));
 	}
 	if (rif && slot < 0)
 		return rbp_err("interface %s is bound to %d profiles already (one per service type)",

@@ -97,36 +97,38 @@ static void rbp_igmp_info(struct pim_interface *pim_ifp, const struct gm_group *
 		info->timer_ms = rbp_remain_ms(grp->t_group_timer, gmi, info);
 }
 
-bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg, struct rbp_gm_info *info)
+/* The IGMP source record of (S,G) on ifp, with its group */
+static struct gm_source *rbp_igmp_source(struct interface *ifp, pim_sgaddr sg,
+					 struct gm_group **grpp)
 {
 	struct pim_interface *pim_ifp = ifp->info;
 	struct gm_group *grp;
-	struct gm_source *src;
 
 	if (!pim_ifp)
-		return false;
+		return NULL;
 	grp = rbp_igmp_group(pim_ifp, sg.grp);
 	if (!grp)
-		return false;
-	src = igmp_find_source_by_addr(grp, sg.src);
+		return NULL;
+	*grpp = grp;
+	return igmp_find_source_by_addr(grp, sg.src);
+}
+
+bool rbp_gm_lookup(struct interface *ifp, pim_sgaddr sg, struct rbp_gm_info *info)
+{
+	struct gm_group *grp;
+	struct gm_source *src = rbp_igmp_source(ifp, sg, &grp);
+
 	if (!src || !rbp_igmp_wanted(grp, src))
 		return false;
-	rbp_igmp_info(pim_ifp, grp, src, info);
+	rbp_igmp_info(ifp->info, grp, src, info);
 	return true;
 }
 
 bool rbp_gm_local_joined(struct interface *ifp, pim_sgaddr sg)
 {
-	struct pim_interface *pim_ifp = ifp->info;
 	struct gm_group *grp;
-	struct gm_source *src;
+	struct gm_source *src = rbp_igmp_source(ifp, sg, &grp);
 
-	if (!pim_ifp)
-		return false;
-	grp = rbp_igmp_group(pim_ifp, sg.grp);
-	if (!grp)
-		return false;
-	src = igmp_find_source_by_addr(grp, sg.src);
 	return src && IGMP_SOURCE_TEST_FORWARDING(src->source_flags);
 }
 

@@ -26,7 +26,7 @@ static int rbp_late_init(struct event_loop *loop)
 	rbp_capture_init(loop);
 	rbp_role_init(loop);
 	zlog_info("remote backup module loaded (%s, service-type %s)", RBP_DAEMON,
-		  rbp_svc_name(RBP_SVC_SELF));
+		  msync_svc_name(RBP_SVC_SELF));
 	return 0;
 }
 

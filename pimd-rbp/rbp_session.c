@@ -193,7 +193,7 @@ static void rbp_session_stop(struct rbp_service *svc)
 			rbp_install_flush(prf);
 	msync_session_free(&svc->session);
 	zlog_info("remote-backup-service %s: %s channel stopped", svc->name,
-		  rbp_svc_name(RBP_SVC_SELF));
+		  msync_svc_name(RBP_SVC_SELF));
 }
 
 static void rbp_reconcile(struct event *t)
@@ -217,7 +217,7 @@ static void rbp_reconcile(struct event *t)
 			cb.arg = svc;
 			svc->session = msync_session_new(rbp_io, &cfg, &cb);
 			zlog_info("remote-backup-service %s: %s channel to %pSU port %u started",
-				  svc->name, rbp_svc_name(RBP_SVC_SELF), &svc->peer, cfg.port);
+				  svc->name, msync_svc_name(RBP_SVC_SELF), &svc->peer, cfg.port);
 		} else
 			msync_session_reconfigure(svc->session, &cfg);
 		rbp_session_offers(svc);

@@ -268,7 +268,7 @@ static int rbp_profile_config_write(struct vty *vty)
 			vty_out(vty, " backup-id %u remote-backup-service %s\n", prf->backup_id,
 				prf->service->name);
 		if (prf->type != MSYNC_SVC_NONE)
-			vty_out(vty, " service-type %s\n", rbp_svc_name(prf->type));
+			vty_out(vty, " service-type %s\n", msync_svc_name(prf->type));
 		if (prf->hot)
 			vty_out(vty, " peer-backup hot\n");
 		if (prf->vrrp.family)
@@ -462,7 +462,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 
 	if (js) {
 		json_object_string_add(js, "name", svc->name);
-		json_object_string_add(js, "serviceType", rbp_svc_name(RBP_SVC_SELF));
+		json_object_string_add(js, "serviceType", msync_svc_name(RBP_SVC_SELF));
 		if (svc->peer_set) {
 			json_object_string_addf(js, "peer", "%pSU", &svc->peer);
 			json_object_string_addf(js, "source", "%pSU", &svc->source);
@@ -501,7 +501,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		else
 			snprintf(profiles + strlen(profiles), sizeof(profiles) - strlen(profiles),
 				 "%s%s(%s)", profiles[0] ? " " : "", prf->name,
-				 rbp_svc_name(prf->type));
+				 msync_svc_name(prf->type));
 	}
 	if (js) {
 		json_object_object_add(js, "profiles", jprf);
@@ -513,7 +513,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		vty_out(vty, "  Peer             : %pSU\n", &svc->peer);
 		vty_out(vty, "  Source           : %pSU\n", &svc->source);
 		vty_out(vty, "  TCP port         : %u (%s channel on %u)\n", svc->port,
-			rbp_svc_name(RBP_SVC_SELF), svc->port + RBP_PORT_OFFSET);
+			msync_svc_name(RBP_SVC_SELF), svc->port + RBP_PORT_OFFSET);
 	} else
 		vty_out(vty, "  Peer             : not configured\n");
 	vty_out(vty, "  TCP state        : %s\n", si.state);
@@ -606,7 +606,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 
 	if (js) {
 		json_object_string_add(js, "name", prf->name);
-		json_object_string_add(js, "serviceType", rbp_svc_name(prf->type));
+		json_object_string_add(js, "serviceType", msync_svc_name(prf->type));
 		if (prf->service) {
 			json_object_int_add(js, "backupId", prf->backup_id);
 			json_object_string_add(js, "service", prf->service->name);
@@ -632,7 +632,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 	}
 
 	vty_out(vty, "Remote backup profile %s\n", prf->name);
-	vty_out(vty, "  Service type     : %s\n", rbp_svc_name(prf->type));
+	vty_out(vty, "  Service type     : %s\n", msync_svc_name(prf->type));
 	if (prf->service) {
 		vty_out(vty, "  Remote backup svc: %s\n", prf->service->name);
 		vty_out(vty, "  Backup ID        : %u\n", prf->backup_id);

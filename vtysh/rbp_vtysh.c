@@ -119,7 +119,7 @@ DEFUNSH(VTYSH_VRRPD, track_vtysh_end, track_vtysh_end_cmd, "end",
 /* Ask pimd and pim6d in turn; json is wrapped {"pimd": ..., "pim6d": ...}
  * like vtysh's "show route-map json".
  */
-static int rbp_vtysh_show(const char *what, const char *name, bool json)
+static int rbp_vtysh_ask(const char *what, const char *name, bool json)
 {
 	static const struct {
 		const char *daemon;
@@ -155,32 +155,19 @@ static int rbp_vtysh_show(const char *what, const char *name, bool json)
 	return CMD_SUCCESS;
 }
 
-DEFUN(rbp_vtysh_show_service, rbp_vtysh_show_service_cmd,
-      "show remote-backup-service [WORD] [json]",
+DEFUN(rbp_vtysh_show, rbp_vtysh_show_cmd,
+      "show <remote-backup-service|remote-backup-profile> [WORD] [json]",
       SHOW_STR
       "Remote backup service (RBS): the channel to the twin router\n"
-      "Service name\n" JSON_STR)
-{
-	bool json = strmatch(argv[argc - 1]->text, "json");
-	const char *name = NULL;
-
-	if (argc > 2 && argv[2]->type == VARIABLE_TKN)
-		name = argv[2]->arg;
-	return rbp_vtysh_show("remote-backup-service", name, json);
-}
-
-DEFUN(rbp_vtysh_show_profile, rbp_vtysh_show_profile_cmd,
-      "show remote-backup-profile [WORD] [json]",
-      SHOW_STR
       "Remote backup profile (RBP): what is backed up and how\n"
-      "Profile name\n" JSON_STR)
+      "Name\n" JSON_STR)
 {
 	bool json = strmatch(argv[argc - 1]->text, "json");
 	const char *name = NULL;
 
 	if (argc > 2 && argv[2]->type == VARIABLE_TKN)
 		name = argv[2]->arg;
-	return rbp_vtysh_show("remote-backup-profile", name, json);
+	return rbp_vtysh_ask(argv[1]->text, name, json);
 }
 
 void vtysh_init_extensions(void)
@@ -197,8 +184,7 @@ void vtysh_init_extensions(void)
 	install_element(RBP_PROFILE_NODE, &rbp_vtysh_quit_cmd);
 	install_element(RBP_PROFILE_NODE, &rbp_vtysh_end_cmd);
 
-	install_element(VIEW_NODE, &rbp_vtysh_show_service_cmd);
-	install_element(VIEW_NODE, &rbp_vtysh_show_profile_cmd);
+	install_element(VIEW_NODE, &rbp_vtysh_show_cmd);
 
 	vtysh_config_register_block("remote-backup-service", RBP_SERVICE_NODE);
 	vtysh_config_register_block("remote-backup-profile", RBP_PROFILE_NODE);

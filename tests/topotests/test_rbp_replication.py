@@ -26,26 +26,16 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
-from lib.topogen import Topogen, get_topogen  # noqa: E402
+from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
-UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
 # membership interval with the topology's timers: 2 * 5 s + 1 s
 GMI = 11
 
 
 def setup_module(mod):
-    tgen = Topogen(S.build_topo, mod.__name__)
-    tgen.start_topology()
-    S.prepare_nodes(tgen, "master-backup")
-    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(), daemons=UP_DAEMONS)
-    for rn in S.ROUTERS:
-        lib_rbp.load_router_integrated(
-            tgen.gears[rn], S.router_conf(rn), daemon_args=lib_rbp.MODULE_ARGS
-        )
-    lib_rbp.start_routers(tgen)
-    S.wait_snooping_settled(tgen)
+    S.start(mod.__name__, "master-backup")
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument

@@ -296,3 +296,34 @@ def wait_snooping_settled(tgen, timeout=60):
                                   timeout=timeout, interval=1)
     if not ok:
         raise RuntimeError("snooping switch router ports: {}".format(last))
+
+
+UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
+STREAM_GROUPS = {4: ASM4, 6: ASM6}
+
+
+def start(modname, mode="master-backup", streams=False, **conf):
+    """Build and start the topology for a test module: nodes prepared for
+    `mode`, `up` and the twins configured (router_conf(rn, **conf); the
+    modules loaded unless conf says modules=False).  streams: start a
+    1000 pkt/s stream to the IGMP and the MLD group from src.  Returns
+    (tgen, the stream senders to kill at teardown)."""
+    # pylint: disable=import-outside-toplevel
+    import lib_rbp
+    from lib.topogen import Topogen
+
+    tgen = Topogen(build_topo, modname)
+    tgen.start_topology()
+    prepare_nodes(tgen, mode)
+    lib_rbp.load_router_integrated(tgen.gears["up"], up_conf(), daemons=UP_DAEMONS)
+    args = lib_rbp.MODULE_ARGS if conf.get("modules", True) else None
+    for rn in ROUTERS:
+        lib_rbp.load_router_integrated(tgen.gears[rn], router_conf(rn, **conf),
+                                       daemon_args=args)
+    lib_rbp.start_routers(tgen)
+    senders = []
+    if streams:
+        for fam in (4, 6):
+            senders.append(lib_rbp.start_stream_sender(
+                tgen.gears["src"], "src-eth0", STREAM_GROUPS[fam], rate=1000))
+    return tgen, senders
