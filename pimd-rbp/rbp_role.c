@@ -31,6 +31,11 @@ DEFINE_MTYPE_STATIC(RBP, RBP_VRRP_STATE, "remote-backup VRRP state");
 
 static struct event_loop *rbp_loop;
 static struct event *t_rbp_role;
+
+/* how long after start the macvlan fallback waits for vrrpd-track */
+#define RBP_MACVLAN_HOLD_MS 3000
+static int64_t rbp_macvlan_trusted_ms;
+static struct event *t_rbp_macvlan_hold;
 static struct zclient *rbp_zclient;
 
 /* VRRP states heard from vrrpd-track */
@@ -107,6 +112,12 @@ enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref)
 		return st->state == 1 /* VRRP_STATE_MASTER */
 			       ? MSYNC_ROLE_MASTER
 			       : MSYNC_ROLE_BACKUP;
+	/* vrrpd-track answers the request pimd sends at start at once; until
+	 * it had the time to, a macvlan that vrrpd has not yet put in
+	 * protodown must not make this router master
+	 */
+	if (rbp_now_ms() < rbp_macvlan_trusted_ms)
+		return MSYNC_ROLE_UNKNOWN;
 	mv = rbp_role_macvlan(ref);
 	/* no group (yet): not master, so the LAN stays muted */
 	if (!mv)
@@ -309,6 +320,9 @@ uint64_t rbp_role_vrrp_messages(void)
 void rbp_role_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
+	rbp_macvlan_trusted_ms = rbp_now_ms() + RBP_MACVLAN_HOLD_MS;
+	event_add_timer_msec(loop, rbp_role_event, NULL, RBP_MACVLAN_HOLD_MS,
+			     &t_rbp_macvlan_hold);
 	rbp_vrrp_states_init(&rbp_vrrp_states);
 	rbp_zclient = zclient_new(loop, &zclient_options_auxiliary, rbp_role_handlers,
 				  array_size(rbp_role_handlers));
@@ -329,6 +343,7 @@ void rbp_role_fini(void)
 	struct rbp_vrrp_state *st;
 
 	EVENT_OFF(t_rbp_role);
+	EVENT_OFF(t_rbp_macvlan_hold);
 	if (rbp_zclient) {
 		zclient_stop(rbp_zclient);
 		zclient_free(rbp_zclient);
