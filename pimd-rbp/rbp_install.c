@@ -77,6 +77,7 @@ DECLARE_RBTREE_UNIQ(rbp_insts, struct rbp_inst, item, rbp_inst_cmp);
 static struct rbp_insts_head rbp_insts;
 static struct event_loop *rbp_loop;
 static struct event *t_rbp_recheck;
+static struct event *t_rbp_retry;
 
 static struct rbp_inst *rbp_inst_find(const char *ifname, pim_sgaddr sg)
 {
@@ -167,12 +168,12 @@ static const char *rbp_inst_map_ifname(const struct rbp_profile *prf, const char
 
 static void rbp_inst_set_state(struct rbp_inst *inst, enum rbp_inst_state state, const char *why)
 {
-	if (inst->state != state)
+	if (inst->state != state) {
 		DEBUGD(&rbp_dbg_install, "%s %pSG: %s -> %s%s%s", inst->ifname, &inst->sg,
 		       rbp_inst_state_names[inst->state], rbp_inst_state_names[state],
 		       why ? ": " : "", why ? why : "");
-	if (inst->state != state)
 		inst->since = rbp_now_ms();
+	}
 	inst->state = state;
 	inst->why = why;
 }
@@ -371,6 +372,17 @@ static void rbp_install_recheck(struct event *t)
 			rbp_inst_eval(inst);
 }
 
+/* What failed for a reason no event reports (no route to the source or
+ * RP yet) is tried again now and then.
+ */
+#define RBP_RETRY_MS 5000
+
+static void rbp_install_retry(struct event *t)
+{
+	rbp_install_recheck(t);
+	event_add_timer_msec(rbp_loop, rbp_install_retry, NULL, RBP_RETRY_MS, &t_rbp_retry);
+}
+
 void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg, bool join)
 {
 	struct rbp_inst *inst = rbp_inst_find(ifp->name, sg);
@@ -564,6 +576,7 @@ void rbp_install_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	rbp_insts_init(&rbp_insts);
+	event_add_timer_msec(loop, rbp_install_retry, NULL, RBP_RETRY_MS, &t_rbp_retry);
 	hook_register(pim_gm_forwarder, rbp_hook_forwarder);
 	hook_register(pim_channel_oif_mute, rbp_hook_oif_mute);
 	hook_register(pim_if_assert_ignore, rbp_hook_assert_ignore);
@@ -579,6 +592,7 @@ void rbp_install_fini(void)
 	struct rbp_inst *inst;
 
 	EVENT_OFF(t_rbp_recheck);
+	EVENT_OFF(t_rbp_retry);
 	hook_unregister(pim_gm_forwarder, rbp_hook_forwarder);
 	hook_unregister(pim_channel_oif_mute, rbp_hook_oif_mute);
 	hook_unregister(pim_if_assert_ignore, rbp_hook_assert_ignore);
