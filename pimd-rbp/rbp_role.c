@@ -88,6 +88,14 @@ static struct interface *rbp_role_macvlan(const struct rbp_vrrp_ref *ref)
 	return NULL;
 }
 
+/* The VRRP group's interface is up (the LAN is reachable) */
+static bool rbp_role_if_operative(const struct rbp_vrrp_ref *ref)
+{
+	struct interface *ifp = if_lookup_by_name(ref->ifname, VRF_DEFAULT);
+
+	return ifp && if_is_operative(ifp);
+}
+
 const char *rbp_role_source(const struct rbp_vrrp_ref *ref)
 {
 	struct interface *mv;
@@ -95,7 +103,8 @@ const char *rbp_role_source(const struct rbp_vrrp_ref *ref)
 	if (!ref->family)
 		return "none";
 	if (rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid))
-		return "vrrpd-track";
+		return rbp_role_if_operative(ref) ? "vrrpd-track"
+						  : "vrrpd-track, VRRP interface down";
 	mv = rbp_role_macvlan(ref);
 	return mv ? mv->name : "VRRP macvlan not found";
 }
@@ -108,8 +117,14 @@ enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref)
 	if (!ref->family)
 		return MSYNC_ROLE_UNKNOWN;
 	st = rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid);
+	/*
+	 * FRR's vrrpd stays Master while its interface is down (it only
+	 * fails to send advertisements): such a master cannot forward onto
+	 * the LAN, and must not tell the twin it does, or the split-brain
+	 * guard would mute the twin that took over.
+	 */
 	if (st)
-		return st->state == 1 /* VRRP_STATE_MASTER */
+		return st->state == 1 /* VRRP_STATE_MASTER */ && rbp_role_if_operative(ref)
 			       ? MSYNC_ROLE_MASTER
 			       : MSYNC_ROLE_BACKUP;
 	/* vrrpd-track answers the request pimd sends at start at once; until
