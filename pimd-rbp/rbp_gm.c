@@ -236,9 +236,22 @@ void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg)
 
 void rbp_gm_become_querier(struct interface *ifp)
 {
-	/* pim6d's querier election is internal to pim6_mld.c; it takes
-	 * over when the other querier's timer expires
+	struct pim_interface *pim_ifp = ifp->info;
+	struct gm_if *gm_ifp = pim_ifp ? pim_ifp->mld : NULL;
+	void (*expire)(struct event *e);
+
+	/* no other querier: this router queries already */
+	if (!gm_ifp || !gm_ifp->t_other_querier)
+		return;
+	/*
+	 * pim6_mld.c keeps its querier election to itself; run its own
+	 * other-querier expiry now (RFC 3810 7.6.2): it takes the querier
+	 * role and queries at the startup interval, so the receivers report
+	 * to us before the twin's replicated entries run out.
 	 */
+	expire = gm_ifp->t_other_querier->func;
+	EVENT_OFF(gm_ifp->t_other_querier);
+	event_execute(router->master, expire, gm_ifp, 0, NULL);
 }
 
 #endif
