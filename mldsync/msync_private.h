@@ -31,7 +31,12 @@ DECLARE_MGROUP(MSYNC);
 #define MSYNC_WQ_HIGH		(256 * 1024)
 #define MSYNC_WQ_LOW		(64 * 1024)
 #define MSYNC_BATCH		128	     /* entries per Update/Delete frame */
-#define MSYNC_READ_BUDGET	(256 * 1024) /* bytes per read event */
+/*
+ * Bytes read (and handled) per read event: ~1000 entries, so that a large
+ * resync does not hold the daemon's event loop for long (pimd's own cost
+ * per installed entry grows with the number of groups it has).
+ */
+#define MSYNC_READ_BUDGET (32 * 1024)
 #define MSYNC_OFFERS_MAX	1024
 #define MSYNC_LINKS_MAX		4  /* TCP connections per session */
 #define MSYNC_ERRLOG_BURST	20 /* error log lines per second */
