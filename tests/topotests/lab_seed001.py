@@ -86,12 +86,6 @@ def installed_on_r2(family):
             and e["origin"] == "peer" and e["state"] == "installed"]
 
 
-def receiving(recv, window=1.0):
-    before = lib_rbp.stream_receiver_count(recv)
-    time.sleep(window)
-    return lib_rbp.stream_receiver_count(recv) - before > 500
-
-
 def test_lab():
     tgen = get_topogen()
     r = {n: tgen.gears[n] for n in ("r1", "r2", "h1", "src")}
@@ -119,7 +113,7 @@ def test_lab():
             for fam in (4, 6)}
     for fam in (4, 6):
         wait("replication of " + GROUP[fam], lambda fam=fam: installed_on_r2(fam))
-        wait("stream of " + GROUP[fam], lambda fam=fam: receiving(recv[fam]))
+        wait("stream of " + GROUP[fam], lambda fam=fam: lib_rbp.stream_receiving(recv[fam]))
     show("r1", "show ip remote-backup entries")
     show("r2", "show ip remote-backup entries")
     show("r2", "show ipv6 remote-backup entries")
@@ -135,7 +129,7 @@ def test_lab():
     r["r1"].cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
     S.set_report_port(tgen, "r2")
     for fam in (4, 6):
-        wait("takeover", lambda fam=fam: receiving(recv[fam]), timeout=60)
+        wait("takeover", lambda fam=fam: lib_rbp.stream_receiving(recv[fam]), timeout=60)
     say("the streams flow again through r2; no receiver joined anew.")
     show("r2", "show remote-backup-profile")
     show("r2", "show ip remote-backup interfaces")

@@ -77,12 +77,6 @@ def forwarding(rn, window=1.0):
     return lan_tx(rn) - before > 500 * window
 
 
-def receiving(recv, window=1.0):
-    before = lib_rbp.stream_receiver_count(recv)
-    time.sleep(window)
-    return lib_rbp.stream_receiver_count(recv) - before > 500 * window
-
-
 def entries(rn, family, group):
     js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
     return {e["origin"]: e for e in js["entries"] if e["group"] == group}
@@ -130,7 +124,7 @@ def test_only_vrrp_master_forwards(family):
             assert ok, "{}: {}".format(rn, entries(rn, family, group))
             # both hold it locally: the twin's copy is shadowed
             assert last["peer"]["state"] == "local", last
-        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        ok, _ = lib_rbp.wait_until(lambda: lib_rbp.stream_receiving(recv), timeout=30)
         assert ok, "no stream at the receiver"
         assert forwarding("r1") and not forwarding("r2")
         time.sleep(3)
@@ -151,10 +145,11 @@ def test_failover_to_r2():
     group = GROUP[4]
     recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group)
     try:
-        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        ok, _ = lib_rbp.wait_until(lambda: lib_rbp.stream_receiving(recv), timeout=30)
         assert ok
         gear("r1").cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
-        ok, _ = lib_rbp.wait_until(lambda: forwarding("r2") and receiving(recv),
+        ok, _ = lib_rbp.wait_until(lambda: forwarding("r2")
+                                   and lib_rbp.stream_receiving(recv),
                                    timeout=30)
         assert ok, lib_rbp.vtysh(gear("r2"), "show ip remote-backup interfaces")
     finally:

@@ -78,12 +78,6 @@ def forwarding(rn, window=1.0):
     return lan_tx(rn) - before > 500 * window
 
 
-def receiving(recv, window=1.0):
-    before = lib_rbp.stream_receiver_count(recv)
-    time.sleep(window)
-    return lib_rbp.stream_receiver_count(recv) - before > 500 * window
-
-
 def wait_roles(r1_role, r2_role, family, timeout=30):
     ok, last = lib_rbp.wait_until(
         lambda: (profile_state("r1", family)["state"],
@@ -100,6 +94,30 @@ def wait_installed(family, group):
                 and e["origin"] == "peer" and e["state"] == "installed"]
     ok, _ = lib_rbp.wait_until(installed, timeout=30)
     assert ok, lib_rbp.vtysh(gear("r2"), "show {} remote-backup entries".format(ipv(family)))
+
+
+def is_querier(rn, family):
+    "rn is the IGMP/MLD querier on its LAN interface."
+    cmd = "show ip igmp interface json" if family == 4 else "show ipv6 mld interface json"
+    js = lib_rbp.vtysh_json(gear(rn), cmd)
+
+    def find(node):
+        if isinstance(node, dict):
+            if node.get("name") == S.LAN_IF[rn] and "querier" in node:
+                return node["querier"]
+            if S.LAN_IF[rn] in node and isinstance(node[S.LAN_IF[rn]], dict):
+                sub = node[S.LAN_IF[rn]]
+                if "querier" in sub:
+                    return sub["querier"]
+            for v in node.values():
+                r = find(v)
+                if r is not None:
+                    return r
+        return None
+
+    q = find(js)
+    # pimd says "querier": "local"/"other" (or a boolean), pim6d a boolean
+    return q is True or q == "local"
 
 
 def kill_all(rn):
@@ -135,7 +153,7 @@ def test_failover(family, failure):
     recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group)
     try:
         wait_installed(family, group)
-        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        ok, _ = lib_rbp.wait_until(lambda: lib_rbp.stream_receiving(recv), timeout=30)
         assert ok, "no stream at the receiver before the failover"
         assert forwarding("r1") and not forwarding("r2"), "r2 forwards as backup"
 
@@ -146,11 +164,25 @@ def test_failover(family, failure):
             gear("r1").cmd_raises("ip link set {} down".format(S.LAN_IF["r1"]))
         S.set_report_port(tgen, "r2")
 
-        ok, _ = lib_rbp.wait_until(lambda: receiving(recv), timeout=30)
+        ok, _ = lib_rbp.wait_until(lambda: lib_rbp.stream_receiving(recv), timeout=30)
         assert ok, "the stream did not resume through r2:\n{}".format(
             lib_rbp.vtysh(gear("r2"), "show {} remote-backup interfaces".format(ipv(family))))
         assert forwarding("r2")
         assert profile_state("r2", family)["state"] == "master"
+        # the new master took the querier role at once (pim6d alone would
+        # wait for its other-querier timer, ~10 s after r1's last query),
+        # so the receivers report to it before the twin's entries run out
+        ok, last = lib_rbp.wait_until(lambda: is_querier("r2", family), timeout=5)
+        assert ok, last
+        if failure == "link-cut":
+            # r1's vrrpd stays Master with its link down; the module does
+            # not count it as master, or r2 would yield as in a split brain
+            st = profile_state("r1", family)
+            assert st["state"] == "backup", st
+            assert st["roleSource"] == "vrrpd-track, VRRP interface down", st
+            time.sleep(2)  # past the split-brain grace time (1.5 s)
+            assert not profile_state("r2", family)["splitBrainYield"]
+            assert forwarding("r2"), "r2 stopped forwarding"
 
         # r1 comes back and takes over again (VRRP preempt)
         if failure == "kill":
@@ -159,13 +191,19 @@ def test_failover(family, failure):
             gear("r1").cmd_raises("ip link set {} up".format(S.LAN_IF["r1"]))
         wait_roles("master", "backup", family, timeout=60)
         S.set_report_port(tgen, "r1")
-        ok, _ = lib_rbp.wait_until(lambda: forwarding("r1") and receiving(recv),
+        ok, _ = lib_rbp.wait_until(lambda: forwarding("r1")
+                                   and lib_rbp.stream_receiving(recv),
                                    timeout=30)
         assert ok, "r1 does not forward after regaining mastership"
         ok, _ = lib_rbp.wait_until(lambda: not forwarding("r2"), timeout=30)
         assert ok, "r2 still forwards after r1 took over again"
     finally:
         summary = lib_rbp.stop_stream_receiver(recv)
+        # leave r1 whole for the next test even when this one failed
+        gear("r1").cmd("ip link set {} up".format(S.LAN_IF["r1"]))
+        if lib_rbp.missing_daemons(gear("r1"), lib_rbp.DAEMONS):
+            restore_r1()
+        S.set_report_port(tgen, "r1")
         print("{} IPv{}: received {} lost {} duplicates {} max gap {} ms".format(
             failure, family, summary["received"], summary.get("lost"),
             summary.get("duplicates"), summary["max_gap_ms"]))

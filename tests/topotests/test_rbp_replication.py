@@ -250,6 +250,26 @@ def test_unbind_and_rebind(family):
         j.leave()
 
 
+@pytest.mark.parametrize("family", [4, 6])
+def test_gm_disabled_withdraws(family):
+    """`no ip igmp` / `no ipv6 mld` on r1's LAN withdraws its memberships
+    from r2; enabling it again brings them back."""
+    group = S.ASM4 if family == 4 else S.ASM6
+    gm = "ip igmp" if family == 4 else "ipv6 mld"
+    timers = ["{} query-max-response-time 10".format(gm), "{} query-interval 5".format(gm)]
+    j = Join(family, group)
+    try:
+        wait_replicated(family, group)
+        rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1", "no " + gm)
+        assert rc == 0, out
+        wait_gone("r2", family, group, "peer")
+        rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1", gm, *timers)
+        assert rc == 0, out
+        wait_replicated(family, group)
+    finally:
+        j.leave()
+
+
 def restart(rn, daemons):
     lib_rbp.restart_daemons(gear(rn), daemons, reapply=True)
     assert lib_rbp.missing_daemons(gear(rn), daemons) == []

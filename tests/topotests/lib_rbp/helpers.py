@@ -53,6 +53,7 @@ __all__ = [
     "start_stream_sender",
     "start_stream_receiver",
     "stream_receiver_count",
+    "stream_receiving",
     "stop_stream_receiver",
 ]
 
@@ -493,6 +494,7 @@ class StreamReceiver:
         self.out = out
         self.rx = 0
         self.last = 0
+        self.pending = b""
 
 
 def start_stream_receiver(host, ifname, group, source=None, exclude=None,
@@ -500,7 +502,8 @@ def start_stream_receiver(host, ifname, group, source=None, exclude=None,
     """Join group on host's ifname and count the stream; returns a
     StreamReceiver once joined.  stop_stream_receiver() gives the summary
     (received, lost, max_gap_ms, gaps ...)."""
-    out = "/tmp/frr-rbp-stream-{}-{}-{}.json".format(host.name, ifname, os.getpid())
+    out = "/tmp/frr-rbp-stream-{}-{}-{}-{}.json".format(host.name, ifname, group,
+                                                          os.getpid())
     cmd = [_PYTHON, _STREAM, "recv", ifname, group, "--port", str(port),
            "--out", out]
     if source:
@@ -519,18 +522,35 @@ def start_stream_receiver(host, ifname, group, source=None, exclude=None,
 
 
 def stream_receiver_count(recv):
-    """Packets received so far (reads the receiver's status lines)."""
-    while True:
-        r, _, _ = select.select([recv.proc.stdout], [], [], 0)
-        if not r:
+    """Packets received so far (reads the receiver's status lines).
+
+    Reads the pipe's descriptor, not the buffered file object: select()
+    does not see lines a readline() has already pulled into the buffer,
+    which would leave the count seconds behind."""
+    fd = recv.proc.stdout.fileno()
+    while select.select([fd], [], [], 0)[0]:
+        chunk = os.read(fd, 65536)
+        if not chunk:
             break
-        line = recv.proc.stdout.readline()
-        if not line:
-            break
-        if line.startswith("rx "):
+        recv.pending += chunk
+    *lines, recv.pending = recv.pending.split(b"\n")
+    for line in lines:
+        if line.startswith(b"rx "):
             parts = line.split()
             recv.rx, recv.last = int(parts[1]), int(parts[3])
     return recv.rx
+
+
+def stream_receiving(recv, window=1.0, rate=1000):
+    """True if the stream arrives now: more than half of `rate` packets/s
+    over `window` s, counted between two status lines printed after this
+    call.  (They come once a second: the first read may still return a
+    line printed before a failure, and count packets that came before it
+    as new ones.)"""
+    time.sleep(1.1)
+    before = stream_receiver_count(recv)
+    time.sleep(window + 1.1)
+    return stream_receiver_count(recv) - before > rate / 2 * window
 
 
 def stop_stream_receiver(recv, timeout=10.0):

@@ -112,7 +112,8 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
 
     modules: configure the remote backup service and profiles (the -M
     options are given at daemon start); hot: peer-backup hot; adv_ms:
-    VRRP advertisement interval; bfd: a BFD session over the r1-r2 link
+    VRRP advertisement interval; bfd: "lan" or "link", a BFD session
+    (10 ms x 3) between r1 and r2 over the LAN or over the r1-r2 link,
     and `vrrp 1 track bfd ... peer` on the backup; pim_passive: no PIM
     hellos on the LAN (the DR election then does not matter); lan_extra:
     more lines for the LAN interface.
@@ -182,11 +183,17 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             " vrrp {} ip {}".format(VRID, VIP4),
             " vrrp {} ipv6 {}".format(VRID, VIP6),
         ]
+    assert bfd in (False, "lan", "link"), bfd
+    bfd_addr = LAN4 if bfd == "lan" else LINK4
+    # on the LAN the session is bound to the interface: the VRRP macvlan
+    # holds an address of the same subnet, and an unbound session follows
+    # whichever route the kernel picks (it flaps when the macvlan comes up)
+    bfd_if = " interface " + LAN_IF[rn] if bfd == "lan" else ""
     if bfd and rn == "r2":
         # the backup takes over as soon as the BFD session to the master
         # goes down (vrrpd-track)
-        lines += [" vrrp {} track bfd peer {} local-address {} profile fast peer".format(
-            VRID, LINK4[peer], LINK4[rn])]
+        lines += [" vrrp {} track bfd peer {} local-address {}{} profile fast peer".format(
+            VRID, bfd_addr[peer], bfd_addr[rn], bfd_if)]
     if modules and profiles:
         lines += [" remote-backup-profile p4", " remote-backup-profile p6"]
     lines += [" " + x for x in lan_extra]
@@ -207,7 +214,7 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             "  transmit-interval 10",
             "  detect-multiplier 3",
             " exit",
-            " peer {} local-address {}".format(LINK4[peer], LINK4[rn]),
+            " peer {} local-address {}{}".format(bfd_addr[peer], bfd_addr[rn], bfd_if),
             "  profile fast",
             " exit",
             "exit",
