@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Merge the per-configuration results of tests/topotests/bench_switchover.py
+into one JSON file, print the summary table and draw the plot.
+
+  plot_switchover.py --merge OUT.json RUN_SECONDS CFG.json [CFG.json...]
+  plot_switchover.py OUT.json [PLOT.png|.svg]     (table and plot only)
+
+The plot: median gap per failure, family and configuration (log scale),
+the lower part of each bar (hatched) being the failure detection (failure
+to r2's VRRP Backup -> Master), the rest the takeover after it.
+Needs python3-matplotlib (Debian package) for the plot.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+CONFIGS = ("baseline", "vrrp", "bfd")
+LABEL = {"baseline": "FRR 10.3, VRRP only (no modules)",
+         "vrrp": "modules, VRRP 100 ms",
+         "bfd": "modules + BFD 10 ms x 3"}
+FAILURES = ("kill", "link-cut")
+FAMILIES = ("igmp", "mld")
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True,
+                              check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def merge(out, secs, files):
+    configs = {}
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            res = json.load(f)
+        configs[res["config"]] = res
+    summary = []
+    for cfg in CONFIGS:
+        for failure in FAILURES:
+            for fam in FAMILIES:
+                m = configs.get(cfg, {}).get("medians", {}).get(failure, {}).get(fam)
+                if m:
+                    summary.append(dict(config=cfg, failure=failure, family=fam, **m))
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    doc = {
+        "meta": {
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine": "{}, {} cores, kernel {}".format(
+                sh(". /etc/os-release && echo $PRETTY_NAME"), os.cpu_count(),
+                platform.release()),
+            "commit": sh("git -C {} rev-parse --short HEAD".format(top)),
+            "run_seconds": secs,
+            "rate_pps": 1000,
+            "definitions": {
+                "gap_ms": "longest inter-arrival gap at the receiver after the failure",
+                "detection_ms": "failure (shell timestamp just before kill -9 / link down) "
+                                "to r2 vrrpd 'Backup -> Master' log line (per family)",
+                "share_ms": "gap_ms - detection_ms (the takeover after detection)",
+                "resume_ms": "failure to the first packet after it",
+                "role_ms": "failure to r2 pimd/pim6d 'role backup -> master' log line",
+                "stop_ms": "failure stamp to the last packet before the gap (r1's "
+                           "forwarding outlives the stamp by the time kill -9 or "
+                           "ip link takes, so gap_ms - detection_ms can be negative)",
+                "master_to_resume_ms": "r2 vrrpd 'Backup -> Master' to the first packet "
+                                       "after the gap: the takeover's own time on r2",
+            },
+            "notes": "both families measured in the same failure (one IGMP and one "
+                     "MLD stream at 1000 packets/s each); medians over the runs",
+        },
+        "summary": summary,
+        "configs": configs,
+    }
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    return doc
+
+
+def fmt(x, nd=1):
+    return "-" if x is None else "{:.{}f}".format(x, nd)
+
+
+def table(doc):
+    print("\n== Switchover: median over the runs (ms)")
+    print("{:<9} {:<9} {:<5} {:>4} {:>10} {:>10} {:>10} {:>10} {:>10}  {}".format(
+        "config", "failure", "fam", "runs", "gap", "detection", "gap-det", "role",
+        "master>rx", "gaps of the runs"))
+    for s in doc["summary"]:
+        runs = [r[s["family"]] for r in doc["configs"][s["config"]]["runs"]
+                if r["failure"] == s["failure"] and r.get("valid", True)]
+        print("{:<9} {:<9} {:<5} {:>4} {:>10} {:>10} {:>10} {:>10} {:>10}  {}".format(
+            s["config"], s["failure"], s["family"], s["runs"], fmt(s.get("gap_ms")),
+            fmt(s.get("detection_ms")), fmt(s.get("share_ms")), fmt(s.get("role_ms")),
+            fmt(s.get("master_to_resume_ms")),
+            " ".join(fmt(r["gap_ms"], 0) for r in runs)))
+
+
+def plot(doc, path):
+    # pylint: disable=import-outside-toplevel
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = {"baseline": "#9e9e9e", "vrrp": "#1f77b4", "bfd": "#2ca02c"}
+    groups = [(f, fam) for f in FAILURES for fam in FAMILIES]
+    med = {(s["config"], s["failure"], s["family"]): s for s in doc["summary"]}
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    width = 0.26
+    floor = 1.0
+    for ci, cfg in enumerate(CONFIGS):
+        for gi, (failure, fam) in enumerate(groups):
+            s = med.get((cfg, failure, fam))
+            if not s or s.get("gap_ms") is None:
+                continue
+            x = gi + (ci - 1) * width
+            gap = max(s["gap_ms"], floor)
+            det = s.get("detection_ms")
+            ax.bar(x, gap - floor, width, bottom=floor, color=colors[cfg],
+                   edgecolor="black", linewidth=0.5,
+                   label=LABEL[cfg] if gi == 0 else None)
+            if det is not None:
+                d = min(max(det, floor), gap)
+                ax.bar(x, d - floor, width, bottom=floor, color="none",
+                       edgecolor="black", hatch="///", linewidth=0.5,
+                       label="detection (failure -> VRRP Master on r2)"
+                       if gi == 0 and ci == 0 else None)
+            ax.text(x, gap * 1.08, "{:.0f}".format(s["gap_ms"]), ha="center",
+                    va="bottom", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in doc["summary"]) * 4)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(["{}\n{}".format("kill -9 all daemons" if f == "kill"
+                                        else "LAN link cut", fam.upper())
+                        for f, fam in groups])
+    ax.set_ylabel("longest gap at the receiver, ms (median, log scale)")
+    runs = min((s.get("runs") or 0) for s in doc["summary"]) if doc["summary"] else 0
+    ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"
+                 "hatched: failure detection; above it: the takeover's own share"
+                 .format(runs))
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(axis="y", which="both", alpha=0.3)
+    fig.text(0.01, 0.01, doc["meta"].get("machine", ""), fontsize=7, color="gray")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print("plot: {}".format(path))
+
+
+def main(argv):
+    if len(argv) >= 4 and argv[1] == "--merge":
+        doc = merge(argv[2], int(argv[3]), argv[4:])
+        out = argv[2]
+        png = os.path.splitext(out)[0] + ".png"
+    elif len(argv) in (2, 3):
+        out = argv[1]
+        with open(out, encoding="utf-8") as f:
+            doc = json.load(f)
+        png = argv[2] if len(argv) == 3 else os.path.splitext(out)[0] + ".png"
+    else:
+        print(__doc__)
+        return 2
+    table(doc)
+    try:
+        plot(doc, png)
+    except ImportError:
+        print("no matplotlib (apt install python3-matplotlib): no plot")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Switchover gap on the seed-001 topology (tests/topotests/bench_switchover.py),
+# in three configurations: baseline (FRR 10.3 without the modules, VRRP
+# only), vrrp (modules, VRRP 100 ms), bfd (modules + BFD 10 ms x 3 peer
+# tracking).  See bench/README.md.
+#
+#   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd"] [-f "kill link-cut"] [-o OUT.json]
+#
+#   -r  runs per configuration and failure (5)
+#   -c  configurations (one run.sh each, so other topotest runs can get
+#       the machine lock in between)
+#   -f  failures: kill (kill -9 of all r1 daemons), link-cut (r1's LAN link down)
+#   -o  merged results (doc/switchover.json); the plot goes next to it (.png)
+# As root.  Prints the summary table; exit status: non-zero if a run failed.
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(dirname "$HERE")
+RUNS=5
+CONFIGS="baseline vrrp bfd"
+FAILURES="kill link-cut"
+OUT=$TOP/doc/switchover.json
+
+while getopts "r:c:f:o:h" opt; do
+	case $opt in
+	r) RUNS=$OPTARG ;;
+	c) CONFIGS=$OPTARG ;;
+	f) FAILURES=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	*) sed -n '4,18p' "$0"; exit 2 ;;
+	esac
+done
+
+start=$(date +%s)
+status=0
+files=()
+for cfg in $CONFIGS; do
+	raw=/tmp/frr-rbp-topotests/bench_switchover-$cfg.raw.json
+	rm -f "$raw"
+	t0=$(date +%s)
+	echo "== switchover: configuration $cfg ($RUNS runs x $FAILURES)"
+	BENCH_SW_CONFIG=$cfg BENCH_SW_RUNS=$RUNS BENCH_SW_FAILURES=$FAILURES \
+	BENCH_SW_OUT=$raw "$TOP/tests/topotests/run.sh" bench_switchover.py -s
+	rc=$?
+	echo "== switchover: $cfg took $(( $(date +%s) - t0 )) s (pytest status $rc)"
+	[ $rc = 0 ] || status=$rc
+	[ -f "$raw" ] && files+=("$raw")
+done
+end=$(date +%s)
+[ ${#files[@]} -gt 0 ] || { echo "switchover.sh: no results" >&2; exit 1; }
+
+/usr/bin/python3 "$HERE/plot_switchover.py" --merge "$OUT" "$((end - start))" "${files[@]}"
+echo "run time $((end - start)) s; results in $OUT"
+exit $status
