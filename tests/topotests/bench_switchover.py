@@ -62,6 +62,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, lan_tx  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 from bench_sync import LogTail, log_size  # noqa: E402
 
@@ -115,20 +116,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
         json.dump(RESULTS, f, indent=1)
     print("\nbench_switchover: results in {}".format(OUT))
     get_topogen().stop_topology()
-
-
-def gear(name):
-    return get_topogen().gears[name]
-
-
-def ipv(family):
-    return "ip" if family == 4 else "ipv6"
-
-
-def lan_tx(rn):
-    out = gear(rn).cmd_raises(
-        "cat /sys/class/net/{}/statistics/tx_packets".format(S.LAN_IF[rn]))
-    return int(out.strip())
 
 
 def tx_rates(window=1.0):

@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -55,26 +56,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     for p in SENDERS:
         p.kill()
     get_topogen().stop_topology()
-
-
-def gear(name):
-    return get_topogen().gears[name]
-
-
-def ipv(family):
-    return "ip" if family == 4 else "ipv6"
-
-
-def lan_tx(rn):
-    out = gear(rn).cmd_raises(
-        "cat /sys/class/net/{}/statistics/tx_packets".format(S.LAN_IF[rn]))
-    return int(out.strip())
-
-
-def forwarding(rn, window=1.0):
-    before = lan_tx(rn)
-    time.sleep(window)
-    return lan_tx(rn) - before > 500 * window
 
 
 def entries(rn, family, group):

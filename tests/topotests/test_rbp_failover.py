@@ -31,6 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -50,32 +51,10 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     get_topogen().stop_topology()
 
 
-def gear(name):
-    return get_topogen().gears[name]
-
-
-def ipv(family):
-    return "ip" if family == 4 else "ipv6"
-
-
 def profile_state(rn, family):
     js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
     d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
     return js[d]["profiles"][p]
-
-
-def lan_tx(rn):
-    "Packets the router sent on its LAN interface so far."
-    out = gear(rn).cmd_raises(
-        "cat /sys/class/net/{}/statistics/tx_packets".format(S.LAN_IF[rn]))
-    return int(out.strip())
-
-
-def forwarding(rn, window=1.0):
-    "Whether the router sends the stream (1000 pps) onto the LAN."
-    before = lan_tx(rn)
-    time.sleep(window)
-    return lan_tx(rn) - before > 500 * window
 
 
 def wait_roles(r1_role, r2_role, family, timeout=30):

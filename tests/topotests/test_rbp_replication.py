@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, gm_daemon  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -40,18 +41,6 @@ def setup_module(mod):
 
 def teardown_module(mod):  # pylint: disable=unused-argument
     get_topogen().stop_topology()
-
-
-def gear(name):
-    return get_topogen().gears[name]
-
-
-def ipv(family):
-    return "ip" if family == 4 else "ipv6"
-
-
-def gm_daemon(family):
-    return "pimd" if family == 4 else "pim6d"
 
 
 def entries(rn, family, origin=None):

@@ -334,3 +334,39 @@ def start(modname, mode="master-backup", streams=False, **conf):
             senders.append(lib_rbp.start_stream_sender(
                 tgen.gears["src"], "src-eth0", STREAM_GROUPS[fam], rate=1000))
     return tgen, senders
+
+
+# --- small accessors the seed-001 tests and benchmarks share ---------------
+
+
+def gear(name):
+    "A node of the running topology."
+    from lib.topogen import get_topogen  # pylint: disable=import-outside-toplevel
+
+    return get_topogen().gears[name]
+
+
+def ipv(family):
+    "The vtysh keyword of a family: ip or ipv6."
+    return "ip" if family == 4 else "ipv6"
+
+
+def gm_daemon(family):
+    "The daemon of a family's group membership: pimd (IGMP) or pim6d (MLD)."
+    return "pimd" if family == 4 else "pim6d"
+
+
+def lan_tx(rn):
+    "Packets the router sent on its LAN interface so far."
+    out = gear(rn).cmd_raises(
+        "cat /sys/class/net/{}/statistics/tx_packets".format(LAN_IF[rn]))
+    return int(out.strip())
+
+
+def forwarding(rn, window=1.0):
+    "Whether the router sends a 1000 pps stream onto the LAN."
+    import time  # pylint: disable=import-outside-toplevel
+
+    before = lan_tx(rn)
+    time.sleep(window)
+    return lan_tx(rn) - before > 500 * window
