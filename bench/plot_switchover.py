@@ -135,7 +135,7 @@ def plot(doc, path):
             ax.text(x, gap * 1.08, "{:.0f}".format(s["gap_ms"]), ha="center",
                     va="bottom", fontsize=8)
     ax.set_yscale("log")
-    ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in doc["summary"]) * 4)
+    ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in doc["summary"]) * 40)
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(["{}\n{}".format("kill -9 all daemons" if f == "kill"
                                         else "LAN link cut", fam.upper())
@@ -145,7 +145,7 @@ def plot(doc, path):
     ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"
                  "hatched: failure detection; above it: the takeover's own share"
                  .format(runs))
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", ncol=2, fontsize=8)
     ax.grid(axis="y", which="both", alpha=0.3)
     fig.text(0.01, 0.01, doc["meta"].get("machine", ""), fontsize=7, color="gray")
     fig.tight_layout()
