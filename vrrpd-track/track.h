@@ -17,6 +17,7 @@
 #include "debug.h"
 #include "bfd.h"
 
+struct event;
 struct event_loop;
 struct vrrp_vrouter;
 struct vrrp_router;
@@ -189,9 +190,15 @@ struct track_vr {
 	uint8_t vrid;
 	struct track_objs_head objs;
 
+	/* vrrp VRID preempt delay SECONDS (0: none) */
+	uint16_t preempt_delay;
+
 	/* runtime: a `link` monitor group holds the router in Initialize */
 	bool held;
 	bool saved_shutdown; /* vrrpd's own shutdown setting meanwhile */
+	/* runtime: preemption delayed (priority 1) until this fires */
+	struct event *t_preempt;
+	uint32_t preempt_delays; /* delays started */
 };
 
 static inline int track_vr_cmp(const struct track_vr *a, const struct track_vr *b)
@@ -239,6 +246,10 @@ const char *track_vr_unset_bfd(const char *ifname, uint8_t vrid, const struct ip
 const char *track_vr_set_mgroup(const char *ifname, uint8_t vrid, const char *group, uint8_t ratio,
 				enum track_mode mode, uint8_t value);
 const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *group);
+/* 0 removes the delay */
+const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds);
+/* seconds left of a running preempt delay, or -1 */
+long track_vr_preempt_remain(const struct track_vr *tvr);
 /* the first tracked object naming the group, if any */
 const struct track_obj *track_vr_mgroup_user(const struct track_mgroup *mg);
 
@@ -247,6 +258,8 @@ void track_vr_bfd_changed(struct track_bfd *tb, enum bfd_session_state previous)
 void track_vr_mgroups_changed(void);
 void track_vr_base_changed(struct vrrp_vrouter *vr);
 void track_vr_deleted(const char *ifname, uint8_t vrid);
+/* a VRRP router is about to go from its state to `to` */
+void track_vr_state_change(struct vrrp_router *r, int to);
 /* vrrpd's shutdown setting changes; true if the module keeps the router
  * down meanwhile and vrrpd must not act on it now
  */

@@ -32,6 +32,7 @@ static int track_state_change(struct vrrp_router *r, int to)
 	       r->vr->ifp ? r->vr->ifp->name : "?", r->family == AF_INET ? 4 : 6,
 	       track_state_name(r->fsm.state), track_state_name(to));
 	track_pub_transition(r, to);
+	track_vr_state_change(r, to);
 	return 0;
 }
 

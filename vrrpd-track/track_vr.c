@@ -11,7 +11,9 @@
  *
  *   effective = clamp(base - sum(reduced) + sum(increased), 1, 254)
  *
- * for the objects that are down, and base again when none is.  An owner
+ * for the objects that are down, and base again when none is; 1 while a
+ * preempt delay runs (a backup at priority 1 preempts nobody, and still
+ * takes over when no master is heard at all).  An owner
  * (r->priority 255) is left alone.  vrrpd prints its configuration from
  * the northbound tree, so none of this reaches the running config.
  */
@@ -83,6 +85,7 @@ static void track_vr_free(struct track_vr *tvr)
 {
 	struct track_obj *obj;
 
+	EVENT_OFF(tvr->t_preempt);
 	while ((obj = track_objs_first(&tvr->objs)))
 		track_obj_free(obj);
 	track_objs_fini(&tvr->objs);
@@ -170,6 +173,8 @@ static void track_vr_apply(struct track_vr *tvr)
 			break;
 		}
 	}
+	if (tvr->t_preempt)
+		floor = true;
 	eff = floor ? 1 : vr->priority + delta;
 	eff = MAX(eff, 1);
 	eff = MIN(eff, VRRP_PRIO_MASTER - 1);
@@ -298,6 +303,71 @@ bool track_vr_shutdown_config(struct vrrp_vrouter *vr, bool shutdown)
 	return true;
 }
 
+/* --- preempt delay -------------------------------------------------------- */
+
+/*
+ * vrrp VRID preempt delay SECONDS: a router that starts (vrrpd starting,
+ * its interface coming up, a shutdown lifted) stays at priority 1 for that
+ * long, so it does not preempt the master before it has what it needs to
+ * forward: with pimd-rbp, the channel up and the twin's entries installed.
+ * FRR's vrrpd preempts at once.
+ */
+static void track_vr_preempt_expire(struct event *e)
+{
+	struct track_vr *tvr = EVENT_ARG(e);
+
+	zlog_info("track: VRRP %u on %s: preempt delay over, priority restored", tvr->vrid,
+		  tvr->ifname);
+	track_vr_apply(tvr);
+}
+
+static void track_vr_preempt_start(struct track_vr *tvr)
+{
+	EVENT_OFF(tvr->t_preempt);
+	event_add_timer(master, track_vr_preempt_expire, tvr, tvr->preempt_delay, &tvr->t_preempt);
+	tvr->preempt_delays++;
+	zlog_info("track: VRRP %u on %s: preempt delay %u s: priority 1 until then", tvr->vrid,
+		  tvr->ifname, tvr->preempt_delay);
+	track_vr_apply(tvr);
+}
+
+static void track_vr_preempt_stop(struct track_vr *tvr, const char *why)
+{
+	if (!tvr->t_preempt)
+		return;
+	EVENT_OFF(tvr->t_preempt);
+	zlog_info("track: VRRP %u on %s: preempt delay ended early: %s", tvr->vrid, tvr->ifname,
+		  why);
+	track_vr_apply(tvr);
+}
+
+long track_vr_preempt_remain(const struct track_vr *tvr)
+{
+	return tvr->t_preempt ? (long)event_timer_remain_second(tvr->t_preempt) : -1;
+}
+
+/* Called before vrrpd stores the new state */
+void track_vr_state_change(struct vrrp_router *r, int to)
+{
+	struct track_vr *tvr = track_vr_of(r->vr);
+
+	if (!tvr || !tvr->preempt_delay)
+		return;
+	if (r->fsm.state == VRRP_STATE_INITIALIZE && to == VRRP_STATE_BACKUP) {
+		/* the router's other family may have started it already */
+		if (!tvr->t_preempt)
+			track_vr_preempt_start(tvr);
+	} else if (to == VRRP_STATE_MASTER) {
+		/* no master was heard: the delay has nothing left to protect */
+		track_vr_preempt_stop(tvr, "became Master");
+	}
+}
+
+static bool track_vr_in_backup(const struct vrrp_vrouter *vr)
+{
+	return vr->v4->fsm.state == VRRP_STATE_BACKUP || vr->v6->fsm.state == VRRP_STATE_BACKUP;
+}
+
 /* --- configuration ------------------------------------------------------ */
 
 static const char *track_vr_check(const char *ifname, uint8_t vrid)
@@ -320,7 +390,7 @@ static struct track_obj *track_obj_find(struct track_vr *tvr, struct track_obj *
 static void track_vr_changed(struct track_vr *tvr)
 {
 	track_vr_apply(tvr);
-	if (!track_objs_count(&tvr->objs)) {
+	if (!track_objs_count(&tvr->objs) && !tvr->preempt_delay) {
 		/* the apply above restored the base priority and released
 		 * any hold
 		 */
@@ -459,6 +529,43 @@ const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *
 	return NULL;
 }
 
+const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds)
+{
+	static char errbuf[160];
+	struct track_vr *tvr = track_vr_find(ifname, vrid);
+	struct vrrp_vrouter *vr;
+	const char *err;
+
+	if (!seconds) {
+		if (!tvr || !tvr->preempt_delay) {
+			snprintf(errbuf, sizeof(errbuf),
+				 "VRRP %u on interface %s has no preempt delay", vrid, ifname);
+			return errbuf;
+		}
+		tvr->preempt_delay = 0;
+		track_vr_preempt_stop(tvr, "unconfigured");
+		track_vr_changed(tvr);
+		return NULL;
+	}
+	err = track_vr_check(ifname, vrid);
+	if (err)
+		return err;
+	tvr = track_vr_get(ifname, vrid);
+	if (tvr->preempt_delay == seconds)
+		return NULL;
+	tvr->preempt_delay = seconds;
+	vr = track_vr_vrouter(tvr);
+	/*
+	 * Reading its configuration at start, vrrpd may have started the
+	 * router before this line: a backup takes the delay from now.  A
+	 * master has nothing to wait for.
+	 */
+	if (tvr->t_preempt || (vr && track_vr_in_backup(vr)))
+		track_vr_preempt_start(tvr);
+	track_vr_changed(tvr);
+	return NULL;
+}
+
 const struct track_obj *track_vr_mgroup_user(const struct track_mgroup *mg)
 {
 	const struct track_vr *tvr;
@@ -559,6 +666,8 @@ int track_vr_config_write(struct vty *vty)
 			open = tvr->ifname;
 			n++;
 		}
+		if (tvr->preempt_delay)
+			vty_out(vty, " vrrp %u preempt delay %u\n", tvr->vrid, tvr->preempt_delay);
 		frr_each (track_objs_const, &tvr->objs, obj)
 			track_obj_config_write(vty, obj);
 	}

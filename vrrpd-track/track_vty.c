@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vrrpd-track: CLI.  The monitor-group node, the interface commands
- * `vrrp (1-255) track ...`, their config output, and the show commands.
+ * `vrrp (1-255) track ...` and `vrrp (1-255) preempt delay`, their config
+ * output, and the show commands.
  */
 #include <zebra.h>
 
@@ -264,6 +265,35 @@ DEFPY(no_vrrp_track_mgroup, no_vrrp_track_mgroup_cmd,
 	return track_cli_err(vty, track_vr_unset_mgroup(ifp->name, vrid, name));
 }
 
+/* --- vrrp (1-255) preempt delay -------------------------------------- */
+
+DEFPY(vrrp_preempt_delay, vrrp_preempt_delay_cmd,
+      "vrrp (1-255)$vrid preempt delay (1-3600)$seconds",
+      VRRP_STR VRID_STR
+      "Preempt mode\n"
+      "After the router starts, wait before preempting a master (priority 1 meanwhile)\n"
+      "Seconds\n")
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+	const char *err = track_cli_ifp(ifp);
+
+	if (err)
+		return track_cli_err(vty, err);
+	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, seconds));
+}
+
+DEFPY(no_vrrp_preempt_delay, no_vrrp_preempt_delay_cmd,
+      "no vrrp (1-255)$vrid preempt delay [(1-3600)]",
+      NO_STR VRRP_STR VRID_STR
+      "Preempt mode\n"
+      "Wait before preempting a master\n"
+      "Seconds\n")
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+
+	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, 0));
+}
+
 /* --- config output ------------------------------------------------------ */
 
 /*
@@ -385,6 +415,13 @@ static void track_show_router(struct track_show *ts, const struct vrrp_vrouter *
 		json_object_int_add(jo, "effectivePriority", r->priority);
 		json_object_int_add(jo, "transitions", r->stats.trans_cnt);
 		json_object_boolean_add(jo, "heldInInitialize", tvr && tvr->held);
+		if (tvr && tvr->preempt_delay) {
+			json_object_int_add(jo, "preemptDelay", tvr->preempt_delay);
+			json_object_int_add(jo, "preemptDelays", tvr->preempt_delays);
+			if (tvr->t_preempt)
+				json_object_int_add(jo, "preemptDelayRemaining",
+						    track_vr_preempt_remain(tvr));
+		}
 		if (tvr)
 			frr_each (track_objs_const, &tvr->objs, obj)
 				track_show_obj(ts->vty, obj, jt);
@@ -395,6 +432,14 @@ static void track_show_router(struct track_show *ts, const struct vrrp_vrouter *
 	vty_out(ts->vty, "VRRP %u on %s IPv%d: %s, priority %u (base %u), %u transitions%s\n",
 		vr->vrid, vr->ifp->name, fam, track_state_name(r->fsm.state), r->priority,
 		vr->priority, r->stats.trans_cnt, tvr && tvr->held ? ", held in Initialize" : "");
+	if (tvr && tvr->preempt_delay) {
+		vty_out(ts->vty, "  preempt delay %u s, started %u times", tvr->preempt_delay,
+			tvr->preempt_delays);
+		if (tvr->t_preempt)
+			vty_out(ts->vty, ", running: %ld s left (priority 1)",
+				track_vr_preempt_remain(tvr));
+		vty_out(ts->vty, "\n");
+	}
 	if (!tvr || !track_objs_count(&tvr->objs)) {
 		vty_out(ts->vty, "  no tracked objects\n");
 		return;
@@ -583,6 +628,8 @@ void track_vty_init(void)
 	install_element(INTERFACE_NODE, &vrrp_track_mgroup_cmd);
 	install_element(INTERFACE_NODE, &vrrp_track_mgroup_bad_cmd);
 	install_element(INTERFACE_NODE, &no_vrrp_track_mgroup_cmd);
+	install_element(INTERFACE_NODE, &vrrp_preempt_delay_cmd);
+	install_element(INTERFACE_NODE, &no_vrrp_preempt_delay_cmd);
 
 	install_element(VIEW_NODE, &show_vrrp_track_cmd);
 	install_element(VIEW_NODE, &show_vrrp_mgroup_cmd);

@@ -541,6 +541,7 @@ def test_config_round_trip():
               " interface r1-eth1 profile fast increased 20",
               "vrrp 5 track bfd peer 2001:db8:10::2 link",
               "vrrp 5 track monitor-group spare failure-ratio 100",
+              "vrrp 5 preempt delay 3",
               interface="r1-eth0")
     before = running_config(r1)
     for line in (
@@ -553,6 +554,7 @@ def test_config_round_trip():
         " vrrp 5 track bfd peer 2001:db8:10::2 link\n",
         " vrrp 5 track monitor-group spare failure-ratio 100\n",
         " vrrp 5 track monitor-group uplinks failure-ratio 50 reduced 100\n",
+        " vrrp 5 preempt delay 3\n",
     ):
         assert before.count(line) == 1, "expected once:\n{}\nin:\n{}".format(line, before)
     # groups come before the interfaces that use them
@@ -563,7 +565,11 @@ def test_config_round_trip():
     lib_rbp.restart_daemons(r1, ["vrrpd"], reapply=True)
     after = running_config(r1)
     assert after == before, "--- before\n{}\n--- after\n{}".format(before, after)
+    # the restarted r1 waited out its preempt delay, then took over again
     wait_roles({"r1": "Master", "r2": "Backup"}, 4, timeout=60)
+    assert router_json("r1")["preemptDelays"] >= 1
+    configure("r1", "no vrrp 5 preempt delay", interface="r1-eth0")
+    assert "preempt delay" not in running_config(r1)
 
 
 @pytest.mark.parametrize(

@@ -371,7 +371,7 @@ def test_unknown_kind():
         yangcheck.validate_json("services", SVC_PIMD)
 
 
-# --- vrrpd-track (stub model frr-vrrpd-track.yang) ---------------------------------
+# --- vrrpd-track (frr-vrrpd-track.yang) ---------------------------------
 
 TRACK = {
     "routers": [
@@ -388,7 +388,8 @@ TRACK = {
          ]},
         {"vrid": 1, "interface": "r1-eth0", "family": 6, "state": "Backup",
          "basePriority": 100, "effectivePriority": 40, "transitions": 1,
-         "heldInInitialize": False, "tracked": [
+         "heldInInitialize": False, "preemptDelay": 10, "preemptDelays": 1,
+         "preemptDelayRemaining": 4, "tracked": [
              {"type": "bfd", "peer": "fe80::2", "localAddress": "fe80::1",
               "profile": "fast", "sessionUpToDown": 2, "mode": "peer",
               "state": "down", "effect": "takeover on failure",

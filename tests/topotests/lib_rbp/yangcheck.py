@@ -3,7 +3,7 @@
 Checks the pimd-rbp modules' `show ... json` output (and optionally their
 configuration) against the YANG model yang/frr-rbp.yang with libyang's
 yanglint; vrrpd-track's `show vrrp track json` / `show vrrp monitor-group
-json` against the stub model yang/frr-vrrpd-track.yang.
+json` against the model yang/frr-vrrpd-track.yang.
 
     from lib_rbp import vtysh, vtysh_json, yangcheck
 
@@ -74,7 +74,7 @@ KINDS = {
     "service": (MODULE, "service-state", "services", True),
     "profile": (MODULE, "profile-state", "profiles", True),
     "entries": (MODULE, "entry-state", "entries", False),
-    # vrrpd-track (stub model): show vrrp track json, show vrrp
+    # vrrpd-track: show vrrp track json, show vrrp
     # monitor-group json
     "track": ("frr-vrrpd-track", "track-state", "routers", False),
     "monitor-group": ("frr-vrrpd-track", "monitor-group-state", "groups", True),
@@ -334,7 +334,7 @@ def validate_json(kind, obj, daemon=None):
     entries json); obj: the parsed json of ONE daemon (js["pimd"] of
     vtysh's output, or the entries json).  Also "track" (show vrrp track
     json) and "monitor-group" (show vrrp monitor-group json) of vrrpd,
-    against the stub model frr-vrrpd-track.yang.  daemon ("pimd"/"pim6d"),
+    against frr-vrrpd-track.yang.  daemon ("pimd"/"pim6d"),
     optional: also check the service type / address family is that
     daemon's.  Raises AssertionError on a mismatch, returns None.
     """
