@@ -9,8 +9,9 @@ The receiver joins an IGMP and an MLD group; r1 learns the joins and
 replicates them to r2 over the remote backup service; r2 installs them
 hot (upstream joins built, LAN muted).  Then r1 dies (every daemon killed
 with SIGKILL): r2 becomes VRRP master, unmutes, and the streams resume
-without a new join.  r1 comes back, recovers its entries from r2, and
-takes over again.
+without a new join.  r1 comes back: it waits out its VRRP preempt delay
+(vrrpd-track) while it gets the memberships from r2, then takes over
+again, and the streams go on through it, still without a new join.
 
 Not a test (the name does not start with test_): run.sh lab_seed001.py -s.
 """
@@ -28,6 +29,7 @@ from lib.topogen import get_topogen  # noqa: E402
 
 GROUP = {4: S.ASM4, 6: S.ASM6}
 SENDERS = []
+PREEMPT_DELAY = 8
 
 TOPOLOGY = """
                   src  (stream 1000 pkt/s to {g4} and {g6})
@@ -56,7 +58,7 @@ def show(rn, cmd):
 
 
 def setup_module(mod):
-    S.start(mod.__name__, "master-backup", debug=False)
+    S.start(mod.__name__, "master-backup", debug=False, preempt_delay=PREEMPT_DELAY)
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
@@ -78,12 +80,24 @@ def profile(rn, family):
     return js[d]["profiles"][p]
 
 
-def installed_on_r2(family):
+def twin_entries(rn, family):
+    "rn's entries of its twin for the family's group, installed hot or held by local membership."
     ip = "ip" if family == 4 else "ipv6"
-    js = lib_rbp.vtysh_json(get_topogen().gears["r2"],
+    js = lib_rbp.vtysh_json(get_topogen().gears[rn],
                             "show {} remote-backup entries json".format(ip))
     return [e for e in js["entries"] if e["group"] == GROUP[family]
-            and e["origin"] == "peer" and e["state"] == "installed"]
+            and e["origin"] == "peer" and e["state"] in ("installed", "local")]
+
+
+def vrrp_r1():
+    js = lib_rbp.vtysh_json(get_topogen().gears["r1"],
+                            "show vrrp interface {} {} track json".format(S.LAN_IF["r1"], S.VRID))
+    return js["routers"][0]
+
+
+def longest_gap(summary, since, until=None):
+    gaps = [g[2] for g in summary["gaps"] if g[1] >= since and (until is None or g[1] < until)]
+    return max(gaps, default=0.0)
 
 
 def test_lab():
@@ -112,7 +126,7 @@ def test_lab():
     recv = {fam: lib_rbp.start_stream_receiver(r["h1"], "h1-eth0", GROUP[fam])
             for fam in (4, 6)}
     for fam in (4, 6):
-        wait("replication of " + GROUP[fam], lambda fam=fam: installed_on_r2(fam))
+        wait("replication of " + GROUP[fam], lambda fam=fam: twin_entries("r2", fam))
         wait("stream of " + GROUP[fam], lambda fam=fam: lib_rbp.stream_receiving(recv[fam]))
     show("r1", "show ip remote-backup entries")
     show("r2", "show ip remote-backup entries")
@@ -133,31 +147,40 @@ def test_lab():
     say("the streams flow again through r2; no receiver joined anew.")
     show("r2", "show remote-backup-profile")
     show("r2", "show ip remote-backup interfaces")
+
+    section("4. r1 comes back: it waits out its preempt delay, gets the "
+            "memberships from r2, and takes over again")
+    t_restart = time.monotonic()
+    lib_rbp.restart_daemons(r["r1"], lib_rbp.DAEMONS, reapply=True)
+    js = vrrp_r1()
+    say("", "r1 restarted with no state; vrrpd-track holds it at priority {} (base {}) "
+        "for its preempt delay of {} s, so it does not preempt r2 yet.".format(
+            js["effectivePriority"], js["basePriority"], js.get("preemptDelay")))
+    for fam in (4, 6):
+        wait("memberships on r1", lambda fam=fam: twin_entries("r1", fam))
+    say("Meanwhile the channel came up and r2 sent r1 its memberships (with the ones "
+        "r2 still held for r1, marked restored); r1 installed them hot while still "
+        "VRRP {}:".format(vrrp_r1()["state"]))
+    show("r1", "show ip remote-backup entries")
+    for fam in (4, 6):
+        wait("r1 master again",
+             lambda fam=fam: profile("r1", fam)["state"] == "master", timeout=60)
+    S.set_report_port(tgen, "r1")
+    for fam in (4, 6):
+        wait("stream through r1", lambda fam=fam: lib_rbp.stream_receiving(recv[fam]))
+    say("", "r1 preempted after its delay and forwards what it installed; "
+        "no receiver joined anew.")
+    show("r1", "show ip remote-backup interfaces")
+
+    section("5. What the receiver saw")
     summaries = {fam: lib_rbp.stop_stream_receiver(recv[fam]) for fam in (4, 6)}
     for fam in (4, 6):
         s = summaries[fam]
-        gaps = [g for g in s["gaps"] if g[1] >= t_fail]
-        gap = max((g[2] for g in gaps), default=0.0)
-        say("receiver, {} ({}): longest gap at the takeover {:.0f} ms, "
-            "{} packets lost, {} duplicates".format(
-                GROUP[fam], "IGMP" if fam == 4 else "MLD", gap,
+        say("receiver, {} ({}): longest gap at the takeover {:.0f} ms, at the failback "
+            "{:.0f} ms; {} packets lost in all, {} duplicates".format(
+                GROUP[fam], "IGMP" if fam == 4 else "MLD",
+                longest_gap(s, t_fail, t_restart), longest_gap(s, t_restart),
                 s.get("lost"), s.get("duplicates")))
-
-    section("4. r1 comes back: it recovers its entries from r2 and takes over")
-    lib_rbp.restart_daemons(r["r1"], lib_rbp.DAEMONS, reapply=True)
-    for fam in (4, 6):
-        wait("r1 master again", lambda fam=fam: profile("r1", fam)["state"] == "master")
-    S.set_report_port(tgen, "r1")
-
-    def restored():
-        js = lib_rbp.vtysh_json(r["r1"], "show ip remote-backup entries json")
-        return [e for e in js["entries"] if e["group"] == GROUP[4]
-                and e["origin"] == "peer" and e.get("restored")]
-
-    wait("restore", restored)
-    say("", "r1 restarted with no state; r2 sent back the entries it held for "
-        "r1 (restored), so r1 forwards as soon as it is master again:")
-    show("r1", "show ip remote-backup entries")
     section("Done")
 
 

@@ -107,7 +107,7 @@ exit
 
 def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
                 profiles=True, vrrp=True, pim_passive=True, lan_extra=(),
-                debug=True):
+                debug=True, preempt_delay=None):
     """Integrated frr.conf of r1 or r2.
 
     modules: configure the remote backup service and profiles (the -M
@@ -116,7 +116,8 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
     (10 ms x 3) between r1 and r2 over the LAN or over the r1-r2 link,
     and `vrrp 1 track bfd ... peer` on the backup; pim_passive: no PIM
     hellos on the LAN (the DR election then does not matter); lan_extra:
-    more lines for the LAN interface.
+    more lines for the LAN interface; preempt_delay: seconds of `vrrp 1
+    preempt delay` (vrrpd-track) on both twins, as in the seed.
     """
     peer = PEER[rn]
     # services and profiles first: an interface binding names a profile
@@ -183,6 +184,8 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             " vrrp {} ip {}".format(VRID, VIP4),
             " vrrp {} ipv6 {}".format(VRID, VIP6),
         ]
+        if preempt_delay:
+            lines += [" vrrp {} preempt delay {}".format(VRID, preempt_delay)]
     assert bfd in (False, "lan", "link"), bfd
     bfd_addr = LAN4 if bfd == "lan" else LINK4
     # on the LAN the session is bound to the interface: the VRRP macvlan

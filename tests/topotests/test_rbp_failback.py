@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+Failback on the seed-001 topology with `vrrp 1 preempt delay` (vrrpd-track)
+on both twins, as in the seed's configuration.
+
+FRR's vrrpd preempts at once: a master that restarts takes mastership back
+before its RBS channel is up, with no membership, and r2, now backup,
+mutes.  With the preempt delay the restarted r1 stays at priority 1 while
+the channel comes up and r2's entries are installed on it (hot, muted);
+then it preempts, unmutes, and the stream goes on through it without a new
+join.
+
+No timing threshold is asserted; the gaps are printed.
+"""
+
+import os
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402
+from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding  # noqa: E402
+from lib.topogen import get_topogen  # noqa: E402
+
+pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
+
+DELAY = 8
+SENDERS = []
+GROUP = {4: S.ASM4, 6: S.ASM6}
+
+
+def setup_module(mod):
+    _, senders = S.start(mod.__name__, "master-backup", streams=True, preempt_delay=DELAY)
+    SENDERS.extend(senders)
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    for p in SENDERS:
+        p.kill()
+    get_topogen().stop_topology()
+
+
+def profile_state(rn, family):
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
+    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
+    return js[d]["profiles"][p]
+
+
+def vrrp_track(rn, family=4):
+    js = lib_rbp.vtysh_json(gear(rn), "show vrrp interface {} {} track json".format(
+        S.LAN_IF[rn], S.VRID))
+    return [r for r in js["routers"] if r["family"] == family][0]
+
+
+def roles(family):
+    return (profile_state("r1", family)["state"], profile_state("r2", family)["state"])
+
+
+def twin_entries(rn, family, group):
+    "rn's entries of its twin for group, installed (hot) or taken by local membership."
+    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
+    return [e for e in js["entries"] if e["group"] == group and e["origin"] == "peer"
+            and e["state"] in ("installed", "local")]
+
+
+def test_preempt_delay_config():
+    "The delay is in the running config once, shown, and validated."
+    for rn in S.ROUTERS:
+        cfg = lib_rbp.vtysh(gear(rn), "show running-config")
+        assert cfg.count(" vrrp {} preempt delay {}\n".format(S.VRID, DELAY)) == 1, cfg
+        assert vrrp_track(rn)["preemptDelay"] == DELAY
+    _, out = lib_rbp.vtysh_lines(gear("r1"), "configure terminal",
+                                 "interface " + S.LAN_IF["r1"], "vrrp 9 preempt delay 5")
+    assert "VRRP 9 does not exist on interface r1-eth1" in out, out
+    _, out = lib_rbp.vtysh_lines(gear("r1"), "configure terminal",
+                                 "interface " + S.LAN_IF["r1"], "no vrrp 9 preempt delay")
+    assert "VRRP 9 on interface r1-eth1 has no preempt delay" in out, out
+    # running, the master has nothing to delay
+    js = vrrp_track("r1")
+    assert js["state"] == "Master" and "preemptDelayRemaining" not in js, js
+
+
+def test_failback_after_restart():
+    """r1 killed: r2 takes over.  r1 restarted: it waits at priority 1 while
+    it gets r2's entries, then preempts and forwards them; the stream goes
+    on without a new join."""
+    tgen = get_topogen()
+    for fam in (4, 6):
+        assert lib_rbp.wait_until(lambda fam=fam: roles(fam) == ("master", "backup"),
+                                  timeout=30)[0], roles(fam)
+    recv = {fam: lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", GROUP[fam])
+            for fam in (4, 6)}
+    summary = {}
+    try:
+        for fam in (4, 6):
+            ok, _ = lib_rbp.wait_until(lambda fam=fam: twin_entries("r2", fam, GROUP[fam]),
+                                       timeout=30)
+            assert ok, "not replicated to r2"
+            ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
+                                       timeout=30)
+            assert ok, "no stream before the failure"
+
+        gear("r1").cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+        S.set_report_port(tgen, "r2")
+        for fam in (4, 6):
+            ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
+                                       timeout=30)
+            assert ok, "the stream did not resume through r2"
+
+        t_restart = time.monotonic()
+        lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
+        # the delay runs: r1 is backup at priority 1 although its base is higher
+        js = vrrp_track("r1")
+        assert js["state"] == "Backup", js
+        assert js["effectivePriority"] == 1 and js["basePriority"] > 1, js
+        assert js.get("preemptDelayRemaining", -1) >= 0, js
+        yangcheck.validate_json("track", lib_rbp.vtysh_json(gear("r1"), "show vrrp track json"))
+        # meanwhile r1 gets r2's entries, and only then becomes master
+        for fam in (4, 6):
+            ok, _ = lib_rbp.wait_until(
+                lambda fam=fam: twin_entries("r1", fam, GROUP[fam]), timeout=DELAY + 10)
+            assert ok, lib_rbp.vtysh(gear("r1"), "show {} remote-backup entries".format(
+                ipv(fam)))
+        got_entries = time.monotonic()
+        assert vrrp_track("r1")["state"] == "Backup", \
+            "r1 preempted before it had r2's entries"
+        for fam in (4, 6):
+            ok, last = lib_rbp.wait_until(lambda fam=fam: roles(fam) == ("master", "backup"),
+                                          timeout=DELAY + 20)
+            assert ok, last
+        preempted = time.monotonic()
+        js = vrrp_track("r1")
+        assert js["effectivePriority"] == js["basePriority"], js
+        assert "preemptDelayRemaining" not in js, js
+        S.set_report_port(tgen, "r1")
+        ok, _ = lib_rbp.wait_until(lambda: forwarding("r1") and not forwarding("r2"),
+                                   timeout=30)
+        assert ok, "r1 does not forward alone after it preempted"
+        for fam in (4, 6):
+            assert lib_rbp.stream_receiving(recv[fam]), "the stream stopped after failback"
+    finally:
+        for fam in (4, 6):
+            summary[fam] = lib_rbp.stop_stream_receiver(recv[fam])
+        if lib_rbp.missing_daemons(gear("r1"), lib_rbp.DAEMONS):
+            lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
+        S.set_report_port(tgen, "r1")
+    print("entries on r1 {:.1f} s after its restart, preempted after {:.1f} s".format(
+        got_entries - t_restart, preempted - t_restart))
+    for fam in (4, 6):
+        gaps = [g[2] for g in summary[fam]["gaps"] if g[1] >= t_restart]
+        print("IPv{}: longest gap at the failback {} ms, lost {}, duplicates {}".format(
+            fam, max(gaps, default=0), summary[fam].get("lost"),
+            summary[fam].get("duplicates")))
+        assert summary[fam]["received"] > 0
+
+
+def test_no_crash():
+    for rn in S.ROUTERS:
+        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))
