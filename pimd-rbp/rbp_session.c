@@ -6,6 +6,7 @@
  */
 #include <zebra.h>
 
+#include "command.h"
 #include "frrevent.h"
 #include "monotime.h"
 #include "lib_errors.h"
@@ -20,6 +21,11 @@ static struct event_loop *rbp_loop;
 static struct msync_io *rbp_io;
 static struct event *rbp_t_reconcile;
 static struct event *rbp_t_role;
+/* between vtysh's XFRR_start_configuration and XFRR_end_configuration */
+static bool rbp_config_reading;
+
+/* a configuration file whose end marker never comes is applied anyway */
+#define RBP_CONFIG_READ_MAX_S 10
 
 static void rbp_role_reconcile_event(struct event *t)
 {
@@ -234,11 +240,36 @@ static void rbp_reconcile(struct event *t)
 			rbp_session_role_changed(prf);
 }
 
-/* Coalesces bursts of configuration (a whole file at boot) into one pass */
+/*
+ * Coalesces bursts of configuration into one pass.  vtysh sends a file
+ * (vtysh -b at boot) one line per read event: a pass after each line
+ * would start a channel with half the profiles, and the twin would refuse
+ * its Hello (a hello-mismatch error and a reconnect backoff at every
+ * start).  So while a file is read the pass waits for its end.
+ */
 void rbp_config_changed(void)
 {
-	if (rbp_loop)
+	if (!rbp_loop)
+		return;
+	if (rbp_config_reading)
+		event_add_timer(rbp_loop, rbp_reconcile, NULL, RBP_CONFIG_READ_MAX_S,
+				&rbp_t_reconcile);
+	else
 		event_add_event(rbp_loop, rbp_reconcile, NULL, 0, &rbp_t_reconcile);
+}
+
+static void rbp_config_read_start(void)
+{
+	rbp_config_reading = true;
+}
+
+static void rbp_config_read_end(void)
+{
+	rbp_config_reading = false;
+	if (rbp_t_reconcile) {
+		EVENT_OFF(rbp_t_reconcile);
+		event_add_event(rbp_loop, rbp_reconcile, NULL, 0, &rbp_t_reconcile);
+	}
 }
 
 /* --- queries ---------------------------------------------------------- */
@@ -302,12 +333,15 @@ void rbp_session_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	rbp_io = msync_io_frr_new(loop);
+	/* pimd and pim6d register no config callbacks of their own (10.3) */
+	cmd_init_config_callbacks(rbp_config_read_start, rbp_config_read_end);
 }
 
 void rbp_session_fini(void)
 {
 	struct rbp_service *svc;
 
+	cmd_init_config_callbacks(NULL, NULL);
 	EVENT_OFF(rbp_t_reconcile);
 	EVENT_OFF(rbp_t_role);
 	frr_each (rbp_services, &rbp_services, svc)
