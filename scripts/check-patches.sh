@@ -3,7 +3,8 @@
 # order (the series is bisectable).  Works on a copy of the FRR build tree
 # made by scripts/build-frr.sh: takes all patches out, then puts them back
 # one at a time and runs make after each.  Not part of the test command
-# (about 15 minutes on 2 cores); run it after changing the series.
+# (about 5 minutes on 2 cores: 280 s on 2026-11-27); run it after changing
+# the series.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
