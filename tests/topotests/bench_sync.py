@@ -50,7 +50,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, gm_daemon  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, gm_daemon, profile_state  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -148,11 +148,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
 def service(rn, family):
     js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
     return js[gm_daemon(family)]["services"]["svc1"]
-
-
-def profile_state(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
-    return js[gm_daemon(family)]["profiles"]["p4" if family == 4 else "p6"]
 
 
 def wait_established(family, timeout=60):

@@ -74,32 +74,6 @@ def wait(desc, func, timeout=60):
     return last
 
 
-def profile(rn, family):
-    js = lib_rbp.vtysh_json(get_topogen().gears[rn], "show remote-backup-profile json")
-    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
-    return js[d]["profiles"][p]
-
-
-def twin_entries(rn, family):
-    "rn's entries of its twin for the family's group, installed hot or held by local membership."
-    ip = "ip" if family == 4 else "ipv6"
-    js = lib_rbp.vtysh_json(get_topogen().gears[rn],
-                            "show {} remote-backup entries json".format(ip))
-    return [e for e in js["entries"] if e["group"] == GROUP[family]
-            and e["origin"] == "peer" and e["state"] in ("installed", "local")]
-
-
-def vrrp_r1():
-    js = lib_rbp.vtysh_json(get_topogen().gears["r1"],
-                            "show vrrp interface {} {} track json".format(S.LAN_IF["r1"], S.VRID))
-    return js["routers"][0]
-
-
-def longest_gap(summary, since, until=None):
-    gaps = [g[2] for g in summary["gaps"] if g[1] >= since and (until is None or g[1] < until)]
-    return max(gaps, default=0.0)
-
-
 def test_lab():
     tgen = get_topogen()
     r = {n: tgen.gears[n] for n in ("r1", "r2", "h1", "src")}
@@ -115,8 +89,9 @@ def test_lab():
 
     section("1. The twins connect and take their roles from VRRP")
     for fam in (4, 6):
-        wait("roles", lambda fam=fam: (profile("r1", fam)["state"],
-                                       profile("r2", fam)["state"]) == ("master", "backup"))
+        wait("roles", lambda fam=fam: (S.profile_state("r1", fam)["state"],
+                                       S.profile_state("r2", fam)["state"])
+             == ("master", "backup"))
     show("r1", "show remote-backup-service")
     show("r2", "show remote-backup-profile")
 
@@ -126,7 +101,8 @@ def test_lab():
     recv = {fam: lib_rbp.start_stream_receiver(r["h1"], "h1-eth0", GROUP[fam])
             for fam in (4, 6)}
     for fam in (4, 6):
-        wait("replication of " + GROUP[fam], lambda fam=fam: twin_entries("r2", fam))
+        wait("replication of " + GROUP[fam],
+             lambda fam=fam: S.twin_entries("r2", fam, GROUP[fam]))
         wait("stream of " + GROUP[fam], lambda fam=fam: lib_rbp.stream_receiving(recv[fam]))
     show("r1", "show ip remote-backup entries")
     show("r2", "show ip remote-backup entries")
@@ -152,19 +128,19 @@ def test_lab():
             "memberships from r2, and takes over again")
     t_restart = time.monotonic()
     lib_rbp.restart_daemons(r["r1"], lib_rbp.DAEMONS, reapply=True)
-    js = vrrp_r1()
+    js = S.vrrp_track("r1")
     say("", "r1 restarted with no state; vrrpd-track holds it at priority {} (base {}) "
         "for its preempt delay of {} s, so it does not preempt r2 yet.".format(
             js["effectivePriority"], js["basePriority"], js.get("preemptDelay")))
     for fam in (4, 6):
-        wait("memberships on r1", lambda fam=fam: twin_entries("r1", fam))
+        wait("memberships on r1", lambda fam=fam: S.twin_entries("r1", fam, GROUP[fam]))
     say("Meanwhile the channel came up and r2 sent r1 its memberships (with the ones "
         "r2 still held for r1, marked restored); r1 installed them hot while still "
-        "VRRP {}:".format(vrrp_r1()["state"]))
+        "VRRP {}:".format(S.vrrp_track("r1")["state"]))
     show("r1", "show ip remote-backup entries")
     for fam in (4, 6):
         wait("r1 master again",
-             lambda fam=fam: profile("r1", fam)["state"] == "master", timeout=60)
+             lambda fam=fam: S.profile_state("r1", fam)["state"] == "master", timeout=60)
     S.set_report_port(tgen, "r1")
     for fam in (4, 6):
         wait("stream through r1", lambda fam=fam: lib_rbp.stream_receiving(recv[fam]))
@@ -179,7 +155,7 @@ def test_lab():
         say("receiver, {} ({}): longest gap at the takeover {:.0f} ms, at the failback "
             "{:.0f} ms; {} packets lost in all, {} duplicates".format(
                 GROUP[fam], "IGMP" if fam == 4 else "MLD",
-                longest_gap(s, t_fail, t_restart), longest_gap(s, t_restart),
+                lib_rbp.longest_gap(s, t_fail, t_restart), lib_rbp.longest_gap(s, t_restart),
                 s.get("lost"), s.get("duplicates")))
     section("Done")
 

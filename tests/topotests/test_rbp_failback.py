@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp import yangcheck  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, forwarding  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding, profile_state, twin_entries, vrrp_track  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -47,27 +47,8 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     get_topogen().stop_topology()
 
 
-def profile_state(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
-    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
-    return js[d]["profiles"][p]
-
-
-def vrrp_track(rn, family=4):
-    js = lib_rbp.vtysh_json(gear(rn), "show vrrp interface {} {} track json".format(
-        S.LAN_IF[rn], S.VRID))
-    return [r for r in js["routers"] if r["family"] == family][0]
-
-
 def roles(family):
     return (profile_state("r1", family)["state"], profile_state("r2", family)["state"])
-
-
-def twin_entries(rn, family, group):
-    "rn's entries of its twin for group, installed (hot) or taken by local membership."
-    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
-    return [e for e in js["entries"] if e["group"] == group and e["origin"] == "peer"
-            and e["state"] in ("installed", "local")]
 
 
 def test_preempt_delay_config():
@@ -154,9 +135,8 @@ def test_failback_after_restart():
     print("entries on r1 {:.1f} s after its restart, preempted after {:.1f} s".format(
         got_entries - t_restart, preempted - t_restart))
     for fam in (4, 6):
-        gaps = [g[2] for g in summary[fam]["gaps"] if g[1] >= t_restart]
         print("IPv{}: longest gap at the failback {} ms, lost {}, duplicates {}".format(
-            fam, max(gaps, default=0), summary[fam].get("lost"),
+            fam, lib_rbp.longest_gap(summary[fam], t_restart), summary[fam].get("lost"),
             summary[fam].get("duplicates")))
         assert summary[fam]["received"] > 0
 

@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, forwarding  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding, profile_state  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -49,12 +49,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     for p in SENDERS:
         p.kill()
     get_topogen().stop_topology()
-
-
-def profile_state(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
-    d, p = ("pimd", "p4") if family == 4 else ("pim6d", "p6")
-    return js[d]["profiles"][p]
 
 
 def wait_roles(r1_role, r2_role, family, timeout=30):

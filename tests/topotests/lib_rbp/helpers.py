@@ -55,6 +55,7 @@ __all__ = [
     "stream_receiver_count",
     "stream_receiving",
     "stop_stream_receiver",
+    "longest_gap",
 ]
 
 # Every router of the project's tests runs these (staticd too: zebra's
@@ -551,6 +552,14 @@ def stream_receiving(recv, window=1.0, rate=1000):
     before = stream_receiver_count(recv)
     time.sleep(window + 1.1)
     return stream_receiver_count(recv) - before > rate / 2 * window
+
+
+def longest_gap(summary, since, until=None):
+    """The longest gap (ms) of a receiver's summary whose first packet
+    after it came at or after `since` (and before `until`), monotonic s;
+    0.0 if none."""
+    gaps = [g[2] for g in summary["gaps"] if g[1] >= since and (until is None or g[1] < until)]
+    return max(gaps, default=0.0)
 
 
 def stop_stream_receiver(recv, timeout=10.0):

@@ -373,3 +373,30 @@ def forwarding(rn, window=1.0):
     before = lan_tx(rn)
     time.sleep(window)
     return lan_tx(rn) - before > 500 * window
+
+
+def profile_state(rn, family):
+    "rn's `show remote-backup-profile json` of the family's profile (p4 or p6)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
+    return js[gm_daemon(family)]["profiles"]["p4" if family == 4 else "p6"]
+
+
+def twin_entries(rn, family, group):
+    """rn's entries of its twin for group: installed hot, or held by local
+    membership (state `local`)."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
+    return [e for e in js["entries"] if e["group"] == group and e["origin"] == "peer"
+            and e["state"] in ("installed", "local")]
+
+
+def vrrp_track(rn, family=4):
+    "vrrpd-track's json of VRRP VRID on rn's LAN interface, one family."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show vrrp interface {} {} track json".format(
+        LAN_IF[rn], VRID))
+    return [r for r in js["routers"] if r["family"] == family][0]
