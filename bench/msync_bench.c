@@ -80,6 +80,7 @@ static void bench_codec(uint32_t n)
 	uint32_t i, j, k;
 	char why[128];
 	int r, err;
+	enum msync_err class;
 
 	msync_wq_init(&wq);
 	msync_rbuf_init(&rb);
@@ -109,12 +110,12 @@ static void bench_codec(uint32_t n)
 				Msync__Update *d;
 				struct msync_entry e;
 
-				if (msync_msg_decode(&f, &m, why, sizeof(why)) >= 0)
+				if (msync_msg_decode(&f, &m, &class, why, sizeof(why)) < 0)
 					abort();
 				d = (Msync__Update *)m.pb;
 				for (k = 0; k < d->n_entries; k++) {
-					if (msync_entry_from_pb(d->entries[k], &e, why,
-								sizeof(why)) >= 0)
+					if (msync_entry_from_pb(d->entries[k], &e, &class, why,
+								sizeof(why)) < 0)
 						abort();
 					decoded++;
 				}

@@ -201,7 +201,8 @@ const struct msync_entry *msync_peer_find(struct msync_session *s, const struct 
  */
 int64_t msync_local_expiry(struct msync_session *s, const struct msync_key *k);
 typedef int (*msync_walk_cb)(const struct msync_entry *e, void *arg);
-/* Stops early when cb returns non-zero; returns that value. */
+/* 0 after every entry; stops early when cb returns non-zero and returns
+ * that value. */
 int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
 int msync_peer_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
 size_t msync_local_count(struct msync_session *s);
@@ -227,8 +228,9 @@ bool msync_session_resync_pending(const struct msync_session *s);
 
 /* Entry helpers. */
 int msync_key_cmp(const struct msync_key *a, const struct msync_key *b);
-/* Checks a received or local entry; returns an error class or -1 if ok. */
-int msync_entry_check(const struct msync_entry *e);
+/* Checks a received or local entry: returns 0 if it is valid, else -1 with
+ * its error class in *err (err may be NULL; *err is left alone on 0). */
+int msync_entry_check(const struct msync_entry *e, enum msync_err *err);
 
 /* Debug flags, set by the owner's "debug remote-backup ..." commands. */
 #define MSYNC_DEBUG_SESSION 0x01

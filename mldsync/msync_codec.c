@@ -59,7 +59,8 @@ bool msync_msg_is_data(uint8_t type)
 #define MISSING(name)                                                                              \
 	do {                                                                                       \
 		snprintf(why, whylen, "%s: no %s", msync_msg_name(m->type), name);                 \
-		return MSYNC_ERR_MISSING_FIELD;                                                    \
+		*err = MSYNC_ERR_MISSING_FIELD;                                                    \
+		return -1;                                                                         \
 	} while (0)
 
 static bool role_valid(int role)
@@ -70,8 +71,9 @@ static bool role_valid(int role)
 
 /* Presence checks of the fields each message needs.  Entries and keys of
  * Update/Delete are checked one by one by the session, so that one bad
- * entry does not cost the good ones of the same frame. */
-static int msg_check(struct msync_msg *m, char *why, size_t whylen)
+ * entry does not cost the good ones of the same frame.  0 if the message
+ * passes, else -1 with the error class in *err and the reason in why. */
+static int msg_check(struct msync_msg *m, enum msync_err *err, char *why, size_t whylen)
 {
 	size_t i;
 
@@ -87,12 +89,14 @@ static int msg_check(struct msync_msg *m, char *why, size_t whylen)
 			MISSING("incarnation");
 		if (strlen(h->service) >= MSYNC_NAME_MAX) {
 			snprintf(why, whylen, "hello: service name too long");
-			return MSYNC_ERR_BAD_VALUE;
+			*err = MSYNC_ERR_BAD_VALUE;
+			return -1;
 		}
 		if (h->n_offers > MSYNC_OFFERS_MAX) {
 			snprintf(why, whylen, "hello: %zu offers (max %u)", h->n_offers,
 				 MSYNC_OFFERS_MAX);
-			return MSYNC_ERR_BAD_VALUE;
+			*err = MSYNC_ERR_BAD_VALUE;
+			return -1;
 		}
 		for (i = 0; i < h->n_offers; i++) {
 			if (!h->offers[i]->has_backup_id)
@@ -103,7 +107,8 @@ static int msg_check(struct msync_msg *m, char *why, size_t whylen)
 			    h->offers[i]->svc != MSYNC__SVC_TYPE__SVC_MLD) {
 				snprintf(why, whylen, "hello: backup-id %u service-type %d",
 					 h->offers[i]->backup_id, (int)h->offers[i]->svc);
-				return MSYNC_ERR_BAD_VALUE;
+				*err = MSYNC_ERR_BAD_VALUE;
+				return -1;
 			}
 		}
 		break;
@@ -162,35 +167,38 @@ static int msg_check(struct msync_msg *m, char *why, size_t whylen)
 			if (!role_valid(r->items[i]->role)) {
 				snprintf(why, whylen, "role: backup-id %u role %d",
 					 r->items[i]->backup_id, (int)r->items[i]->role);
-				return MSYNC_ERR_BAD_VALUE;
+				*err = MSYNC_ERR_BAD_VALUE;
+				return -1;
 			}
 		}
 		break;
 	}
 	}
-	return -1;
+	return 0;
 }
 
-int msync_msg_decode(const struct msync_frame *f, struct msync_msg *m, char *why, size_t whylen)
+int msync_msg_decode(const struct msync_frame *f, struct msync_msg *m, enum msync_err *err,
+		     char *why, size_t whylen)
 {
-	int err;
-
 	m->type = f->type;
 	m->pb = NULL;
 	if (f->type >= MSYNC_MSG_MAX || !msg_desc[f->type]) {
 		snprintf(why, whylen, "message type %u", f->type);
-		return MSYNC_ERR_UNKNOWN_TYPE;
+		*err = MSYNC_ERR_UNKNOWN_TYPE;
+		return -1;
 	}
 	m->pb = protobuf_c_message_unpack(msg_desc[f->type], NULL, f->len, f->payload);
 	if (!m->pb) {
 		snprintf(why, whylen, "%s: %zu bytes do not decode", msync_msg_name(f->type),
 			 f->len);
-		return MSYNC_ERR_DECODE;
+		*err = MSYNC_ERR_DECODE;
+		return -1;
 	}
-	err = msg_check(m, why, whylen);
-	if (err >= 0)
+	if (msg_check(m, err, why, whylen) < 0) {
 		msync_msg_free(m);
-	return err;
+		return -1;
+	}
+	return 0;
 }
 
 void msync_msg_free(struct msync_msg *m)
@@ -273,10 +281,12 @@ void msync_entry_to_pb(const struct msync_entry *e, uint32_t timer_ms, bool rest
 #define MISSING(name)                                                                              \
 	do {                                                                                       \
 		snprintf(why, whylen, "entry without %s", name);                                   \
-		return MSYNC_ERR_MISSING_FIELD;                                                    \
+		*err = MSYNC_ERR_MISSING_FIELD;                                                    \
+		return -1;                                                                         \
 	} while (0)
 
-int msync_key_from_pb(const Msync__Key *pb, struct msync_key *k, char *why, size_t whylen)
+int msync_key_from_pb(const Msync__Key *pb, struct msync_key *k, enum msync_err *err, char *why,
+		      size_t whylen)
 {
 	size_t alen;
 
@@ -294,39 +304,41 @@ int msync_key_from_pb(const Msync__Key *pb, struct msync_key *k, char *why, size
 	alen = msync_addr_len(k->family);
 	if (!alen) {
 		snprintf(why, whylen, "backup-id %u: service-type %d", pb->backup_id, (int)pb->svc);
-		return MSYNC_ERR_BAD_FAMILY;
+		*err = MSYNC_ERR_BAD_FAMILY;
+		return -1;
 	}
 	if (pb->group.len != alen) {
 		snprintf(why, whylen, "backup-id %u: %zu-byte group for service-type %s",
 			 pb->backup_id, pb->group.len, msync_svc_name((enum msync_svc)pb->svc));
-		return MSYNC_ERR_BAD_FAMILY;
+		*err = MSYNC_ERR_BAD_FAMILY;
+		return -1;
 	}
 	if (pb->has_source && pb->source.len != 0 && pb->source.len != alen) {
 		snprintf(why, whylen, "backup-id %u: %zu-byte source for service-type %s",
 			 pb->backup_id, pb->source.len, msync_svc_name((enum msync_svc)pb->svc));
-		return MSYNC_ERR_BAD_FAMILY;
+		*err = MSYNC_ERR_BAD_FAMILY;
+		return -1;
 	}
 	if (strlen(pb->ifname) >= MSYNC_NAME_MAX) {
 		snprintf(why, whylen, "backup-id %u: interface name too long", pb->backup_id);
-		return MSYNC_ERR_BAD_VALUE;
+		*err = MSYNC_ERR_BAD_VALUE;
+		return -1;
 	}
 	strlcpy(k->ifname, pb->ifname, sizeof(k->ifname));
 	memcpy(&k->group, pb->group.data, alen);
 	if (pb->has_source && pb->source.len)
 		memcpy(&k->source, pb->source.data, alen);
-	return msync_key_check_why(k, why, whylen);
+	return msync_key_check_why(k, err, why, whylen);
 }
 
-int msync_entry_from_pb(const Msync__Entry *pb, struct msync_entry *e, char *why, size_t whylen)
+int msync_entry_from_pb(const Msync__Entry *pb, struct msync_entry *e, enum msync_err *err,
+			char *why, size_t whylen)
 {
-	int err;
-
 	memset(e, 0, sizeof(*e));
 	if (!pb->key)
 		MISSING("key");
-	err = msync_key_from_pb(pb->key, &e->key, why, whylen);
-	if (err >= 0)
-		return err;
+	if (msync_key_from_pb(pb->key, &e->key, err, why, whylen) < 0)
+		return -1;
 	if (!pb->has_filter)
 		MISSING("filter mode");
 	if (!pb->has_version)
@@ -338,5 +350,5 @@ int msync_entry_from_pb(const Msync__Entry *pb, struct msync_entry *e, char *why
 	e->timer_ms = pb->timer_ms;
 	e->origin_role = pb->has_origin_role ? (enum msync_role)pb->origin_role : MSYNC_ROLE_UNKNOWN;
 	e->restored = pb->has_restored && pb->restored;
-	return msync_entry_check_why(e, why, whylen);
+	return msync_entry_check_why(e, err, why, whylen);
 }

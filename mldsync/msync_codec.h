@@ -39,9 +39,11 @@ struct msync_msg {
 	ProtobufCMessage *pb;
 };
 
-/* Decodes and checks a frame: -1 when good (free it with msync_msg_free),
- * else an enum msync_err with the reason in why. */
-int msync_msg_decode(const struct msync_frame *f, struct msync_msg *m, char *why, size_t whylen);
+/* Decodes and checks a frame: 0 when good (free it with msync_msg_free),
+ * else -1 (nothing to free) with the error class in *err and the reason in
+ * why. */
+int msync_msg_decode(const struct msync_frame *f, struct msync_msg *m, enum msync_err *err,
+		     char *why, size_t whylen);
 void msync_msg_free(struct msync_msg *m);
 
 /* Encodes pb as a frame of the given type at the tail of wq; returns the
@@ -60,9 +62,12 @@ struct msync_pb_entry {
 void msync_key_to_pb(const struct msync_key *k, Msync__Key *pb);
 void msync_entry_to_pb(const struct msync_entry *e, uint32_t timer_ms, bool restored,
 		       struct msync_pb_entry *pb);
-/* -1 when the key is complete and valid, else an enum msync_err */
-int msync_key_from_pb(const Msync__Key *pb, struct msync_key *k, char *why, size_t whylen);
-int msync_entry_from_pb(const Msync__Entry *pb, struct msync_entry *e, char *why, size_t whylen);
+/* 0 when the key (entry) is complete and valid, else -1 with the error
+ * class in *err and the reason in why. */
+int msync_key_from_pb(const Msync__Key *pb, struct msync_key *k, enum msync_err *err, char *why,
+		      size_t whylen);
+int msync_entry_from_pb(const Msync__Entry *pb, struct msync_entry *e, enum msync_err *err,
+			char *why, size_t whylen);
 
 #ifdef __cplusplus
 }

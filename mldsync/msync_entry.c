@@ -125,66 +125,78 @@ char *msync_key_str(const struct msync_key *k, char *buf, size_t len)
 	return buf;
 }
 
-int msync_key_check_why(const struct msync_key *k, char *why, size_t whylen)
+int msync_key_check_why(const struct msync_key *k, enum msync_err *err, char *why, size_t whylen)
 {
 	char a[INET6_ADDRSTRLEN];
 	size_t nlen, i;
 
 	if (k->family != AF_INET && k->family != AF_INET6) {
 		snprintf(why, whylen, "address family %u", k->family);
-		return MSYNC_ERR_BAD_FAMILY;
+		*err = MSYNC_ERR_BAD_FAMILY;
+		return -1;
 	}
 	nlen = strnlen(k->ifname, sizeof(k->ifname));
 	if (nlen == 0 || nlen == sizeof(k->ifname)) {
 		snprintf(why, whylen, "interface name empty or too long");
-		return MSYNC_ERR_BAD_VALUE;
+		*err = MSYNC_ERR_BAD_VALUE;
+		return -1;
 	}
 	for (i = 0; i < nlen; i++)
 		if ((unsigned char)k->ifname[i] < 0x21 || (unsigned char)k->ifname[i] > 0x7e) {
 			snprintf(why, whylen, "interface name has a non-printable byte");
-			return MSYNC_ERR_BAD_VALUE;
+			*err = MSYNC_ERR_BAD_VALUE;
+			return -1;
 		}
 	if (!addr_is_mcast(k->family, &k->group)) {
 		inet_ntop(k->family, &k->group, a, sizeof(a));
 		snprintf(why, whylen, "group %s is not multicast", a);
-		return MSYNC_ERR_BAD_GROUP;
+		*err = MSYNC_ERR_BAD_GROUP;
+		return -1;
 	}
 	if (addr_is_mcast(k->family, &k->source)) {
 		inet_ntop(k->family, &k->source, a, sizeof(a));
 		snprintf(why, whylen, "source %s is multicast", a);
-		return MSYNC_ERR_BAD_GROUP;
+		*err = MSYNC_ERR_BAD_GROUP;
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
-int msync_entry_check_why(const struct msync_entry *e, char *why, size_t whylen)
+int msync_entry_check_why(const struct msync_entry *e, enum msync_err *err, char *why, size_t whylen)
 {
-	int err = msync_key_check_why(&e->key, why, whylen);
-
-	if (err >= 0)
-		return err;
+	if (msync_key_check_why(&e->key, err, why, whylen) < 0)
+		return -1;
 	if (e->filter != MSYNC_FILTER_INCLUDE && e->filter != MSYNC_FILTER_EXCLUDE) {
 		snprintf(why, whylen, "filter mode %d", (int)e->filter);
-		return MSYNC_ERR_BAD_VALUE;
+		*err = MSYNC_ERR_BAD_VALUE;
+		return -1;
 	}
 	if (e->version < 1 || e->version > (e->key.family == AF_INET ? 3 : 2)) {
 		snprintf(why, whylen, "%s version %u", e->key.family == AF_INET ? "IGMP" : "MLD",
 			 e->version);
-		return MSYNC_ERR_BAD_VALUE;
+		*err = MSYNC_ERR_BAD_VALUE;
+		return -1;
 	}
 	if (e->origin_role != MSYNC_ROLE_UNKNOWN && e->origin_role != MSYNC_ROLE_MASTER &&
 	    e->origin_role != MSYNC_ROLE_BACKUP) {
 		snprintf(why, whylen, "role %d", (int)e->origin_role);
-		return MSYNC_ERR_BAD_VALUE;
+		*err = MSYNC_ERR_BAD_VALUE;
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
-int msync_entry_check(const struct msync_entry *e)
+int msync_entry_check(const struct msync_entry *e, enum msync_err *err)
 {
+	enum msync_err class;
 	char why[128];
 
-	return msync_entry_check_why(e, why, sizeof(why));
+	if (msync_entry_check_why(e, &class, why, sizeof(why)) < 0) {
+		if (err)
+			*err = class;
+		return -1;
+	}
+	return 0;
 }
 
 const char *msync_state_name(enum msync_state st)

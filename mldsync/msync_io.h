@@ -74,7 +74,8 @@ struct msync_io_ops {
 	ssize_t (*write)(struct msync_conn *c, const void *buf, size_t len);
 	void (*want_read)(struct msync_conn *c);
 	void (*want_write)(struct msync_conn *c);
-	/* local and remote endpoints of a connected stream */
+	/* local and remote endpoints of a connected stream: 0, or -1 with
+	 * errno set */
 	int (*endpoints)(struct msync_conn *c, union sockunion *local, union sockunion *remote);
 	/* closes and frees; no callback runs for c afterwards */
 	void (*close)(struct msync_conn *c);

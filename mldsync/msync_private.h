@@ -30,16 +30,16 @@ DECLARE_MGROUP(MSYNC);
 #define MSYNC_REFUSED_MAX	60000
 #define MSYNC_WQ_HIGH		(256 * 1024)
 #define MSYNC_WQ_LOW		(64 * 1024)
-#define MSYNC_BATCH		128	     /* entries per Update/Delete frame */
+#define MSYNC_BATCH		128 /* entries per Update/Delete frame */
 /*
  * Bytes read (and handled) per read event: ~1000 entries, so that a large
  * resync does not hold the daemon's event loop for long (pimd's own cost
  * per installed entry grows with the number of groups it has).
  */
-#define MSYNC_READ_BUDGET (32 * 1024)
-#define MSYNC_OFFERS_MAX	1024
-#define MSYNC_LINKS_MAX		4  /* TCP connections per session */
-#define MSYNC_ERRLOG_BURST	20 /* error log lines per second */
+#define MSYNC_READ_BUDGET  (32 * 1024)
+#define MSYNC_OFFERS_MAX   1024
+#define MSYNC_LINKS_MAX	   4  /* TCP connections per session */
+#define MSYNC_ERRLOG_BURST 20 /* error log lines per second */
 
 PREDECL_RBTREE_UNIQ(mdirty);
 
@@ -155,9 +155,11 @@ enum msync_svc msync_family_svc(uint8_t family);
 uint8_t msync_svc_family(enum msync_svc svc);
 /* zeroes what the family does not use so keys compare and hash bytewise */
 void msync_key_normalize(struct msync_key *k);
-/* like msync_entry_check, with a human readable reason */
-int msync_entry_check_why(const struct msync_entry *e, char *why, size_t whylen);
-int msync_key_check_why(const struct msync_key *k, char *why, size_t whylen);
+/* Like msync_entry_check, with a human readable reason: 0 if valid, else
+ * -1 with the error class in *err and the reason in why. */
+int msync_entry_check_why(const struct msync_entry *e, enum msync_err *err, char *why,
+			  size_t whylen);
+int msync_key_check_why(const struct msync_key *k, enum msync_err *err, char *why, size_t whylen);
 char *msync_key_str(const struct msync_key *k, char *buf, size_t len);
 
 /* msync_session.c */
@@ -192,6 +194,7 @@ void msync_rx_digest(struct msync_link *l, const void *pb);
 void msync_rx_resync_request(struct msync_link *l, const void *pb);
 
 /* msync_listen.c: one listening socket per (address, port) and io */
+/* 0, or -1 (errno set, logged) if the address cannot be listened on */
 int msync_lreg_join(struct msync_session *s);
 void msync_lreg_leave(struct msync_session *s);
 

@@ -630,31 +630,36 @@ static int offer_cmp(const void *a, const void *b)
 	return numcmp(x->backup_id, y->backup_id);
 }
 
-/* Checks the twin's Hello against our configuration: -1 when both ends
- * agree, else an error class and the reason the operator will see. */
+/* Checks the twin's Hello against our configuration: 0 when both ends
+ * agree, else -1 with the error class in *err and in why the reason the
+ * operator will see. */
 static int hello_agree(struct msync_session *s, const Msync__Hello *h, struct msync_offer *po,
-		       size_t npo, char *why, size_t whylen)
+		       size_t npo, enum msync_err *err, char *why, size_t whylen)
 {
 	size_t i = 0, j = 0;
 
 	if (h->version != MSYNC_PROTOCOL_VERSION) {
 		snprintf(why, whylen, "protocol version %u on peer, %u here", h->version,
 			 MSYNC_PROTOCOL_VERSION);
-		return MSYNC_ERR_VERSION;
+		*err = MSYNC_ERR_VERSION;
+		return -1;
 	}
 	if (strcmp(h->service, s->cfg.name)) {
 		snprintf(why, whylen, "service name \"%s\" on peer, \"%s\" here", h->service,
 			 s->cfg.name);
-		return MSYNC_ERR_HELLO_MISMATCH;
+		*err = MSYNC_ERR_HELLO_MISMATCH;
+		return -1;
 	}
 	if (h->incarnation == s->incarnation) {
 		snprintf(why, whylen, "connected to itself (peer address is local)");
-		return MSYNC_ERR_HELLO_MISMATCH;
+		*err = MSYNC_ERR_HELLO_MISMATCH;
+		return -1;
 	}
 	for (j = 1; j < npo; j++)
 		if (po[j].backup_id == po[j - 1].backup_id) {
 			snprintf(why, whylen, "backup-id %u offered twice by peer", po[j].backup_id);
-			return MSYNC_ERR_HELLO_MISMATCH;
+			*err = MSYNC_ERR_HELLO_MISMATCH;
+			return -1;
 		}
 	/* merge walk of two sorted lists: report the lowest backup-id */
 	j = 0;
@@ -669,21 +674,24 @@ static int hello_agree(struct msync_session *s, const Msync__Hello *h, struct ms
 			break;
 		if (b && (j >= npo || b->backup_id < po[j].backup_id)) {
 			snprintf(why, whylen, "backup-id %u not configured on peer", b->backup_id);
-			return MSYNC_ERR_HELLO_MISMATCH;
+			*err = MSYNC_ERR_HELLO_MISMATCH;
+			return -1;
 		}
 		if (!b || po[j].backup_id < b->backup_id) {
 			snprintf(why, whylen, "backup-id %u not configured here", po[j].backup_id);
-			return MSYNC_ERR_HELLO_MISMATCH;
+			*err = MSYNC_ERR_HELLO_MISMATCH;
+			return -1;
 		}
 		if (b->svc != po[j].svc) {
 			snprintf(why, whylen, "backup-id %u: service-type %s here, %s on peer",
 				 b->backup_id, msync_svc_name(b->svc), msync_svc_name(po[j].svc));
-			return MSYNC_ERR_HELLO_MISMATCH;
+			*err = MSYNC_ERR_HELLO_MISMATCH;
+			return -1;
 		}
 		i++;
 		j++;
 	}
-	return -1;
+	return 0;
 }
 
 static struct msync_offer *hello_offers(const Msync__Hello *h)
@@ -810,15 +818,14 @@ static void rx_hello(struct msync_link *l, const Msync__Hello *h)
 	struct msync_offer *po;
 	size_t npo = h->n_offers, i;
 	char why[192];
-	int err;
+	enum msync_err err;
 
 	if (l->hello_rx && h->incarnation != l->peer_inc) {
 		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "incarnation changed on a live connection");
 		return;
 	}
 	po = hello_offers(h);
-	err = hello_agree(s, h, po, npo, why, sizeof(why));
-	if (err >= 0) {
+	if (hello_agree(s, h, po, npo, &err, why, sizeof(why)) < 0) {
 		XFREE(MTYPE_MSYNC_BIDS, po);
 		session_refuse(s, err, why);
 		return;
@@ -910,18 +917,16 @@ static void link_handle_frame(struct msync_link *l, const struct msync_frame *f)
 	struct msync_session *s = l->s;
 	struct msync_msg m;
 	char why[192];
-	int err;
+	enum msync_err err;
 
 	s->ctr.rx_msgs++;
-	err = msync_msg_decode(f, &m, why, sizeof(why));
-	if (err == MSYNC_ERR_UNKNOWN_TYPE) {
-		/* framing is intact: skipping it is safe, and lets a newer
-		 * minor revision add messages */
-		msync_session_error(s, err, "%s ignored", why);
-		return;
-	}
-	if (err >= 0) {
-		msync_link_fail(l, err, "%s", why);
+	if (msync_msg_decode(f, &m, &err, why, sizeof(why)) < 0) {
+		if (err == MSYNC_ERR_UNKNOWN_TYPE)
+			/* framing is intact: skipping it is safe, and lets a
+			 * newer minor revision add messages */
+			msync_session_error(s, err, "%s ignored", why);
+		else
+			msync_link_fail(l, err, "%s", why);
 		return;
 	}
 	if (msync_debug & MSYNC_DEBUG_PACKET)
@@ -1227,14 +1232,13 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 	if (s->active) {
 		Msync__Hello h = MSYNC__HELLO__INIT;
 		char why[192];
-		int err;
+		enum msync_err err;
 
 		/* recheck with what the twin offered last */
 		h.version = MSYNC_PROTOCOL_VERSION;
 		h.service = s->cfg.name;
 		h.incarnation = s->active->peer_inc;
-		err = hello_agree(s, &h, s->peer_offers, s->npeer_offers, why, sizeof(why));
-		if (err >= 0) {
+		if (hello_agree(s, &h, s->peer_offers, s->npeer_offers, &err, why, sizeof(why)) < 0) {
 			session_refuse(s, err, why);
 			return;
 		}

@@ -499,21 +499,25 @@ void msync_rx_end(struct msync_link *l, const void *pb)
 	msync_session_check_established(s);
 }
 
-/* Backup-id and family of a received key against the agreed profiles. */
-static int key_agreed(struct msync_session *s, const struct msync_key *k, char *why, size_t whylen)
+/* Backup-id and family of a received key against the agreed profiles:
+ * 0 if agreed, else -1 with the error class in *err and the reason. */
+static int key_agreed(struct msync_session *s, const struct msync_key *k, enum msync_err *err,
+		      char *why, size_t whylen)
 {
 	struct msync_bid *b = msync_bid_find(s, k->backup_id);
 
 	if (!b || b->svc == MSYNC_SVC_NONE) {
 		snprintf(why, whylen, "backup-id %u not configured here", k->backup_id);
-		return MSYNC_ERR_UNKNOWN_BACKUP_ID;
+		*err = MSYNC_ERR_UNKNOWN_BACKUP_ID;
+		return -1;
 	}
 	if (msync_svc_family(b->svc) != k->family) {
 		snprintf(why, whylen, "backup-id %u is service-type %s, entry is %s", k->backup_id,
 			 msync_svc_name(b->svc), msync_svc_name(msync_family_svc(k->family)));
-		return MSYNC_ERR_BAD_FAMILY;
+		*err = MSYNC_ERR_BAD_FAMILY;
+		return -1;
 	}
-	return -1;
+	return 0;
 }
 
 static void peer_apply(struct msync_session *s, const struct msync_entry *in, int64_t now)
@@ -555,13 +559,11 @@ void msync_rx_update(struct msync_link *l, const void *pb)
 	struct msync_entry e;
 	char why[160];
 	size_t i;
-	int err;
+	enum msync_err err;
 
 	for (i = 0; i < u->n_entries && !l->dead; i++) {
-		err = msync_entry_from_pb(u->entries[i], &e, why, sizeof(why));
-		if (err < 0)
-			err = key_agreed(s, &e.key, why, sizeof(why));
-		if (err >= 0) {
+		if (msync_entry_from_pb(u->entries[i], &e, &err, why, sizeof(why)) < 0 ||
+		    key_agreed(s, &e.key, &err, why, sizeof(why)) < 0) {
 			/* one bad entry is dropped whole; the rest apply */
 			msync_session_error(s, err, "entry dropped: %s", why);
 			continue;
@@ -582,13 +584,11 @@ void msync_rx_delete(struct msync_link *l, const void *pb)
 	struct msync_tentry *te;
 	char why[160];
 	size_t i;
-	int err;
+	enum msync_err err;
 
 	for (i = 0; i < d->n_keys && !l->dead; i++) {
-		err = msync_key_from_pb(d->keys[i], &k, why, sizeof(why));
-		if (err < 0)
-			err = key_agreed(s, &k, why, sizeof(why));
-		if (err >= 0) {
+		if (msync_key_from_pb(d->keys[i], &k, &err, why, sizeof(why)) < 0 ||
+		    key_agreed(s, &k, &err, why, sizeof(why)) < 0) {
 			msync_session_error(s, err, "delete dropped: %s", why);
 			continue;
 		}
@@ -667,20 +667,21 @@ int msync_local_update(struct msync_session *s, const struct msync_entry *e)
 	struct msync_bid *b;
 	char why[160], k[128];
 	int64_t now;
-	int err;
+	enum msync_err err;
+	int ret;
 
 	msync_key_normalize(&n.key);
 	n.restored = false;
-	err = msync_entry_check_why(&n, why, sizeof(why));
-	if (err < 0) {
+	ret = msync_entry_check_why(&n, &err, why, sizeof(why));
+	if (ret == 0) {
 		b = msync_bid_find(s, n.key.backup_id);
 		if (b && b->svc != MSYNC_SVC_NONE && msync_svc_family(b->svc) != n.key.family) {
 			snprintf(why, sizeof(why), "backup-id %u is service-type %s",
 				 n.key.backup_id, msync_svc_name(b->svc));
-			err = MSYNC_ERR_BAD_FAMILY;
+			ret = -1;
 		}
 	}
-	if (err >= 0) {
+	if (ret < 0) {
 		zlog_warn("rbs %s: local entry %s rejected: %s", s->cfg.name,
 			  msync_key_str(&n.key, k, sizeof(k)), why);
 		errno = EINVAL;

@@ -57,6 +57,7 @@ static void drain(void)
 	size_t avail, n;
 	uint8_t *p;
 	int r, e;
+	enum msync_err class;
 	char why[128];
 
 	for (;;) {
@@ -66,7 +67,7 @@ static void drain(void)
 			break;
 		msync_rbuf_added(&rrb, n);
 		while ((r = msync_rbuf_next(&rrb, &f, &e)) == 1) {
-			ck_assert_int_eq(msync_msg_decode(&f, &m, why, sizeof(why)), -1);
+			ck_assert_int_eq(msync_msg_decode(&f, &m, &class, why, sizeof(why)), 0);
 			switch (m.type) {
 			case MSYNC_MSG_RESYNC_BEGIN:
 				a_tx_seq = ((Msync__ResyncBegin *)m.pb)->seq;

@@ -12,13 +12,14 @@
 #include "tests/unit/test_util.h"
 
 /* Frames buf through a reader in pieces of at most step bytes (0: all at
- * once) and decodes the single frame found. */
+ * once) and decodes the single frame found: msync_msg_decode's result. */
 static int reframe(const uint8_t *buf, size_t len, size_t step, struct msync_msg *m)
 {
 	struct msync_rbuf rb;
 	struct msync_frame f;
 	size_t off = 0, avail;
 	int r = 0, err = -1, frames = 0, derr = -2;
+	enum msync_err class;
 	char why[128];
 
 	msync_rbuf_init(&rb);
@@ -33,7 +34,7 @@ static int reframe(const uint8_t *buf, size_t len, size_t step, struct msync_msg
 		off += n;
 		while ((r = msync_rbuf_next(&rb, &f, &err)) == 1) {
 			frames++;
-			derr = msync_msg_decode(&f, m, why, sizeof(why));
+			derr = msync_msg_decode(&f, m, &class, why, sizeof(why));
 		}
 		ck_assert_int_ge(r, 0);
 		/* nothing decodes before the last byte arrives */
@@ -55,7 +56,7 @@ static void *roundtrip(uint8_t type, const ProtobufCMessage *pb, struct msync_ms
 
 	ck_assert_uint_gt(len, 0);
 	for (i = 0; i < array_size(steps); i++) {
-		ck_assert_int_eq(reframe(buf, len, steps[i], m), -1);
+		ck_assert_int_eq(reframe(buf, len, steps[i], m), 0);
 		ck_assert_int_eq(m->type, type);
 		if (i + 1 < array_size(steps))
 			msync_msg_free(m);
@@ -159,6 +160,7 @@ START_TEST(test_update_delete)
 	Msync__Delete d = MSYNC__DELETE__INIT, *dd;
 	struct msync_msg m;
 	struct msync_key k;
+	enum msync_err err;
 	char why[128];
 	size_t i;
 
@@ -184,7 +186,8 @@ START_TEST(test_update_delete)
 	ck_assert_uint_eq(du->seq, 3);
 	ck_assert_uint_eq(du->n_entries, 4);
 	for (i = 0; i < 4; i++) {
-		ck_assert_int_eq(msync_entry_from_pb(du->entries[i], &out, why, sizeof(why)), -1);
+		ck_assert_int_eq(msync_entry_from_pb(du->entries[i], &out, &err, why, sizeof(why)),
+				 0);
 		ck_assert_int_eq(msync_key_cmp(&out.key, &in[i].key), 0);
 		ck_assert_int_eq(out.filter, in[i].filter);
 		ck_assert_uint_eq(out.version, in[i].version);
@@ -201,7 +204,7 @@ START_TEST(test_update_delete)
 	dd = roundtrip(MSYNC_MSG_DELETE, &d.base, &m);
 	ck_assert_uint_eq(dd->n_keys, 4);
 	for (i = 0; i < 4; i++) {
-		ck_assert_int_eq(msync_key_from_pb(dd->keys[i], &k, why, sizeof(why)), -1);
+		ck_assert_int_eq(msync_key_from_pb(dd->keys[i], &k, &err, why, sizeof(why)), 0);
 		ck_assert_int_eq(msync_key_cmp(&k, &in[i].key), 0);
 	}
 	msync_msg_free(&m);
@@ -257,6 +260,7 @@ START_TEST(test_reader_stream)
 	uint64_t expect = 1;
 	uint32_t rnd = 12345;
 	int r, err, i;
+	enum msync_err class;
 	char why[64];
 
 	for (i = 1; i <= 5000; i++) {
@@ -276,7 +280,7 @@ START_TEST(test_reader_stream)
 		while ((r = msync_rbuf_next(&rb, &f, &err)) == 1) {
 			struct msync_msg m;
 
-			ck_assert_int_eq(msync_msg_decode(&f, &m, why, sizeof(why)), -1);
+			ck_assert_int_eq(msync_msg_decode(&f, &m, &class, why, sizeof(why)), 0);
 			ck_assert_uint_eq(((Msync__Ack *)m.pb)->seq, expect);
 			expect++;
 			msync_msg_free(&m);
@@ -383,9 +387,19 @@ START_TEST(test_write_queue)
 }
 END_TEST
 
+/* e is invalid: msync_entry_check returns -1 and gives the class */
+#define ck_entry_bad(e, class)                                                                     \
+	do {                                                                                       \
+		enum msync_err err_ = MSYNC_ERR_MAX;                                               \
+		ck_assert_int_eq(msync_entry_check(e, &err_), -1);                                 \
+		ck_assert_int_eq(err_, class);                                                     \
+		ck_assert_int_eq(msync_entry_check(e, NULL), -1);                                  \
+	} while (0)
+
 START_TEST(test_key_order_and_check)
 {
 	struct msync_entry a, b;
+	enum msync_err err;
 	char why[128];
 
 	tu_init();
@@ -402,29 +416,39 @@ START_TEST(test_key_order_and_check)
 	ck_assert_int_lt(msync_key_cmp(&a.key, &b.key), 0);
 	ck_assert_int_gt(msync_key_cmp(&b.key, &a.key), 0);
 
-	ck_assert_int_eq(msync_entry_check(&a), -1);
+	/* valid: 0, and the class is left alone */
+	err = MSYNC_ERR_MAX;
+	ck_assert_int_eq(msync_entry_check(&a, &err), 0);
+	ck_assert_int_eq(err, MSYNC_ERR_MAX);
+	ck_assert_int_eq(msync_entry_check(&a, NULL), 0);
 	b = a;
 	inet_pton(AF_INET, "10.1.1.1", &b.key.group);
-	ck_assert_int_eq(msync_entry_check_why(&b, why, sizeof(why)), MSYNC_ERR_BAD_GROUP);
+	ck_assert_int_eq(msync_entry_check_why(&b, &err, why, sizeof(why)), -1);
+	ck_assert_int_eq(err, MSYNC_ERR_BAD_GROUP);
 	ck_assert_str_eq(why, "group 10.1.1.1 is not multicast");
 	b = a;
 	b.key.family = AF_UNIX;
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_FAMILY);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_FAMILY);
 	b = a;
 	b.version = 4;
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_VALUE);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_VALUE);
+	/* IGMPv1 to v3 */
+	b.version = 1;
+	ck_assert_int_eq(msync_entry_check(&b, NULL), 0);
+	b.version = 0;
+	ck_entry_bad(&b, MSYNC_ERR_BAD_VALUE);
 	b = a;
 	b.filter = 0;
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_VALUE);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_VALUE);
 	b = a;
 	b.key.ifname[0] = '\0';
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_VALUE);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_VALUE);
 	tu_entry(&b, 11, "eth0", "ff02::1:3", NULL, MSYNC_FILTER_EXCLUDE, 3, 0);
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_VALUE);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_VALUE);
 	b.version = 2;
-	ck_assert_int_eq(msync_entry_check(&b), -1);
+	ck_assert_int_eq(msync_entry_check(&b, &err), 0);
 	inet_pton(AF_INET6, "ff02::5", &b.key.source);
-	ck_assert_int_eq(msync_entry_check(&b), MSYNC_ERR_BAD_GROUP);
+	ck_entry_bad(&b, MSYNC_ERR_BAD_GROUP);
 }
 END_TEST
 
