@@ -72,7 +72,7 @@ struct msync_entry {
 	uint32_t timer_ms;	     /* remaining membership time at origin */
 	enum msync_role origin_role; /* role of the router that learned it */
 	bool restored;		     /* echoed back to its restarted origin */
-	int64_t expires_ms;	     /* peer table: local monotonic expiry */
+	int64_t expires_ms;	     /* peer table: expiry, msync_now_ms() clock */
 };
 
 enum msync_state {
@@ -196,7 +196,7 @@ void msync_local_flush(struct msync_session *s, uint32_t backup_id);
 const struct msync_entry *msync_local_find(struct msync_session *s, const struct msync_key *k);
 const struct msync_entry *msync_peer_find(struct msync_session *s, const struct msync_key *k);
 /* When a local entry expires at its origin, by the last update's timer
- * (monotonic ms, the io's clock); INT64_MAX if it does not expire, -1 if
+ * (ms on the msync_now_ms() clock); INT64_MAX if it does not expire, -1 if
  * there is no such entry.
  */
 int64_t msync_local_expiry(struct msync_session *s, const struct msync_key *k);
@@ -219,8 +219,14 @@ const char *msync_err_name(enum msync_err err);
 const struct msync_counters *msync_session_counters(const struct msync_session *s);
 /* Last reason the session went down or was refused ("" if none). */
 const char *msync_session_last_reason(const struct msync_session *s);
-/* Monotonic ms of the last state change to ESTABLISHED, 0 if never. */
+/* Time of the last state change to ESTABLISHED (msync_now_ms() clock),
+ * 0 if never. */
 int64_t msync_session_up_since(const struct msync_session *s);
+/* Now, in ms on the clock of every time this library returns or stores
+ * (msync_entry.expires_ms, msync_local_expiry(), msync_session_up_since()):
+ * the session's io clock, monotonic.  The owner turns those times into
+ * durations with this, never with a clock of its own. */
+int64_t msync_now_ms(const struct msync_session *s);
 enum msync_role msync_session_peer_role(const struct msync_session *s, uint32_t backup_id);
 /* Up (RESYNC or ESTABLISHED) and a full resync, ours or the twin's, has
  * not completed yet. */

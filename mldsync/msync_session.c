@@ -1303,6 +1303,11 @@ int64_t msync_session_up_since(const struct msync_session *s)
 	return s->up_since;
 }
 
+int64_t msync_now_ms(const struct msync_session *s)
+{
+	return msync_now(s->io);
+}
+
 enum msync_role msync_session_peer_role(const struct msync_session *s, uint32_t backup_id)
 {
 	struct msync_bid *b = msync_bid_find((struct msync_session *)s, backup_id);

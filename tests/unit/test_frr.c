@@ -9,6 +9,7 @@
 #include <check.h>
 
 #include "frrevent.h"
+#include "monotime.h"
 #include "sockunion.h"
 
 #include "tests/unit/test_util.h"
@@ -102,6 +103,14 @@ static void add_n(struct msync_session *s, int n, uint32_t base)
 	}
 }
 
+static int64_t monotime_ms(void)
+{
+	struct timeval tv;
+
+	monotime(&tv);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
 static size_t want_a, want_b;
 
 static bool a_down(void)
@@ -116,6 +125,8 @@ static bool counts_reached(void)
 
 START_TEST(test_tcp)
 {
+	int64_t t0, now;
+
 	add_n(A, 3000, 0);
 	add_n(B, 2000, 100000);
 	ck_assert_msg(run_until(both_established, 10000), "A %s (%s), B %s (%s)",
@@ -124,6 +135,14 @@ START_TEST(test_tcp)
 	ck_assert_uint_eq(msync_peer_count(B), 3000);
 	ck_assert_uint_eq(msync_peer_count(A), 2000);
 	ck_assert_uint_eq(msync_session_counters(A)->sessions_up, 1);
+
+	/* the library's clock on FRR's loop is monotime, in ms */
+	t0 = monotime_ms();
+	now = msync_now_ms(A);
+	ck_assert_int_le(t0, now);
+	ck_assert_int_le(now, monotime_ms());
+	ck_assert_int_gt(msync_session_up_since(A), 0);
+	ck_assert_int_le(msync_session_up_since(A), now);
 
 	/* incremental, both ways */
 	add_n(A, 500, 50000);

@@ -95,6 +95,9 @@ START_TEST(test_establish)
 	ck_assert(peer_has(T.b, 11, "eth1", "ff0e::1", "2001:db8::1"));
 	ck_assert(peer_has(T.a, 10, "eth0", "239.2.2.2", "10.9.9.9"));
 	ck_assert_int_gt(msync_session_up_since(T.a), 0);
+	/* every time the library gives is on its io's clock */
+	ck_assert_int_eq(msync_now_ms(T.a), fake_net_now(T.net));
+	ck_assert_int_le(msync_session_up_since(T.a), msync_now_ms(T.a));
 	ck_assert(!msync_session_resync_pending(T.a));
 	check_replicas();
 }
@@ -184,6 +187,9 @@ START_TEST(test_incremental)
 	ck_assert_int_eq(T.rb.updates, 2);
 	tu_key(&k, 10, "eth0", "239.1.1.1", NULL);
 	ck_assert_int_eq(msync_peer_find(T.b, &k)->expires_ms, fake_net_now(T.net) - 10 + 60000);
+	/* what the owner shows: time left, with the library's clock */
+	ck_assert_int_eq(msync_peer_find(T.b, &k)->expires_ms - msync_now_ms(T.b), 60000 - 10);
+	ck_assert_int_eq(msync_local_expiry(T.a, &k) - msync_now_ms(T.a), 60000 - 10);
 
 	/* content change: filter */
 	tu_entry(&e, 10, "eth0", "239.1.1.1", NULL, MSYNC_FILTER_INCLUDE, 3, 60000);
