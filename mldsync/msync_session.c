@@ -17,7 +17,7 @@
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_SESSION, "mldsync session");
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_LINK, "mldsync connection");
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_BIDS, "mldsync backup-ids");
-DEFINE_MTYPE_STATIC(MSYNC, MSYNC_TMP, "mldsync temporary");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_MSG_ITEMS, "mldsync hello/role items");
 
 static void session_connect_cb(void *arg);
 static void link_hold_cb(void *arg);
@@ -257,8 +257,8 @@ static void link_send_hello(struct msync_link *l)
 		h.router_id.data = (uint8_t *)&l->local.sin6.sin6_addr;
 	}
 	if (s->nbids) {
-		offers = XCALLOC(MTYPE_MSYNC_TMP, s->nbids * sizeof(*offers));
-		ptrs = XCALLOC(MTYPE_MSYNC_TMP, s->nbids * sizeof(*ptrs));
+		offers = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*offers));
+		ptrs = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*ptrs));
 	}
 	for (i = 0; i < s->nbids; i++) {
 		if (s->bids[i].svc == MSYNC_SVC_NONE)
@@ -274,8 +274,8 @@ static void link_send_hello(struct msync_link *l)
 	h.n_offers = n;
 	h.offers = ptrs;
 	msync_link_send(l, MSYNC_MSG_HELLO, &h);
-	XFREE(MTYPE_MSYNC_TMP, offers);
-	XFREE(MTYPE_MSYNC_TMP, ptrs);
+	XFREE(MTYPE_MSYNC_MSG_ITEMS, offers);
+	XFREE(MTYPE_MSYNC_MSG_ITEMS, ptrs);
 }
 
 static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
@@ -286,8 +286,8 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 
 	if (!msync_session_up(s) || !s->nbids)
 		return;
-	items = XCALLOC(MTYPE_MSYNC_TMP, s->nbids * sizeof(*items));
-	ptrs = XCALLOC(MTYPE_MSYNC_TMP, s->nbids * sizeof(*ptrs));
+	items = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*items));
+	ptrs = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*ptrs));
 	for (i = 0; i < s->nbids; i++) {
 		if (s->bids[i].svc == MSYNC_SVC_NONE)
 			continue;
@@ -306,8 +306,8 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 		r.items = ptrs;
 		msync_link_send(s->active, MSYNC_MSG_ROLE, &r);
 	}
-	XFREE(MTYPE_MSYNC_TMP, items);
-	XFREE(MTYPE_MSYNC_TMP, ptrs);
+	XFREE(MTYPE_MSYNC_MSG_ITEMS, items);
+	XFREE(MTYPE_MSYNC_MSG_ITEMS, ptrs);
 }
 
 static void peer_roles_reset(struct msync_session *s)
@@ -1177,7 +1177,7 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 		if (s->bids[i].svc != MSYNC_SVC_NONE)
 			nbefore++;
 	if (nbefore) {
-		before = XCALLOC(MTYPE_MSYNC_TMP, nbefore * sizeof(*before));
+		before = XCALLOC(MTYPE_MSYNC_BIDS, nbefore * sizeof(*before));
 		for (i = 0, w = 0; i < s->nbids; i++)
 			if (s->bids[i].svc != MSYNC_SVC_NONE) {
 				before[w].backup_id = s->bids[i].backup_id;
@@ -1222,7 +1222,7 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 		if (k != nbefore)
 			changed = true;
 	}
-	XFREE(MTYPE_MSYNC_TMP, before);
+	XFREE(MTYPE_MSYNC_BIDS, before);
 	if (!changed)
 		return;
 

@@ -19,6 +19,8 @@
 #include "mldsync/msync_codec.h"
 
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_DIRTY, "mldsync pending change");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_TX_BATCH, "mldsync update batch");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_DIGEST_ITEMS, "mldsync digest items");
 
 static int mdirty_cmp(const struct msync_dirty *a, const struct msync_dirty *b)
 {
@@ -214,7 +216,7 @@ void msync_sync_pump(struct msync_session *s)
 	if (!msync_session_up(s) || !l || l->dead)
 		return;
 	now = msync_now(s->io);
-	b = XMALLOC(MTYPE_MSYNC_DIRTY, sizeof(*b));
+	b = XMALLOC(MTYPE_MSYNC_TX_BATCH, sizeof(*b));
 	b->nu = b->nd = 0;
 	while (!l->dead && l->wq.bytes < s->wq_high) {
 		if (mdirty_count(&s->dirty))
@@ -224,7 +226,7 @@ void msync_sync_pump(struct msync_session *s)
 		else
 			break;
 	}
-	XFREE(MTYPE_MSYNC_DIRTY, b);
+	XFREE(MTYPE_MSYNC_TX_BATCH, b);
 }
 
 static void pump_cb(void *arg)
@@ -328,8 +330,8 @@ void msync_sync_send_digest(struct msync_session *s)
 
 	if (!s->nbids)
 		return;
-	items = XCALLOC(MTYPE_MSYNC_DIRTY, s->nbids * sizeof(*items));
-	ptrs = XCALLOC(MTYPE_MSYNC_DIRTY, s->nbids * sizeof(*ptrs));
+	items = XCALLOC(MTYPE_MSYNC_DIGEST_ITEMS, s->nbids * sizeof(*items));
+	ptrs = XCALLOC(MTYPE_MSYNC_DIGEST_ITEMS, s->nbids * sizeof(*ptrs));
 	for (i = 0; i < s->nbids; i++) {
 		struct msync_bid *bid = &s->bids[i];
 
@@ -348,8 +350,8 @@ void msync_sync_send_digest(struct msync_session *s)
 	d.items = ptrs;
 	if (n)
 		msync_link_send(s->active, MSYNC_MSG_DIGEST, &d);
-	XFREE(MTYPE_MSYNC_DIRTY, items);
-	XFREE(MTYPE_MSYNC_DIRTY, ptrs);
+	XFREE(MTYPE_MSYNC_DIGEST_ITEMS, items);
+	XFREE(MTYPE_MSYNC_DIGEST_ITEMS, ptrs);
 }
 
 static void digest_cb(void *arg)
