@@ -7,6 +7,11 @@
  * configuration, as vtysh sends it to both; each acts on the profiles of
  * its own service type and runs its own RBS channel (mldsync session) per
  * service: pimd on the service's port, pim6d on port + 1.
+ *
+ * The objects of this file (services, profiles, interface states) belong
+ * to the configuration store (rbp_config.c); they are created by the CLI
+ * and destroyed only by the coordinator (rbp_core.c), which first detaches
+ * everything that points at them.  See doc/architecture.md.
  */
 #ifndef _RBP_H
 #define _RBP_H
@@ -19,6 +24,7 @@
 #include "monotime.h"
 
 #include "mldsync/msync.h"
+#include "common/rbp_common.h"
 
 #if PIM_IPV == 4
 #define RBP_SVC_SELF	MSYNC_SVC_IGMP
@@ -33,10 +39,6 @@
 #define RBP_DAEMON	"pim6d"
 #define RBP_PORT_OFFSET 1
 #endif
-
-/* CLI nodes past libfrr's enum; vtysh/rbp_vtysh.c uses the same ids */
-#define RBP_SERVICE_NODE ((enum node_type)(NODE_TYPE_MAX + 1))
-#define RBP_PROFILE_NODE ((enum node_type)(NODE_TYPE_MAX + 2))
 
 #define RBP_NAME_MAX MSYNC_NAME_MAX
 
@@ -63,7 +65,7 @@ struct rbp_service {
 	union sockunion source;
 	uint16_t port; /* as configured; this daemon uses port + offset */
 
-	/* runtime: the channel, when a profile of our type uses it */
+	/* the channel while a profile of our type uses it (rbp_session.c) */
 	struct msync_session *session;
 
 	QOBJ_FIELDS;
@@ -83,7 +85,7 @@ struct rbp_profile {
 	/* role source: vrrp-id / vrrp6-id N interface IF */
 	struct rbp_vrrp_ref vrrp;
 
-	/* runtime */
+	/* runtime, kept by the coordinator */
 	enum msync_role role; /* of the VRRP group */
 	bool yield;	      /* split brain: both masters, the twin forwards */
 	struct event *t_split;
@@ -103,14 +105,21 @@ struct rbp_if {
 	struct rbp_profile *profiles[RBP_IF_MAX_PROFILES];
 
 	/* ip multicast track vrrp vrid N / track admin-vrrp interface IF vrid
-	 * N (ipv6 ... vrrp6 in pim6d): forwarding follows that group
+	 * N [ignore-if-down] (ipv6 ... vrrp6 in pim6d): forwarding follows
+	 * that group
 	 */
 	struct rbp_vrrp_ref track;
 	bool track_admin;
-	enum msync_role track_role;
+	bool track_ignore_if_down;
 	/* ip pim ignore dr-state | assert-state */
 	bool ignore_dr;
 	bool ignore_assert;
+
+	/* runtime, kept by the coordinator: the role of the tracked group,
+	 * and whether its forwarding decision must be pushed into pimd
+	 */
+	enum msync_role track_role;
+	bool dirty;
 };
 
 static inline int rbp_service_cmp(const struct rbp_service *a, const struct rbp_service *b)
@@ -135,51 +144,86 @@ extern struct rbp_services_head rbp_services;
 extern struct rbp_profiles_head rbp_profiles;
 extern struct rbp_ifs_head rbp_ifs;
 
-/* rbp_config.c: the configuration store and its checks.  The setters
- * return NULL on success or a message for the operator, and change
- * nothing when they fail.
+/*
+ * rbp_config.c: the configuration store and its checks.  The setters
+ * return NULL on success or a message for the operator (printed after
+ * "% "), and change nothing when they fail.  They only change the store:
+ * the CLI tells the coordinator (rbp_core_changed()) after a change.
  */
 void rbp_config_init(void);
 void rbp_config_fini(void);
 
 struct rbp_service *rbp_service_find(const char *name);
 struct rbp_service *rbp_service_get(const char *name, const char **err);
-const char *rbp_service_del(struct rbp_service *svc);
+/* Why the service cannot be deleted now, or NULL */
+const char *rbp_service_del_check(const struct rbp_service *svc);
+/* Frees it; only the coordinator calls this, after stopping its channel */
+void rbp_service_free(struct rbp_service *svc);
+/* strict: the source must be an address of this router now */
 const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
-				 const union sockunion *source, long port);
+				 const union sockunion *source, long port, bool strict);
 void rbp_service_unset_peer(struct rbp_service *svc);
-size_t rbp_service_profile_count(const struct rbp_service *svc);
+/* Why the service's channel cannot work, or NULL (for show) */
+const char *rbp_service_problem(const struct rbp_service *svc);
 
 struct rbp_profile *rbp_profile_find(const char *name);
 struct rbp_profile *rbp_profile_get(const char *name, const char **err);
-const char *rbp_profile_del(struct rbp_profile *prf);
+const char *rbp_profile_del_check(const struct rbp_profile *prf);
+/* Frees it; only the coordinator calls this, after detaching its entries */
+void rbp_profile_free(struct rbp_profile *prf);
 const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const char *service);
 void rbp_profile_unset_backup_id(struct rbp_profile *prf);
 const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type);
+const char *rbp_profile_set_hot(struct rbp_profile *prf, bool hot);
 const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
 				 const char *ifname);
 void rbp_profile_unset_vrrp(struct rbp_profile *prf);
-size_t rbp_profile_if_count(const struct rbp_profile *prf);
 /* whether this daemon replicates the profile's entries */
 bool rbp_profile_is_ours(const struct rbp_profile *prf);
+/* its VRRP group runs on one of its own interfaces (a down interface then
+ * cannot make this router master)
+ */
+bool rbp_profile_vrrp_on_lan(const struct rbp_profile *prf);
+/* the profile of a service with a backup-id, if any */
+struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc, uint32_t backup_id);
 
 struct rbp_if *rbp_if_find(const char *ifname);
 const char *rbp_if_bind(const char *ifname, const char *profile);
 const char *rbp_if_unbind(const char *ifname, const char *profile);
 bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf);
-/* The interface's state, created on demand; released when it holds nothing */
-struct rbp_if *rbp_if_get(const char *ifname, const char **err);
-void rbp_if_release(struct rbp_if *rif);
 /* ip multicast track vrrp|admin-vrrp (vrrp_ifname NULL: the interface's own) */
-const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname);
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname,
+			     bool ignore_if_down);
 void rbp_if_unset_track(const char *ifname);
 /* ip pim ignore dr-state (dr) | assert-state (!dr) */
 const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on);
 /* The interface's profile of this daemon's service type, if any */
 struct rbp_profile *rbp_if_profile(const struct rbp_if *rif);
+/* The interface's own role source: its multicast track, else the VRRP
+ * group of its profile; NULL if none.  *lan: the group runs on this
+ * interface (a down interface cannot make its router master)
+ */
+const struct rbp_vrrp_ref *rbp_if_role_ref(const struct rbp_if *rif, bool *lan);
 
+const char *rbp_role_name(enum msync_role role);
 
-/* Monotonic milliseconds, the clock of mldsync's expiry times */
+/* Whether the profile's role lets this router forward (master, and not
+ * yielding to its twin in a split brain)
+ */
+static inline bool rbp_profile_forwards(const struct rbp_profile *prf)
+{
+	return prf->role == MSYNC_ROLE_MASTER && !prf->yield;
+}
+
+/* The channel carrying a profile's entries, if this daemon runs it */
+static inline struct msync_session *rbp_profile_session(const struct rbp_profile *prf)
+{
+	return rbp_profile_is_ours(prf) ? prf->service->session : NULL;
+}
+
+/* Monotonic milliseconds of the module's own timing (FRR's clock); times
+ * that mldsync returns are compared with msync_now_ms() of their session
+ */
 static inline int64_t rbp_now_ms(void)
 {
 	struct timeval tv;
@@ -187,15 +231,6 @@ static inline int64_t rbp_now_ms(void)
 	monotime(&tv);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
-const char *rbp_role_name(enum msync_role role);
-
-/* Called by the store when something a running session depends on
- * changed; rbp_session.c reconciles sessions with the configuration.
- */
-void rbp_config_changed(void);
-
-/* rbp_vty.c */
-void rbp_vty_init(void);
 
 /* rbp_debug.c */
 #include "debug.h"
@@ -206,6 +241,5 @@ extern struct debug rbp_dbg_entry;
 extern struct debug rbp_dbg_install;
 extern struct debug rbp_dbg_role;
 void rbp_debug_init(void);
-void rbp_debug_sync(void);
 
 #endif /* _RBP_H */

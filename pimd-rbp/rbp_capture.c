@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pimd-rbp: local memberships on bound interfaces become the channel's
- * local table.  Changes arrive through pimd's pim_gm_membership hook as
- * they happen; a periodic pass re-reads the membership timers (refreshes
- * reset them without a hook call) and repairs anything a hook missed.
+ * local table.  Changes arrive through pimd's pim_if_gm_membership hook as
+ * they happen; the coordinator's periodic pass (rbp_capture_reconcile)
+ * re-reads the membership timers (refreshes reset them without a hook
+ * call) and repairs anything a hook missed.
  */
 #include <zebra.h>
 
 #include "if.h"
 #include "vrf.h"
-#include "frrevent.h"
-#include "monotime.h"
+#include "lib_errors.h"
 
 #include "pimd.h"
 #include "pim_iface.h"
@@ -19,18 +19,11 @@
 #include "rbp.h"
 #include "rbp_gm.h"
 #include "rbp_capture.h"
-#include "rbp_install.h"
-#include "rbp_session.h"
 
-/* how often timers are re-read; the twin's copies expire only after a
- * whole membership interval (260 s by default)
- */
-#define RBP_REFRESH_MS 10000
+DEFINE_MTYPE_STATIC(RBP, RBP_STALE_KEYS, "remote-backup stale entry keys");
+
 /* a timer counts as refreshed when it moved later by more than this */
 #define RBP_REFRESH_SLACK_MS 2000
-
-static struct event_loop *rbp_loop;
-static struct event *t_rbp_refresh;
 
 /* The profile of ours bound to ifp with a running channel */
 static struct rbp_profile *rbp_capture_profile(const struct interface *ifp,
@@ -65,7 +58,7 @@ static void rbp_capture_publish(struct msync_session *s, const struct rbp_profil
 {
 	struct msync_entry e = {};
 	const struct msync_entry *old;
-	int64_t expires = rbp_now_ms() + info->timer_ms;
+	int64_t expires = msync_now_ms(s) + info->timer_ms;
 
 	rbp_capture_key(prf, ifp, sg, &e.key);
 	e.filter = info->filter;
@@ -82,7 +75,10 @@ static void rbp_capture_publish(struct msync_session *s, const struct rbp_profil
 	DEBUGD(&rbp_dbg_entry, "%s %pSG: publish %s v%u %ums (%s)", ifp->name, &sg,
 	       e.filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include", e.version, e.timer_ms,
 	       old ? "refresh" : "new");
-	msync_local_update(s, &e);
+	if (msync_local_update(s, &e) < 0)
+		flog_err(EC_LIB_DEVELOPMENT,
+			 "remote-backup-profile %s: %s %pSG not published: the channel refused the entry (%s)",
+			 prf->name, ifp->name, &sg, safe_strerror(errno));
 }
 
 static void rbp_capture_withdraw(struct msync_session *s, const struct rbp_profile *prf,
@@ -97,14 +93,12 @@ static void rbp_capture_withdraw(struct msync_session *s, const struct rbp_profi
 	msync_local_delete(s, &k);
 }
 
-/* pimd's pim_gm_membership hook */
+/* pimd's pim_if_gm_membership hook */
 static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg, bool join)
 {
 	struct msync_session *s;
 	struct rbp_profile *prf;
 	struct rbp_gm_info info;
-
-	rbp_install_local_membership(ifp, sg, join);
 
 	prf = rbp_capture_profile(ifp, &s);
 	if (!prf || !rbp_gm_group_replicated(sg.grp))
@@ -156,7 +150,7 @@ static int rbp_capture_find_stale(const struct msync_entry *e, void *arg)
 		return 0;
 	if (st->n == st->max) {
 		st->max = st->max ? st->max * 2 : 64;
-		st->keys = XREALLOC(MTYPE_TMP, st->keys, st->max * sizeof(*st->keys));
+		st->keys = XREALLOC(MTYPE_RBP_STALE_KEYS, st->keys, st->max * sizeof(*st->keys));
 	}
 	st->keys[st->n++] = e->key;
 	return 0;
@@ -175,7 +169,7 @@ static void rbp_capture_sync(struct rbp_service *svc)
 		       st.keys[i].backup_id);
 		msync_local_delete(svc->session, &st.keys[i]);
 	}
-	XFREE(MTYPE_TMP, st.keys);
+	XFREE(MTYPE_RBP_STALE_KEYS, st.keys);
 
 	frr_each (rbp_ifs, &rbp_ifs, rif) {
 		struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
@@ -199,21 +193,12 @@ void rbp_capture_reconcile(void)
 			rbp_capture_sync(svc);
 }
 
-static void rbp_capture_refresh(struct event *t)
+void rbp_capture_init(void)
 {
-	rbp_capture_reconcile();
-	event_add_timer_msec(rbp_loop, rbp_capture_refresh, NULL, RBP_REFRESH_MS, &t_rbp_refresh);
-}
-
-void rbp_capture_init(struct event_loop *loop)
-{
-	rbp_loop = loop;
-	hook_register(pim_gm_membership, rbp_capture_membership);
-	event_add_timer_msec(loop, rbp_capture_refresh, NULL, RBP_REFRESH_MS, &t_rbp_refresh);
+	hook_register(pim_if_gm_membership, rbp_capture_membership);
 }
 
 void rbp_capture_fini(void)
 {
-	EVENT_OFF(t_rbp_refresh);
-	hook_unregister(pim_gm_membership, rbp_capture_membership);
+	hook_unregister(pim_if_gm_membership, rbp_capture_membership);
 }

@@ -6,11 +6,11 @@
 #ifndef _RBP_CAPTURE_H
 #define _RBP_CAPTURE_H
 
-struct event_loop;
-
-void rbp_capture_init(struct event_loop *loop);
+void rbp_capture_init(void);
 void rbp_capture_fini(void);
-/* Bring every channel's local table in line with bindings and state */
+/* Bring every channel's local table in line with bindings and state, and
+ * send the membership timers that refreshes moved
+ */
 void rbp_capture_reconcile(void);
 
 #endif /* _RBP_CAPTURE_H */

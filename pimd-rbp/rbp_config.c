@@ -2,15 +2,17 @@
 /*
  * pimd-rbp: configuration store of services, profiles and interface
  * bindings, with the checks that keep it consistent.  Every setter either
- * applies the whole change or none of it and says why.
+ * applies the whole change or none of it and says why.  The store calls
+ * no other part of the module: the CLI tells the coordinator about
+ * changes, and only the coordinator frees a service or a profile.
  */
 #include <zebra.h>
 
 #include "memory.h"
 #include "sockunion.h"
+#include "vrf.h"
 
 #include "rbp.h"
-#include "rbp_role.h"
 
 DEFINE_MGROUP(RBP, "remote backup (pimd-rbp)");
 DEFINE_MTYPE_STATIC(RBP, RBP_SERVICE, "remote-backup-service");
@@ -24,8 +26,10 @@ struct rbp_services_head rbp_services;
 struct rbp_profiles_head rbp_profiles;
 struct rbp_ifs_head rbp_ifs;
 
-/* messages are returned to the CLI, which prints them after "% " */
-static char rbp_errbuf[256];
+/* messages are returned to the CLI, which prints them after "% "; names
+ * in them are at most RBP_NAME_MAX or IFNAMSIZ long (checked first)
+ */
+static char rbp_errbuf[512];
 
 PRINTFRR(1, 2)
 static const char *rbp_err(const char *fmt, ...)
@@ -51,12 +55,23 @@ const char *rbp_role_name(enum msync_role role)
 	return "unknown";
 }
 
-static const char *rbp_name_check(const char *what, const char *name)
+/* Names go into the channel's Hello and into logs: printable, no spaces */
+static const char *rbp_name_check(const char *what, const char *name, size_t max)
 {
-	if (strlen(name) >= RBP_NAME_MAX)
-		return rbp_err("%s name %s is too long (at most %d characters)", what, name,
-			       RBP_NAME_MAX - 1);
+	size_t len = strlen(name);
+
+	if (len >= max)
+		return rbp_err("%s name is too long (%zu characters, at most %zu)", what, len,
+			       max - 1);
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x21 || (unsigned char)name[i] > 0x7e)
+			return rbp_err("%s name may only contain printable characters", what);
 	return NULL;
+}
+
+static const char *rbp_ifname_check(const char *ifname)
+{
+	return rbp_name_check("interface", ifname, IFNAMSIZ);
 }
 
 /* --- services --------------------------------------------------------- */
@@ -77,7 +92,7 @@ struct rbp_service *rbp_service_get(const char *name, const char **err)
 	*err = NULL;
 	if (svc)
 		return svc;
-	*err = rbp_name_check("remote-backup-service", name);
+	*err = rbp_name_check("remote-backup-service", name, RBP_NAME_MAX);
 	if (*err)
 		return NULL;
 
@@ -89,18 +104,7 @@ struct rbp_service *rbp_service_get(const char *name, const char **err)
 	return svc;
 }
 
-size_t rbp_service_profile_count(const struct rbp_service *svc)
-{
-	const struct rbp_profile *prf;
-	size_t n = 0;
-
-	frr_each (rbp_profiles_const, &rbp_profiles, prf)
-		if (prf->service == svc)
-			n++;
-	return n;
-}
-
-const char *rbp_service_del(struct rbp_service *svc)
+const char *rbp_service_del_check(const struct rbp_service *svc)
 {
 	const struct rbp_profile *prf;
 
@@ -108,25 +112,80 @@ const char *rbp_service_del(struct rbp_service *svc)
 		if (prf->service == svc)
 			return rbp_err("remote-backup-service %s is used by remote-backup-profile %s; remove the profile's backup-id first",
 				       svc->name, prf->name);
+	return NULL;
+}
 
+void rbp_service_free(struct rbp_service *svc)
+{
+	assert(!svc->session);
+	assert(!rbp_service_del_check(svc));
 	DEBUGD(&rbp_dbg_config, "service %s deleted", svc->name);
 	rbp_services_del(&rbp_services, svc);
 	QOBJ_UNREG(svc);
 	XFREE(MTYPE_RBP_SERVICE, svc);
-	rbp_config_changed();
+}
+
+/* An address a twin router can have: unicast, not ours by definition
+ * (loopback), reachable without an interface (not IPv6 link-local)
+ */
+static const char *rbp_peer_check(const union sockunion *su, const char *what)
+{
+	if (sockunion_family(su) == AF_INET) {
+		uint32_t a = ntohl(su->sin.sin_addr.s_addr);
+
+		if (a == INADDR_ANY || a == INADDR_BROADCAST || IN_MULTICAST(a) || IN_EXPERIMENTAL(a))
+			return rbp_err("%s %pSU is not a unicast address", what, su);
+		if ((a >> 24) == IN_LOOPBACKNET)
+			return rbp_err("%s %pSU is a loopback address", what, su);
+		return NULL;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(&su->sin6.sin6_addr) ||
+	    IN6_IS_ADDR_MULTICAST(&su->sin6.sin6_addr) || IN6_IS_ADDR_V4MAPPED(&su->sin6.sin6_addr))
+		return rbp_err("%s %pSU is not a unicast address", what, su);
+	if (IN6_IS_ADDR_LOOPBACK(&su->sin6.sin6_addr))
+		return rbp_err("%s %pSU is a loopback address", what, su);
+	if (IN6_IS_ADDR_LINKLOCAL(&su->sin6.sin6_addr))
+		return rbp_err("%s %pSU is link-local: use a global address (the channel has no interface)",
+			       what, su);
+	return NULL;
+}
+
+static bool rbp_address_is_local(const union sockunion *su)
+{
+	const void *addr = sockunion_family(su) == AF_INET ? (const void *)&su->sin.sin_addr
+							    : (const void *)&su->sin6.sin6_addr;
+
+	return if_address_is_local(addr, sockunion_family(su), VRF_DEFAULT);
+}
+
+const char *rbp_service_problem(const struct rbp_service *svc)
+{
+	if (!svc->peer_set)
+		return NULL;
+	if (!rbp_address_is_local(&svc->source))
+		return rbp_err("source %pSU is not an address of this router", &svc->source);
 	return NULL;
 }
 
 const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
-				 const union sockunion *source, long port)
+				 const union sockunion *source, long port, bool strict)
 {
 	const struct rbp_service *other;
+	const char *err;
 
 	if (sockunion_family(peer) != sockunion_family(source))
 		return rbp_err("peer %pSU and source %pSU are not of the same address family", peer,
 			       source);
 	if (sockunion_same(peer, source))
 		return rbp_err("peer and source are the same address %pSU", peer);
+	err = rbp_peer_check(peer, "peer");
+	if (!err)
+		err = rbp_peer_check(source, "source");
+	if (err)
+		return err;
+	/* at boot the service comes before the interface addresses */
+	if (strict && !rbp_address_is_local(source))
+		return rbp_err("source %pSU is not an address of this router", source);
 	/* pim6d uses port + 1 for the MLD channel of the same service */
 	if (port < 1 || port > 65534)
 		return rbp_err("port %ld is not valid: use 1-65534 (the MLD channel uses port + 1)",
@@ -141,29 +200,21 @@ const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion 
 				       port, other->name, source, other->port, other->port + 1);
 	}
 
-	if (svc->peer_set && sockunion_same(&svc->peer, peer) &&
-	    sockunion_same(&svc->source, source) && svc->port == port)
-		return NULL;
-
 	svc->peer = *peer;
 	svc->source = *source;
 	svc->port = port;
 	svc->peer_set = true;
 	DEBUGD(&rbp_dbg_config, "service %s: peer %pSU source %pSU port %u", svc->name, &svc->peer,
 	       &svc->source, svc->port);
-	rbp_config_changed();
 	return NULL;
 }
 
 void rbp_service_unset_peer(struct rbp_service *svc)
 {
-	if (!svc->peer_set)
-		return;
 	svc->peer_set = false;
 	memset(&svc->peer, 0, sizeof(svc->peer));
 	memset(&svc->source, 0, sizeof(svc->source));
 	svc->port = 0;
-	rbp_config_changed();
 }
 
 /* --- profiles --------------------------------------------------------- */
@@ -184,7 +235,7 @@ struct rbp_profile *rbp_profile_get(const char *name, const char **err)
 	*err = NULL;
 	if (prf)
 		return prf;
-	*err = rbp_name_check("remote-backup-profile", name);
+	*err = rbp_name_check("remote-backup-profile", name, RBP_NAME_MAX);
 	if (*err)
 		return NULL;
 
@@ -197,6 +248,16 @@ struct rbp_profile *rbp_profile_get(const char *name, const char **err)
 	return prf;
 }
 
+struct rbp_profile *rbp_profile_by_id(const struct rbp_service *svc, uint32_t backup_id)
+{
+	struct rbp_profile *prf;
+
+	frr_each (rbp_profiles, &rbp_profiles, prf)
+		if (prf->service == svc && prf->backup_id == backup_id)
+			return prf;
+	return NULL;
+}
+
 bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf)
 {
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
@@ -205,33 +266,34 @@ bool rbp_if_bound(const struct rbp_if *rif, const struct rbp_profile *prf)
 	return false;
 }
 
-size_t rbp_profile_if_count(const struct rbp_profile *prf)
+static const struct rbp_if *rbp_profile_first_if(const struct rbp_profile *prf)
 {
 	const struct rbp_if *rif;
-	size_t n = 0;
 
 	frr_each (rbp_ifs_const, &rbp_ifs, rif)
 		if (rbp_if_bound(rif, prf))
-			n++;
-	return n;
+			return rif;
+	return NULL;
 }
 
-const char *rbp_profile_del(struct rbp_profile *prf)
+const char *rbp_profile_del_check(const struct rbp_profile *prf)
 {
-	const struct rbp_if *rif;
+	const struct rbp_if *rif = rbp_profile_first_if(prf);
 
-	frr_each (rbp_ifs_const, &rbp_ifs, rif)
-		if (rbp_if_bound(rif, prf))
-			return rbp_err("remote-backup-profile %s is bound to interface %s; unbind it first",
-				       prf->name, rif->name);
+	if (rif)
+		return rbp_err("remote-backup-profile %s is bound to interface %s; unbind it first",
+			       prf->name, rif->name);
+	return NULL;
+}
 
+void rbp_profile_free(struct rbp_profile *prf)
+{
+	assert(!rbp_profile_del_check(prf));
+	assert(!prf->t_split);
 	DEBUGD(&rbp_dbg_config, "profile %s deleted", prf->name);
-	rbp_role_profile_gone(prf);
 	rbp_profiles_del(&rbp_profiles, prf);
 	QOBJ_UNREG(prf);
 	XFREE(MTYPE_RBP_PROFILE, prf);
-	rbp_config_changed();
-	return NULL;
 }
 
 const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const char *service)
@@ -240,7 +302,9 @@ const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const ch
 	const struct rbp_profile *other;
 
 	if (!svc)
-		return rbp_err("remote-backup-service %s does not exist; create it first", service);
+		return rbp_name_check("remote-backup-service", service, RBP_NAME_MAX)
+			       ?: rbp_err("remote-backup-service %s does not exist; create it first",
+					  service);
 	if (id < 1 || id > 65535)
 		return rbp_err("backup-id %ld is not valid: use 1-65535", id);
 
@@ -249,32 +313,39 @@ const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const ch
 			return rbp_err("backup-id %ld is already used by remote-backup-profile %s on remote-backup-service %s",
 				       id, other->name, svc->name);
 
-	if (prf->backup_id == id && prf->service == svc)
-		return NULL;
 	prf->backup_id = id;
 	prf->service = svc;
 	DEBUGD(&rbp_dbg_config, "profile %s: backup-id %u service %s", prf->name, prf->backup_id,
 	       svc->name);
-	rbp_config_changed();
 	return NULL;
 }
 
 void rbp_profile_unset_backup_id(struct rbp_profile *prf)
 {
-	if (!prf->service)
-		return;
 	prf->backup_id = 0;
 	prf->service = NULL;
-	rbp_config_changed();
 }
 
-/* Another profile of the same service type bound with prf on one interface */
-static const char *rbp_profile_type_conflict(const struct rbp_profile *prf, enum msync_svc type)
+static uint8_t rbp_svc_family(enum msync_svc type)
 {
-	const struct rbp_if *rif;
+	return type == MSYNC_SVC_IGMP ? 4 : type == MSYNC_SVC_MLD ? 6 : 0;
+}
 
-	if (type == MSYNC_SVC_NONE)
+const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
+{
+	const struct rbp_if *rif = rbp_profile_first_if(prf);
+
+	if (type == prf->type)
 		return NULL;
+	if (rif && type == MSYNC_SVC_NONE)
+		return rbp_err("remote-backup-profile %s is bound to interface %s; unbind it first",
+			       prf->name, rif->name);
+	if (type != MSYNC_SVC_NONE && prf->vrrp.family && prf->vrrp.family != rbp_svc_family(type))
+		return rbp_err("service-type %s needs a %s group: remove %s %u first",
+			       msync_svc_name(type), type == MSYNC_SVC_IGMP ? "vrrp-id" : "vrrp6-id",
+			       prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id", prf->vrrp.vrid);
+
+	/* another profile of the same type on one of our interfaces */
 	frr_each (rbp_ifs_const, &rbp_ifs, rif) {
 		if (!rbp_if_bound(rif, prf))
 			continue;
@@ -286,49 +357,48 @@ static const char *rbp_profile_type_conflict(const struct rbp_profile *prf, enum
 					       rif->name, o->name, msync_svc_name(type));
 		}
 	}
+	prf->type = type;
+	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name, msync_svc_name(type));
 	return NULL;
 }
 
-const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
+const char *rbp_profile_set_hot(struct rbp_profile *prf, bool hot)
 {
-	const char *err = rbp_profile_type_conflict(prf, type);
-
-	if (err)
-		return err;
-	if (prf->type == type)
-		return NULL;
-	prf->type = type;
-	DEBUGD(&rbp_dbg_config, "profile %s: service-type %s", prf->name, msync_svc_name(type));
-	rbp_config_changed();
+	prf->hot = hot;
 	return NULL;
 }
 
 const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
 				 const char *ifname)
 {
+	const char *err;
+
 	if (vrid < 1 || vrid > 255)
 		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255", vrid);
-	if (strlen(ifname) >= sizeof(prf->vrrp.ifname))
-		return rbp_err("interface name %s is too long", ifname);
+	err = rbp_ifname_check(ifname);
+	if (err)
+		return err;
+	if (prf->type != MSYNC_SVC_NONE && family != rbp_svc_family(prf->type))
+		return rbp_err("remote-backup-profile %s is of service-type %s: use %s", prf->name,
+			       msync_svc_name(prf->type),
+			       prf->type == MSYNC_SVC_IGMP ? "vrrp-id" : "vrrp6-id");
 
-	if (prf->vrrp.family == family && prf->vrrp.vrid == vrid &&
-	    !strcmp(prf->vrrp.ifname, ifname))
-		return NULL;
 	prf->vrrp.family = family;
 	prf->vrrp.vrid = vrid;
 	strlcpy(prf->vrrp.ifname, ifname, sizeof(prf->vrrp.ifname));
-	rbp_config_changed();
 	return NULL;
 }
 
 void rbp_profile_unset_vrrp(struct rbp_profile *prf)
 {
-	if (!prf->vrrp.family)
-		return;
-	prf->vrrp.family = 0;
-	prf->vrrp.vrid = 0;
-	prf->vrrp.ifname[0] = '\0';
-	rbp_config_changed();
+	memset(&prf->vrrp, 0, sizeof(prf->vrrp));
+}
+
+bool rbp_profile_vrrp_on_lan(const struct rbp_profile *prf)
+{
+	const struct rbp_if *rif = rbp_if_find(prf->vrrp.ifname);
+
+	return rif && rbp_if_bound(rif, prf);
 }
 
 bool rbp_profile_is_ours(const struct rbp_profile *prf)
@@ -355,6 +425,23 @@ struct rbp_profile *rbp_if_profile(const struct rbp_if *rif)
 	return NULL;
 }
 
+const struct rbp_vrrp_ref *rbp_if_role_ref(const struct rbp_if *rif, bool *lan)
+{
+	const struct rbp_profile *prf;
+
+	if (rif->track.family) {
+		*lan = !strcmp(rif->track.ifname, rif->name);
+		return &rif->track;
+	}
+	prf = rbp_if_profile(rif);
+	if (prf && prf->vrrp.family) {
+		*lan = !strcmp(prf->vrrp.ifname, rif->name);
+		return &prf->vrrp;
+	}
+	*lan = false;
+	return NULL;
+}
+
 static bool rbp_if_empty(const struct rbp_if *rif)
 {
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
@@ -363,17 +450,17 @@ static bool rbp_if_empty(const struct rbp_if *rif)
 	return !rif->track.family && !rif->ignore_dr && !rif->ignore_assert;
 }
 
-struct rbp_if *rbp_if_get(const char *ifname, const char **err)
+/* The interface's state, created on demand */
+static struct rbp_if *rbp_if_get(const char *ifname, const char **err)
 {
 	struct rbp_if *rif = rbp_if_find(ifname);
 
 	*err = NULL;
 	if (rif)
 		return rif;
-	if (strlen(ifname) >= sizeof(rif->name)) {
-		*err = rbp_err("interface name %s is too long", ifname);
+	*err = rbp_ifname_check(ifname);
+	if (*err)
 		return NULL;
-	}
 	rif = XCALLOC(MTYPE_RBP_IF, sizeof(*rif));
 	strlcpy(rif->name, ifname, sizeof(rif->name));
 	rif->track_role = MSYNC_ROLE_UNKNOWN;
@@ -381,7 +468,10 @@ struct rbp_if *rbp_if_get(const char *ifname, const char **err)
 	return rif;
 }
 
-void rbp_if_release(struct rbp_if *rif)
+/* Released when it holds nothing; nothing keeps an rbp_if pointer across
+ * events (entries and decisions refer to interfaces by name)
+ */
+static void rbp_if_release(struct rbp_if *rif)
 {
 	if (!rbp_if_empty(rif))
 		return;
@@ -389,23 +479,27 @@ void rbp_if_release(struct rbp_if *rif)
 	XFREE(MTYPE_RBP_IF, rif);
 }
 
-const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname)
+const char *rbp_if_set_track(const char *ifname, uint8_t family, long vrid, const char *vrrp_ifname,
+			     bool ignore_if_down)
 {
 	const char *err;
 	struct rbp_if *rif;
 
 	if (vrid < 1 || vrid > 255)
 		return rbp_err("VRRP virtual router id %ld is not valid: use 1-255", vrid);
-	if (vrrp_ifname && strlen(vrrp_ifname) >= IFNAMSIZ)
-		return rbp_err("interface name %s is too long", vrrp_ifname);
+	if (vrrp_ifname) {
+		err = rbp_ifname_check(vrrp_ifname);
+		if (err)
+			return err;
+	}
 	rif = rbp_if_get(ifname, &err);
 	if (!rif)
 		return err;
 	rif->track.family = family;
 	rif->track.vrid = vrid;
 	rif->track_admin = vrrp_ifname != NULL;
+	rif->track_ignore_if_down = vrrp_ifname && ignore_if_down;
 	strlcpy(rif->track.ifname, vrrp_ifname ? vrrp_ifname : ifname, sizeof(rif->track.ifname));
-	rbp_config_changed();
 	return NULL;
 }
 
@@ -413,12 +507,12 @@ void rbp_if_unset_track(const char *ifname)
 {
 	struct rbp_if *rif = rbp_if_find(ifname);
 
-	if (!rif || !rif->track.family)
+	if (!rif)
 		return;
 	memset(&rif->track, 0, sizeof(rif->track));
 	rif->track_admin = false;
+	rif->track_ignore_if_down = false;
 	rif->track_role = MSYNC_ROLE_UNKNOWN;
-	rbp_config_changed();
 	rbp_if_release(rif);
 }
 
@@ -433,7 +527,6 @@ const char *rbp_if_set_ignore(const char *ifname, bool dr, bool on)
 		rif->ignore_dr = on;
 	else
 		rif->ignore_assert = on;
-	rbp_config_changed();
 	if (!on)
 		rbp_if_release(rif);
 	return NULL;
@@ -443,12 +536,19 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 {
 	struct rbp_profile *prf = rbp_profile_find(profile);
 	struct rbp_if *rif = rbp_if_find(ifname);
+	const char *err;
 	int slot = -1;
 
 	if (!prf)
-		return rbp_err("remote-backup-profile %s does not exist; create it first", profile);
+		return rbp_name_check("remote-backup-profile", profile, RBP_NAME_MAX)
+			       ?: rbp_err("remote-backup-profile %s does not exist; create it first",
+					  profile);
 	if (rif && rbp_if_bound(rif, prf))
 		return NULL;
+	/* the type says which daemon acts on the interface's memberships */
+	if (prf->type == MSYNC_SVC_NONE)
+		return rbp_err("remote-backup-profile %s has no service-type; set it first",
+			       prf->name);
 
 	for (int i = 0; rif && i < RBP_IF_MAX_PROFILES; i++) {
 		const struct rbp_profile *o = rif->profiles[i];
@@ -458,7 +558,7 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 				slot = i;
 			continue;
 		}
-		if (prf->type != MSYNC_SVC_NONE && o->type == prf->type)
+		if (o->type == prf->type)
 			return rbp_err("interface %s is bound to remote-backup-profile %s of service-type %s already",
 				       ifname, o->name, msync_svc_name(o->type));
 	}
@@ -467,8 +567,6 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 			       ifname, RBP_IF_MAX_PROFILES);
 
 	if (!rif) {
-		const char *err;
-
 		rif = rbp_if_get(ifname, &err);
 		if (!rif)
 			return err;
@@ -476,7 +574,6 @@ const char *rbp_if_bind(const char *ifname, const char *profile)
 	}
 	rif->profiles[slot] = prf;
 	DEBUGD(&rbp_dbg_config, "interface %s bound to profile %s", ifname, prf->name);
-	rbp_config_changed();
 	return NULL;
 }
 
@@ -486,14 +583,14 @@ const char *rbp_if_unbind(const char *ifname, const char *profile)
 	struct rbp_profile *prf = rbp_profile_find(profile);
 
 	if (!rif || !prf || !rbp_if_bound(rif, prf))
-		return rbp_err("interface %s is not bound to remote-backup-profile %s", ifname,
-			       profile);
+		return rbp_name_check("remote-backup-profile", profile, RBP_NAME_MAX)
+			       ?: rbp_err("interface %s is not bound to remote-backup-profile %s",
+					  ifname, profile);
 
 	for (int i = 0; i < RBP_IF_MAX_PROFILES; i++)
 		if (rif->profiles[i] == prf)
 			rif->profiles[i] = NULL;
 	DEBUGD(&rbp_dbg_config, "interface %s unbound from profile %s", ifname, prf->name);
-	rbp_config_changed();
 	rbp_if_release(rif);
 	return NULL;
 }
@@ -507,6 +604,7 @@ void rbp_config_init(void)
 	rbp_ifs_init(&rbp_ifs);
 }
 
+/* The coordinator has stopped every channel and timer */
 void rbp_config_fini(void)
 {
 	struct rbp_if *rif;
@@ -516,7 +614,6 @@ void rbp_config_fini(void)
 	while ((rif = rbp_ifs_pop(&rbp_ifs)))
 		XFREE(MTYPE_RBP_IF, rif);
 	while ((prf = rbp_profiles_pop(&rbp_profiles))) {
-		rbp_role_profile_gone(prf);
 		QOBJ_UNREG(prf);
 		XFREE(MTYPE_RBP_PROFILE, prf);
 	}

@@ -19,7 +19,7 @@ struct debug rbp_dbg_role = {0, "debug remote-backup role", "Remote backup roles
 /* clang-format on */
 
 /* mldsync logs by its own flags; keep them in step with ours */
-void rbp_debug_sync(void)
+static void rbp_debug_sync(void)
 {
 	uint32_t f = 0;
 

@@ -14,7 +14,7 @@ struct interface;
 /* What a local membership looks like to the twin */
 struct rbp_gm_info {
 	enum msync_filter filter;
-	uint8_t version;   /* IGMP 1/2/3, MLD 1/2 */
+	uint8_t version;   /* IGMP 2/3 (pimd records no version 1), MLD 1/2 */
 	uint32_t timer_ms; /* remaining membership time */
 	bool timer_exact;  /* read off a running timer, not estimated */
 };

@@ -9,6 +9,10 @@
  * local IGMP/MLD wants an (S,G) on the interface, the module withdraws its
  * join just before pimd makes its own, and re-installs after local
  * membership is gone if the twin still holds the entry.
+ *
+ * Several of the twin's entries may map to one record (the twin's
+ * interfaces are named differently, and the profile has one interface
+ * here): the record stays until the last of them goes.
  */
 #include <zebra.h>
 
@@ -17,22 +21,19 @@
 #include "vty.h"
 #include "json.h"
 #include "frrevent.h"
-#include "monotime.h"
 
 #include "pimd.h"
 #include "pim_instance.h"
 #include "pim_iface.h"
 #include "pim_oil.h"
 #include "pim_tib.h"
-#include "pim_ifchannel.h"
 
 #include "rbp.h"
 #include "rbp_gm.h"
 #include "rbp_install.h"
-#include "rbp_role.h"
-#include "rbp_session.h"
 
 DEFINE_MTYPE_STATIC(RBP, RBP_INST, "remote-backup installed entry");
+DEFINE_MTYPE_STATIC(RBP, RBP_INST_KEYS, "remote-backup installed entry, more keys");
 
 enum rbp_inst_state {
 	RBP_INST_PENDING = 0, /* cannot install now, see why */
@@ -56,12 +57,15 @@ struct rbp_inst {
 	char ifname[IFNAMSIZ];
 	pim_sgaddr sg;
 
-	struct rbp_profile *prf;
+	const struct rbp_profile *prf;
 	struct msync_key peer_key; /* as the twin sent it */
-	struct channel_oil *oil;
+	/* the twin's other entries that map here (rare) */
+	struct msync_key *more_keys;
+	uint16_t n_more;
+
+	struct channel_oil *oil; /* a reference of ours, or NULL */
 	enum rbp_inst_state state;
 	const char *why; /* for pending */
-	int64_t since;	 /* rbp_now_ms() of the last state change */
 };
 
 static int rbp_inst_cmp(const struct rbp_inst *a, const struct rbp_inst *b)
@@ -76,8 +80,8 @@ DECLARE_RBTREE_UNIQ(rbp_insts, struct rbp_inst, item, rbp_inst_cmp);
 
 static struct rbp_insts_head rbp_insts;
 static struct event_loop *rbp_loop;
-static struct event *t_rbp_recheck;
-static struct event *t_rbp_retry;
+/* local membership went away: take over after pimd's own prune */
+static struct event *t_handoff;
 
 static struct rbp_inst *rbp_inst_find(const char *ifname, pim_sgaddr sg)
 {
@@ -86,65 +90,6 @@ static struct rbp_inst *rbp_inst_find(const char *ifname, pim_sgaddr sg)
 	strlcpy(ref.ifname, ifname, sizeof(ref.ifname));
 	return rbp_insts_find(&rbp_insts, &ref);
 }
-
-/* --- forwarding decisions on tracked interfaces -----------------------
- *
- * What decides forwarding on an interface: its own "multicast track vrrp"
- * if configured, else the VRRP group of the profile bound to it.  A
- * profile with a VRRP group also makes this router build joins for local
- * and replicated members whatever the DR election says (that is what hot
- * means); elsewhere "ip pim ignore dr-state" does.
- */
-
-static struct rbp_if *rbp_if_of(const struct interface *ifp)
-{
-	if (ifp->vrf->vrf_id != VRF_DEFAULT)
-		return NULL;
-	return rbp_if_find(ifp->name);
-}
-
-static struct rbp_profile *rbp_if_tracking_profile(const struct rbp_if *rif)
-{
-	struct rbp_profile *prf = rbp_if_profile(rif);
-
-	return prf && prf->vrrp.family ? prf : NULL;
-}
-
-bool rbp_if_tracks_role(const struct interface *ifp)
-{
-	const struct rbp_if *rif = rbp_if_of(ifp);
-
-	return rif && (rif->track.family || rbp_if_tracking_profile(rif));
-}
-
-bool rbp_if_gm_forwarder(const struct interface *ifp)
-{
-	const struct rbp_if *rif = rbp_if_of(ifp);
-
-	return rif && (rif->ignore_dr || rbp_if_tracking_profile(rif));
-}
-
-bool rbp_if_muted(const struct interface *ifp)
-{
-	const struct rbp_if *rif = rbp_if_of(ifp);
-	const struct rbp_profile *prf;
-
-	if (!rif)
-		return false;
-	if (rif->track.family)
-		return rif->track_role != MSYNC_ROLE_MASTER;
-	prf = rbp_if_tracking_profile(rif);
-	return prf && !rbp_profile_forwards(prf);
-}
-
-bool rbp_if_assert_ignored(const struct interface *ifp)
-{
-	const struct rbp_if *rif = rbp_if_of(ifp);
-
-	return rif && rif->ignore_assert;
-}
-
-/* --- the state machine of one entry ----------------------------------- */
 
 /* The local interface a twin's entry belongs to: the bound interface of
  * the same name, else the profile's only bound interface (the twins may
@@ -172,7 +117,6 @@ static void rbp_inst_set_state(struct rbp_inst *inst, enum rbp_inst_state state,
 		DEBUGD(&rbp_dbg_install, "%s %pSG: %s -> %s%s%s", inst->ifname, &inst->sg,
 		       rbp_inst_state_names[inst->state], rbp_inst_state_names[state],
 		       why ? ": " : "", why ? why : "");
-		inst->since = rbp_now_ms();
 	}
 	inst->state = state;
 	inst->why = why;
@@ -199,19 +143,32 @@ static struct interface *rbp_inst_ifp(const struct rbp_inst *inst, const char **
 	return ifp;
 }
 
-static void rbp_inst_uninstall(struct rbp_inst *inst, struct interface *ifp)
+/* Our OIF is still in the OIL: pimd did not drop it behind our back */
+static bool rbp_inst_oif_held(const struct rbp_inst *inst, const struct interface *ifp)
+{
+	const struct pim_interface *pim_ifp = ifp ? ifp->info : NULL;
+
+	return inst->oil && pim_ifp && pim_ifp->mroute_vif_index >= 0 &&
+	       (inst->oil->oif_flags[pim_ifp->mroute_vif_index] & PIM_OIF_FLAG_PROTO_GM);
+}
+
+/* Give back our join and our OIL reference */
+static void rbp_inst_release(struct rbp_inst *inst, struct interface *ifp)
 {
 	struct pim_interface *pim_ifp = ifp ? ifp->info : NULL;
 
-	if (inst->state != RBP_INST_INSTALLED)
-		return;
-	if (pim_ifp && pim_ifp->mroute_vif_index >= 0)
+	if (inst->state == RBP_INST_INSTALLED && rbp_inst_oif_held(inst, ifp)) {
+		/* releases the OIF and our reference */
 		tib_sg_gm_prune(pim_ifp->pim, inst->sg, ifp, &inst->oil);
-	else if (inst->oil)
-		/* pimd already dropped the VIF; just let go of the OIL */
-		inst->oil = pim_channel_oil_del(inst->oil, __func__);
+	} else if (inst->oil) {
+		/* a failed join, or pimd dropped the OIF (interface down, PIM
+		 * disabled): only the reference is left
+		 */
+		pim_channel_oil_del(inst->oil, __func__);
+	}
 	inst->oil = NULL;
-	rbp_inst_set_state(inst, RBP_INST_PENDING, "withdrawn");
+	if (inst->state == RBP_INST_INSTALLED)
+		rbp_inst_set_state(inst, RBP_INST_PENDING, "withdrawn");
 }
 
 static void rbp_inst_eval(struct rbp_inst *inst)
@@ -232,11 +189,9 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 		want = RBP_INST_INSTALLED;
 
 	if (inst->state == RBP_INST_INSTALLED) {
-		if (want == RBP_INST_INSTALLED)
+		if (want == RBP_INST_INSTALLED && rbp_inst_oif_held(inst, ifp))
 			return;
-		if (!ifp)
-			ifp = if_lookup_by_name(inst->ifname, VRF_DEFAULT);
-		rbp_inst_uninstall(inst, ifp);
+		rbp_inst_release(inst, ifp ?: if_lookup_by_name(inst->ifname, VRF_DEFAULT));
 	}
 	if (want != RBP_INST_INSTALLED) {
 		rbp_inst_set_state(inst, want, why);
@@ -250,22 +205,62 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 	}
 	/* tib_sg_gm_join() keeps a created OIL on failure; retried later */
 	rbp_inst_set_state(inst, RBP_INST_PENDING,
-			   pim_if_gm_forwarder(pim_ifp)
+			   pim_if_is_gm_forwarder(ifp)
 				   ? "TIB join failed (no RPF, or a looped entry)"
 				   : "not the forwarder (not DR, role not tracked)");
 }
 
 static void rbp_inst_free(struct rbp_inst *inst)
 {
-	if (inst->state == RBP_INST_INSTALLED)
-		rbp_inst_uninstall(inst, if_lookup_by_name(inst->ifname, VRF_DEFAULT));
-	if (inst->oil)
-		inst->oil = pim_channel_oil_del(inst->oil, __func__);
+	rbp_inst_release(inst, if_lookup_by_name(inst->ifname, VRF_DEFAULT));
 	rbp_insts_del(&rbp_insts, inst);
+	XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 	XFREE(MTYPE_RBP_INST, inst);
 }
 
-/* --- twin's entries --------------------------------------------------- */
+/* --- the twin's keys of a record --------------------------------------- */
+
+static bool rbp_inst_has_key(const struct rbp_inst *inst, const struct msync_key *k)
+{
+	if (!msync_key_cmp(&inst->peer_key, k))
+		return true;
+	for (uint16_t i = 0; i < inst->n_more; i++)
+		if (!msync_key_cmp(&inst->more_keys[i], k))
+			return true;
+	return false;
+}
+
+static void rbp_inst_add_key(struct rbp_inst *inst, const struct msync_key *k)
+{
+	if (inst->n_more == UINT16_MAX)
+		return;
+	inst->more_keys = XREALLOC(MTYPE_RBP_INST_KEYS, inst->more_keys,
+				   (inst->n_more + 1) * sizeof(*inst->more_keys));
+	inst->more_keys[inst->n_more++] = *k;
+}
+
+/* Returns whether a key is left */
+static bool rbp_inst_del_key(struct rbp_inst *inst, const struct msync_key *k)
+{
+	uint16_t i;
+
+	if (!msync_key_cmp(&inst->peer_key, k)) {
+		if (!inst->n_more)
+			return false;
+		inst->peer_key = inst->more_keys[--inst->n_more];
+	} else {
+		for (i = 0; i < inst->n_more; i++)
+			if (!msync_key_cmp(&inst->more_keys[i], k))
+				break;
+		if (i < inst->n_more)
+			inst->more_keys[i] = inst->more_keys[--inst->n_more];
+	}
+	if (!inst->n_more)
+		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
+	return true;
+}
+
+/* --- the twin's entries ------------------------------------------------ */
 
 void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *e)
 {
@@ -284,13 +279,22 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		inst = XCALLOC(MTYPE_RBP_INST, sizeof(*inst));
 		strlcpy(inst->ifname, ifname, sizeof(inst->ifname));
 		inst->sg = sg;
-		inst->since = rbp_now_ms();
+		inst->prf = prf;
+		inst->peer_key = e->key;
 		rbp_insts_add(&rbp_insts, inst);
-	} else if (inst->prf != prf || msync_key_cmp(&inst->peer_key, &e->key))
+	} else if (inst->prf != prf) {
+		/* another profile's entry takes the slot over */
 		DEBUGD(&rbp_dbg_install, "%s %pSG: now held for %s (backup-id %u) from %s", ifname,
 		       &sg, prf->name, prf->backup_id, e->key.ifname);
-	inst->prf = prf;
-	inst->peer_key = e->key;
+		inst->prf = prf;
+		inst->peer_key = e->key;
+		inst->n_more = 0;
+		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
+	} else if (!rbp_inst_has_key(inst, &e->key)) {
+		DEBUGD(&rbp_dbg_install, "%s %pSG: also held by the twin's %s", ifname, &sg,
+		       e->key.ifname);
+		rbp_inst_add_key(inst, &e->key);
+	}
 	rbp_inst_eval(inst);
 }
 
@@ -303,9 +307,13 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	if (!ifname)
 		return;
 	inst = rbp_inst_find(ifname, rbp_key_to_sg(&e->key));
-	/* another of the twin's entries may have taken the slot over */
-	if (!inst || msync_key_cmp(&inst->peer_key, &e->key))
+	if (!inst || inst->prf != prf || !rbp_inst_has_key(inst, &e->key))
 		return;
+	if (rbp_inst_del_key(inst, &e->key)) {
+		DEBUGD(&rbp_dbg_install, "%s %pSG: the twin's %s gone, still held by its %s",
+		       inst->ifname, &inst->sg, e->key.ifname, inst->peer_key.ifname);
+		return;
+	}
 	DEBUGD(&rbp_dbg_install, "%s %pSG: twin's entry gone (%s)", inst->ifname, &inst->sg,
 	       why == MSYNC_DEL_EXPIRED	 ? "expired"
 	       : why == MSYNC_DEL_RESYNC ? "not in resync"
@@ -314,7 +322,7 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	rbp_inst_free(inst);
 }
 
-void rbp_install_flush(struct rbp_profile *prf)
+void rbp_install_flush(const struct rbp_profile *prf)
 {
 	struct rbp_inst *inst;
 
@@ -323,17 +331,28 @@ void rbp_install_flush(struct rbp_profile *prf)
 			rbp_inst_free(inst);
 }
 
+/* The record still maps: its profile is ours, the twin's entry is in the
+ * profile's channel, and it maps to the record's interface
+ */
+static bool rbp_inst_valid(const struct rbp_inst *inst)
+{
+	struct msync_session *s = rbp_profile_session(inst->prf);
+	const char *ifname;
+
+	if (!s || inst->prf->backup_id != inst->peer_key.backup_id ||
+	    !msync_peer_find(s, &inst->peer_key))
+		return false;
+	ifname = rbp_inst_map_ifname(inst->prf, inst->peer_key.ifname);
+	return ifname && !strcmp(ifname, inst->ifname);
+}
+
 static int rbp_install_resync_one(const struct msync_entry *e, void *arg)
 {
-	struct rbp_profile *prf;
+	const struct rbp_service *svc = arg;
+	struct rbp_profile *prf = rbp_profile_by_id(svc, e->key.backup_id);
 
-	frr_each (rbp_profiles, &rbp_profiles, prf)
-		if (prf->service && prf->service->session == arg &&
-		    prf->backup_id == e->key.backup_id) {
-			if (rbp_profile_is_ours(prf))
-				rbp_install_peer_update(prf, e);
-			break;
-		}
+	if (prf && rbp_profile_is_ours(prf))
+		rbp_install_peer_update(prf, e);
 	return 0;
 }
 
@@ -342,158 +361,71 @@ void rbp_install_reconcile(void)
 	struct rbp_inst *inst;
 	struct rbp_service *svc;
 
-	/* drop what no longer maps: profile gone from us, binding moved */
 	frr_each_safe (rbp_insts, &rbp_insts, inst) {
-		const char *ifname;
-
-		if (!rbp_profile_is_ours(inst->prf) || !rbp_profile_session(inst->prf) ||
-		    inst->prf->backup_id != inst->peer_key.backup_id) {
-			rbp_inst_free(inst);
-			continue;
-		}
-		ifname = rbp_inst_map_ifname(inst->prf, inst->peer_key.ifname);
-		if (!ifname || strcmp(ifname, inst->ifname))
+		/* the twin's other keys are re-added by the walk below */
+		inst->n_more = 0;
+		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
+		if (!rbp_inst_valid(inst))
 			rbp_inst_free(inst);
 	}
-	/* and (re)install what the peer tables hold */
 	frr_each (rbp_services, &rbp_services, svc)
 		if (svc->session)
-			msync_peer_walk(svc->session, rbp_install_resync_one, svc->session);
+			msync_peer_walk(svc->session, rbp_install_resync_one, svc);
 }
 
-/* --- one owner per (S,G,interface) ------------------------------------ */
-
-static void rbp_install_recheck(struct event *t)
+void rbp_install_retry(void)
 {
 	struct rbp_inst *inst;
 
 	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (inst->state != RBP_INST_INSTALLED)
+		if (rbp_profile_is_ours(inst->prf))
 			rbp_inst_eval(inst);
 }
 
-/* What failed for a reason no event reports (no route to the source or
- * RP yet) is tried again now and then.
- */
-#define RBP_RETRY_MS 5000
-
-static void rbp_install_retry(struct event *t)
+void rbp_install_profile_changed(const struct rbp_profile *prf)
 {
-	rbp_install_recheck(t);
-	event_add_timer_msec(rbp_loop, rbp_install_retry, NULL, RBP_RETRY_MS, &t_rbp_retry);
+	struct rbp_inst *inst;
+
+	frr_each_safe (rbp_insts, &rbp_insts, inst)
+		if (inst->prf == prf)
+			rbp_inst_eval(inst);
 }
 
-void rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg, bool join)
+/* --- one owner per (S,G,interface) ------------------------------------- */
+
+static void rbp_install_handoff(struct event *t)
+{
+	struct rbp_inst *inst;
+
+	frr_each_safe (rbp_insts, &rbp_insts, inst)
+		if (inst->state == RBP_INST_LOCAL || inst->state == RBP_INST_PENDING)
+			rbp_inst_eval(inst);
+}
+
+/* pimd's pim_if_gm_membership hook: local IGMP/MLD (re)asserts or
+ * withdraws (S,G) on ifp, before pimd updates the TIB
+ */
+static int rbp_install_local_membership(struct interface *ifp, pim_sgaddr sg, bool join)
 {
 	struct rbp_inst *inst = rbp_inst_find(ifp->name, sg);
 
 	if (!inst)
-		return;
+		return 0;
 	if (join) {
 		if (inst->state == RBP_INST_LOCAL)
-			return;
+			return 0;
 		/* local IGMP/MLD joins right after this returns */
-		if (inst->state == RBP_INST_INSTALLED)
-			rbp_inst_uninstall(inst, ifp);
+		rbp_inst_release(inst, ifp);
 		rbp_inst_set_state(inst, RBP_INST_LOCAL, NULL);
-		return;
+		return 0;
 	}
 	/* local prunes right after this returns: take over after it */
 	if (inst->state == RBP_INST_LOCAL)
-		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0, &t_rbp_recheck);
+		event_add_event(rbp_loop, rbp_install_handoff, NULL, 0, &t_handoff);
+	return 0;
 }
 
-/* --- role changes ----------------------------------------------------- */
-
-static void rbp_if_update_mute(struct interface *ifp)
-{
-	struct pim_interface *pim_ifp = ifp->info;
-	struct channel_oil *c_oil;
-
-	if (!pim_ifp || pim_ifp->mroute_vif_index < 0)
-		return;
-	/* one pass over the MFC entries with this outgoing interface */
-	frr_each (rb_pim_oil, &pim_ifp->pim->channel_oil_head, c_oil)
-		if (oil_if_has(c_oil, pim_ifp->mroute_vif_index))
-			pim_channel_update_oif_mute(c_oil, pim_ifp);
-}
-
-/* Forwarding decisions of the interface may have changed */
-static struct interface *rbp_if_refresh(const struct rbp_if *rif)
-{
-	struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
-	struct pim_interface *pim_ifp = ifp ? ifp->info : NULL;
-	struct pim_ifchannel *ch;
-
-	if (!pim_ifp)
-		return NULL;
-	/* memberships whose join failed while the DR election decided */
-	pim_gm_tib_retry(ifp);
-	rbp_if_update_mute(ifp);
-	/* assert state follows "ignore assert-state" */
-	RB_FOREACH (ch, pim_ifchannel_rb, &pim_ifp->ifchannel_rb) {
-		if (rif->ignore_assert)
-			reset_ifassert_state(ch);
-		pim_ifchannel_update_could_assert(ch);
-		pim_ifchannel_update_assert_tracking_desired(ch);
-	}
-	return ifp;
-}
-
-void rbp_install_if_role_changed(struct rbp_if *rif)
-{
-	struct interface *ifp = rbp_if_refresh(rif);
-
-	/* a new forwarder asks receivers to report to it */
-	if (ifp && !rbp_if_muted(ifp))
-		rbp_gm_become_querier(ifp);
-}
-
-void rbp_install_if_reconcile(void)
-{
-	const struct rbp_if *rif;
-
-	frr_each (rbp_ifs_const, &rbp_ifs, rif)
-		rbp_if_refresh(rif);
-}
-
-void rbp_install_role_changed(struct rbp_profile *prf)
-{
-	struct rbp_inst *inst;
-	struct rbp_if *rif;
-
-	/* entries first, so that the unmute pass covers them */
-	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (inst->prf == prf)
-			rbp_inst_eval(inst);
-
-	frr_each (rbp_ifs, &rbp_ifs, rif)
-		if (rbp_if_bound(rif, prf) && !rif->track.family)
-			rbp_install_if_role_changed(rif);
-}
-
-/* --- hooks into pimd -------------------------------------------------- */
-
-static int rbp_hook_forwarder(const struct pim_interface *pim_ifp)
-{
-	struct interface *ifp = pim_if_find_by_vif_index(pim_ifp->pim, pim_ifp->mroute_vif_index);
-
-	return ifp && rbp_if_gm_forwarder(ifp);
-}
-
-static int rbp_hook_assert_ignore(const struct interface *ifp)
-{
-	return rbp_if_assert_ignored(ifp);
-}
-
-static int rbp_hook_oif_mute(struct channel_oil *c_oil, struct pim_interface *pim_ifp)
-{
-	struct interface *ifp = pim_if_find_by_vif_index(c_oil->pim, pim_ifp->mroute_vif_index);
-
-	return ifp && rbp_if_muted(ifp);
-}
-
-static int rbp_hook_if_down(struct interface *ifp)
+static int rbp_install_if_down(struct interface *ifp)
 {
 	struct rbp_inst *inst, *from;
 	struct rbp_inst ref = {};
@@ -505,22 +437,22 @@ static int rbp_hook_if_down(struct interface *ifp)
 		if (strcmp(inst->ifname, ifp->name))
 			break;
 		if (inst->state == RBP_INST_INSTALLED) {
-			rbp_inst_uninstall(inst, ifp);
+			rbp_inst_release(inst, ifp);
 			rbp_inst_set_state(inst, RBP_INST_PENDING, "interface is down");
 		}
 	}
 	return 0;
 }
 
-static int rbp_hook_if_up(struct interface *ifp)
+static int rbp_install_if_up(struct interface *ifp)
 {
 	/* after pimd added the VIF */
 	if (rbp_if_find(ifp->name))
-		event_add_event(rbp_loop, rbp_install_recheck, NULL, 0, &t_rbp_recheck);
+		event_add_event(rbp_loop, rbp_install_handoff, NULL, 0, &t_handoff);
 	return 0;
 }
 
-/* --- show ------------------------------------------------------------- */
+/* --- show -------------------------------------------------------------- */
 
 void rbp_install_show(struct vty *vty, struct json_object *jarr)
 {
@@ -534,7 +466,7 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 		if (s)
 			e = msync_peer_find(s, &inst->peer_key);
 		if (e && e->expires_ms != INT64_MAX)
-			left = (e->expires_ms - rbp_now_ms()) / 1000;
+			left = MAX(e->expires_ms - msync_now_ms(s), 0) / 1000;
 
 		if (jarr) {
 			json_object *jo = json_object_new_object();
@@ -570,35 +502,34 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 	}
 }
 
-/* --- init ------------------------------------------------------------- */
+/* --- init -------------------------------------------------------------- */
 
 void rbp_install_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	rbp_insts_init(&rbp_insts);
-	event_add_timer_msec(loop, rbp_install_retry, NULL, RBP_RETRY_MS, &t_rbp_retry);
-	hook_register(pim_gm_forwarder, rbp_hook_forwarder);
-	hook_register(pim_channel_oif_mute, rbp_hook_oif_mute);
-	hook_register(pim_if_assert_ignore, rbp_hook_assert_ignore);
+	hook_register(pim_if_gm_membership, rbp_install_local_membership);
 	/* modules run after pimd on if_up and, if_down being reversed,
 	 * before it
 	 */
-	hook_register_prio(if_down, 1000, rbp_hook_if_down);
-	hook_register_prio(if_up, 1000, rbp_hook_if_up);
+	hook_register_prio(if_down, 1000, rbp_install_if_down);
+	hook_register_prio(if_up, 1000, rbp_install_if_up);
 }
 
+/* Everything has been flushed by the coordinator; what is left goes
+ * without touching pimd, which is going down too
+ */
 void rbp_install_fini(void)
 {
 	struct rbp_inst *inst;
 
-	EVENT_OFF(t_rbp_recheck);
-	EVENT_OFF(t_rbp_retry);
-	hook_unregister(pim_gm_forwarder, rbp_hook_forwarder);
-	hook_unregister(pim_channel_oif_mute, rbp_hook_oif_mute);
-	hook_unregister(pim_if_assert_ignore, rbp_hook_assert_ignore);
-	hook_unregister(if_down, rbp_hook_if_down);
-	hook_unregister(if_up, rbp_hook_if_up);
-	while ((inst = rbp_insts_pop(&rbp_insts)))
+	EVENT_OFF(t_handoff);
+	hook_unregister(pim_if_gm_membership, rbp_install_local_membership);
+	hook_unregister(if_down, rbp_install_if_down);
+	hook_unregister(if_up, rbp_install_if_up);
+	while ((inst = rbp_insts_pop(&rbp_insts))) {
+		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 		XFREE(MTYPE_RBP_INST, inst);
+	}
 	rbp_insts_fini(&rbp_insts);
 }

@@ -8,23 +8,16 @@
 #include "libfrr.h"
 #include "hook.h"
 
-#include "pimd.h"
-
 #include "rbp.h"
-#include "rbp_capture.h"
-#include "rbp_install.h"
-#include "rbp_role.h"
-#include "rbp_session.h"
+#include "rbp_core.h"
+#include "rbp_vty.h"
 
 static int rbp_late_init(struct event_loop *loop)
 {
-	rbp_config_init();
 	rbp_debug_init();
+	rbp_core_init(loop);
 	rbp_vty_init();
-	rbp_session_init(loop);
-	rbp_install_init(loop);
-	rbp_capture_init(loop);
-	rbp_role_init(loop);
+	rbp_show_init();
 	zlog_info("remote backup module loaded (%s, service-type %s)", RBP_DAEMON,
 		  msync_svc_name(RBP_SVC_SELF));
 	return 0;
@@ -32,11 +25,8 @@ static int rbp_late_init(struct event_loop *loop)
 
 static int rbp_fini(void)
 {
-	rbp_role_fini();
-	rbp_capture_fini();
-	rbp_install_fini();
-	rbp_session_fini();
-	rbp_config_fini();
+	rbp_vty_fini();
+	rbp_core_fini();
 	return 0;
 }
 

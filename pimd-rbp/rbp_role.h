@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pimd-rbp: a profile's role (master/backup) from its VRRP group.
+ * pimd-rbp: the role (master/backup) a VRRP group gives this router.
  */
 #ifndef _RBP_ROLE_H
 #define _RBP_ROLE_H
@@ -8,21 +8,37 @@
 #include "rbp.h"
 
 struct event_loop;
+struct vty;
+struct json_object;
 
-void rbp_role_init(struct event_loop *loop);
-void rbp_role_fini(void);
-/* Re-derive every profile's role (configuration or interfaces changed) */
-void rbp_role_reconcile(void);
-/* The role a VRRP group gives this router, and where it comes from */
-enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref);
-const char *rbp_role_source(const struct rbp_vrrp_ref *ref);
-/* Whether the profile's role lets this router forward (master, and not
- * yielding to its twin in a split brain)
+/* Called when a role may have changed: now (a VRRP state arrived) or
+ * soon (after pimd's own handling of an interface event)
  */
-bool rbp_profile_forwards(const struct rbp_profile *prf);
-/* A profile is going away: stop its timers */
-void rbp_role_profile_gone(struct rbp_profile *prf);
-/* VRRP state messages received from vrrpd-track */
-uint64_t rbp_role_vrrp_messages(void);
+typedef void (*rbp_role_notify_fn)(bool now);
+
+void rbp_role_init(struct event_loop *loop, rbp_role_notify_fn notify);
+void rbp_role_fini(void);
+
+/*
+ * How a VRRP group relates to the interface whose forwarding it decides:
+ * - lan: the group runs on that very interface, whose being down makes
+ *   this router backup (it cannot forward there; FRR's vrrpd stays Master
+ *   with its link down);
+ * - otherwise the group is on another link (an mVRRP group, admin-vrrp)
+ *   and decides by its VRRP state alone; with ignore_if_down, the group's
+ *   interface being down makes this router master, as the vendor's
+ *   "admin-vrrp vrid N ignore-if-down" does.
+ */
+struct rbp_role_scope {
+	bool lan;
+	bool ignore_if_down;
+};
+
+enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
+/* Where the role comes from, for show */
+const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
+
+/* show ip|ipv6 remote-backup vrrp: the states heard from vrrpd-track */
+void rbp_role_show(struct vty *vty, struct json_object *js);
 
 #endif /* _RBP_ROLE_H */

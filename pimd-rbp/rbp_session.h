@@ -15,17 +15,31 @@ struct rbp_session_info {
 	const char *resync;
 	int64_t up_since_s; /* seconds up, -1 if down */
 	const char *last_reason;
+	const char *problem; /* a configuration problem, or NULL */
 	size_t local_entries, peer_entries;
 	struct msync_counters c;
 };
 
-void rbp_session_init(struct event_loop *loop);
+/* The callbacks every channel gets (cb->arg is set to the service) */
+void rbp_session_init(struct event_loop *loop, const struct msync_callbacks *cb);
+/* Every channel must have been stopped */
 void rbp_session_fini(void);
-void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si);
+
+/* Whether the service needs a channel in this daemon */
+bool rbp_session_needed(const struct rbp_service *svc);
+/* Start the channel, or bring it in line with the configuration: address
+ * and port, the profiles offered in Hello, the twin's entries of
+ * backup-ids that are no longer a profile of ours here
+ */
+void rbp_session_sync(struct rbp_service *svc);
+/* Stop the channel; its tables go without callbacks, so whatever was
+ * built from the twin's entries must have been removed first
+ */
+void rbp_session_stop(struct rbp_service *svc);
+/* Tell the twin this router's role for a profile */
+void rbp_session_send_role(const struct rbp_profile *prf);
 enum msync_role rbp_session_peer_role(const struct rbp_profile *prf);
-/* The channel carrying a profile's entries, if it runs */
-struct msync_session *rbp_profile_session(const struct rbp_profile *prf);
-/* Tell the twin about a role change of a profile */
-void rbp_session_role_changed(struct rbp_profile *prf);
+
+void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si);
 
 #endif /* _RBP_SESSION_H */

@@ -27,10 +27,8 @@ struct zapi_opaque_msg;
 
 DECLARE_MGROUP(TRACK);
 
-/* CLI node past libfrr's enum (pimd-rbp uses +1 and +2); vtysh/rbp_vtysh.c
- * uses the same id.
- */
-#define TRACK_MGROUP_NODE ((enum node_type)(NODE_TYPE_MAX + 3))
+/* TRACK_MGROUP_NODE, the CLI node of monitor-group */
+#include "common/rbp_common.h"
 
 #define TRACK_NAME_MAX	     64
 #define TRACK_DEFAULT_WEIGHT 10

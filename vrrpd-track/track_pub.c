@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * vrrpd-track: publication of VRRP states to pimd and pim6d as zebra
- * opaque messages (track_msg.h).
+ * opaque messages (common/rbp_common.h).
  *
  * Every transition is sent as it happens.  A full dump of all VRRP
  * routers, both address families each, is sent when the zebra
@@ -20,7 +20,7 @@
 #include "vrrpd/vrrp.h"
 
 #include "track.h"
-#include "track_msg.h"
+#include "common/rbp_common.h"
 
 struct track_pub_counters track_pub;
 

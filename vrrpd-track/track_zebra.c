@@ -19,7 +19,7 @@
 #include "vrrpd/vrrp.h"
 
 #include "track.h"
-#include "track_msg.h"
+#include "common/rbp_common.h"
 
 static struct zclient *track_zc;
 static uint32_t track_zc_connects;

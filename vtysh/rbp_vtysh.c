@@ -16,14 +16,11 @@
 
 #include "vtysh/vtysh.h"
 
-/* the same ids as pimd-rbp/rbp.h */
-#define RBP_SERVICE_NODE ((enum node_type)(NODE_TYPE_MAX + 1))
-#define RBP_PROFILE_NODE ((enum node_type)(NODE_TYPE_MAX + 2))
+#include "common/rbp_common.h"
+
+DEFINE_MTYPE_STATIC(MVTYSH, RBP_VTYSH_LINE, "remote-backup command line");
 
 #define RBP_DAEMONS (VTYSH_PIMD | VTYSH_PIM6D)
-
-/* the same id as vrrpd-track/track.h */
-#define TRACK_MGROUP_NODE ((enum node_type)(NODE_TYPE_MAX + 3))
 
 static struct cmd_node rbp_service_node = {
 	.name = "remote-backup-service",
@@ -128,11 +125,11 @@ static int rbp_vtysh_ask(const char *what, const char *name, bool json)
 		{ "pimd", "IGMP (pimd)" },
 		{ "pim6d", "MLD (pim6d)" },
 	};
-	char line[256];
 	bool first = true;
+	/* as long as the name given: never cut off the json keyword */
+	char *line = asprintfrr(MTYPE_RBP_VTYSH_LINE, "do show %s%s%s%s", what, name ? " " : "",
+				name ? name : "", json ? " json" : "");
 
-	snprintf(line, sizeof(line), "do show %s%s%s%s", what, name ? " " : "", name ? name : "",
-		 json ? " json" : "");
 	if (json)
 		vty_out(vty, "{");
 	for (size_t i = 0; i < array_size(daemons); i++) {
@@ -152,6 +149,7 @@ static int rbp_vtysh_ask(const char *what, const char *name, bool json)
 	}
 	if (json)
 		vty_out(vty, "}\n");
+	XFREE(MTYPE_RBP_VTYSH_LINE, line);
 	return CMD_SUCCESS;
 }
 
@@ -170,7 +168,7 @@ DEFUN(rbp_vtysh_show, rbp_vtysh_show_cmd,
 	return rbp_vtysh_ask(argv[1]->text, name, json);
 }
 
-void vtysh_init_extensions(void)
+static int rbp_vtysh_init(void)
 {
 	install_node(&rbp_service_node);
 	install_node(&rbp_profile_node);
@@ -195,4 +193,12 @@ void vtysh_init_extensions(void)
 	install_element(TRACK_MGROUP_NODE, &track_vtysh_quit_cmd);
 	install_element(TRACK_MGROUP_NODE, &track_vtysh_end_cmd);
 	vtysh_config_register_block("monitor-group", TRACK_MGROUP_NODE);
+	return 0;
+}
+
+/* before main(): vtysh_init_vty() runs the hook */
+static void rbp_vtysh_register(void) __attribute__((_CONSTRUCTOR(1100)));
+static void rbp_vtysh_register(void)
+{
+	hook_register(vtysh_init_extensions, rbp_vtysh_init);
 }

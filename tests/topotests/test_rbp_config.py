@@ -160,6 +160,9 @@ def test_show_json():
     assert js["pimd"]["services"]["svc6"]["tcpState"].startswith("idle")
 
 
+LONG = "x" * 300
+
+
 @pytest.mark.parametrize(
     "lines,error",
     [
@@ -169,7 +172,7 @@ def test_show_json():
         ),
         (
             ["remote-backup-service svc1", "peer 10.0.1.2 source 10.0.1.1 port 0"],
-            "port 0 is not valid",
+            "Unknown command",
         ),
         (["remote-backup-profile p4", "service-type pim"], "Unknown service-type pim"),
         (
@@ -188,7 +191,71 @@ def test_show_json():
         ),
         (
             ["remote-backup-service svc6", "peer 2001:db8:1::2 source 2001:db8:1::1 port 65535"],
-            "port 65535 is not valid",
+            "Unknown command",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 224.0.0.1 source 10.0.1.1 port 2100"],
+            "peer 224.0.0.1 is not a unicast address",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 0.0.0.0 source 10.0.1.1 port 2100"],
+            "peer 0.0.0.0 is not a unicast address",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 255.255.255.255 source 10.0.1.1 port 2100"],
+            "peer 255.255.255.255 is not a unicast address",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 127.0.0.1 source 10.0.1.1 port 2100"],
+            "peer 127.0.0.1 is a loopback address",
+        ),
+        (
+            ["remote-backup-service svc6", "peer :: source 2001:db8:1::1 port 2200"],
+            "peer :: is not a unicast address",
+        ),
+        (
+            ["remote-backup-service svc6", "peer ff02::1 source 2001:db8:1::1 port 2200"],
+            "peer ff02::1 is not a unicast address",
+        ),
+        (
+            ["remote-backup-service svc6", "peer fe80::2 source 2001:db8:1::1 port 2200"],
+            "peer fe80::2 is link-local",
+        ),
+        (
+            ["remote-backup-service svc1", "peer 10.0.1.2 source 10.9.9.9 port 2100"],
+            "source 10.9.9.9 is not an address of this router",
+        ),
+        (
+            ["remote-backup-profile p6", "vrrp-id 1 interface r1-eth0"],
+            "remote-backup-profile p6 is of service-type mld: use vrrp6-id",
+        ),
+        (
+            ["remote-backup-profile p4", "no service-type"],
+            "remote-backup-profile p4 is bound to interface r1-eth0",
+        ),
+        (
+            ["remote-backup-profile p4", "service-type mld"],
+            "service-type mld needs a vrrp6-id group",
+        ),
+        (
+            ["remote-backup-service " + LONG],
+            "remote-backup-service name is too long (300 characters, at most 31)",
+        ),
+        (
+            ["remote-backup-profile " + LONG],
+            "remote-backup-profile name is too long (300 characters, at most 31)",
+        ),
+        (
+            ["interface r1-eth0", "remote-backup-profile " + LONG],
+            "remote-backup-profile name is too long",
+        ),
+        (
+            ["remote-backup-profile p4", "vrrp-id 1 interface abcdefghijklmnop"],
+            "interface name is too long (16 characters, at most 15)",
+        ),
+        (
+            ["interface r1-eth0", "ip multicast track admin-vrrp interface abcdefghijklmnop vrid 3"],
+            "interface name is too long (16 characters, at most 15)",
         ),
     ],
     ids=[
@@ -201,6 +268,22 @@ def test_show_json():
         "delete-bound-profile",
         "family-mismatch",
         "port-65535",
+        "peer-multicast",
+        "peer-unspecified",
+        "peer-broadcast",
+        "peer-loopback",
+        "peer6-unspecified",
+        "peer6-multicast",
+        "peer6-link-local",
+        "source-not-local",
+        "vrrp-family-of-type",
+        "unset-type-bound",
+        "type-vs-vrrp-family",
+        "long-service-name",
+        "long-profile-name",
+        "long-binding-name",
+        "long-vrrp-ifname",
+        "long-admin-vrrp-ifname",
     ],
 )
 def test_bad_config_rejected(lines, error):
@@ -210,6 +293,33 @@ def test_bad_config_rejected(lines, error):
     assert rc != 0, "accepted: {}\n{}".format(lines, out)
     assert error in out, "expected {!r} in:\n{}".format(error, out)
     assert running_config(r1()) == before
+
+
+def test_show_long_name_json():
+    "A long name in a show command: valid json, never cut."
+    js = lib_rbp.vtysh_json(r1(), "show remote-backup-service {} json".format("y" * 300))
+    assert js == {"pimd": {}, "pim6d": {}}, js
+    js = lib_rbp.vtysh_json(r1(), "show remote-backup-profile {} json".format("y" * 300))
+    assert js == {"pimd": {}, "pim6d": {}}, js
+
+
+def test_admin_vrrp_round_trip():
+    "admin-vrrp with ignore-if-down is written back as given, and removed."
+    rc, out = vtysh_lines(
+        r1(), "conf t", "interface r1-eth0",
+        "ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down",
+        "ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8")
+    assert rc == 0, out
+    run = running_config(r1())
+    assert " ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down\n" in run, run
+    assert " ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8\n" in run, run
+    js = lib_rbp.vtysh_json(r1(), "show ip remote-backup interfaces json", daemon="pimd")
+    (ifc,) = [i for i in js["interfaces"] if i["interface"] == "r1-eth0"]
+    assert ifc["forwardingFollows"] == "track" and ifc["ignoreIfDown"] is True, ifc
+    rc, out = vtysh_lines(r1(), "conf t", "interface r1-eth0", "no ip multicast track",
+                          "no ipv6 multicast track")
+    assert rc == 0, out
+    assert "multicast track" not in running_config(r1())
 
 
 def test_round_trip_restart():

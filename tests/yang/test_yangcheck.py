@@ -498,6 +498,7 @@ exit
 !
 remote-backup-profile p7
  backup-id 11 remote-backup-service svc1
+ service-type igmp
 exit
 !
 interface eth0
@@ -505,6 +506,11 @@ interface eth0
  ipv6 mld
  remote-backup-profile p1
  remote-backup-profile p6
+ ip multicast track admin-vrrp interface eth9 vrid 10 ignore-if-down
+ ipv6 multicast track vrrp6 vrid 1
+ ip pim ignore dr-state
+ ip pim ignore assert-state
+ ipv6 pim ignore dr-state
 exit
 !
 interface eth1
@@ -537,6 +543,9 @@ def test_config_seed001_mld():
 
 
 CONFIG_BAD = [
+    ("bound-no-type", (" service-type igmp\nexit\n!\ninterface eth0", "exit\n!\ninterface eth0"), "service-type"),
+    ("vrrp-family", ("vrrp6-id 1 interface eth0", "vrrp-id 1 interface eth0"), "vrrp6-id"),
+    ("track-range", ("vrrp6 vrid 1", "vrrp6 vrid 0"), "0"),
     ("dup-backup-id", ("backup-id 11 remote-backup-service svc1", "backup-id 10 remote-backup-service svc1"), "Unique"),
     ("no-service", ("backup-id 11 remote-backup-service svc1", "backup-id 11 remote-backup-service nosuch"), "nosuch"),
     ("no-profile", (" remote-backup-profile p7\n", " remote-backup-profile nosuch\n"), "nosuch"),

@@ -435,15 +435,43 @@ def config_to_instance(text):
             else:
                 raise AssertionError(bad)
         elif kind == "interface":
-            if words[0] != "remote-backup-profile":
+            ours = words[0] == "remote-backup-profile" or (
+                words[0] in ("ip", "ipv6") and words[1:3] in (["multicast", "track"],
+                                                             ["pim", "ignore"]))
+            if not ours:
                 continue  # pimd's, zebra's ... interface lines
-            if len(words) != 2:
-                raise AssertionError(bad)
             if ctx[2] != "default":
                 raise AssertionError(
                     "line %d: remote backup works in the default VRF only "
                     "(interface %s vrf %s)" % (lineno, ent["name"], ctx[2])
                 )
+            if words[0] in ("ip", "ipv6") and words[1] == "multicast":
+                track = {"family": words[0]}
+                if len(words) == 6 and words[3] in ("vrrp", "vrrp6") and words[4] == "vrid":
+                    track["vrrp"] = _num(words[5])
+                elif (len(words) in (8, 9) and words[3] in ("admin-vrrp", "admin-vrrp6")
+                      and words[4] == "interface" and words[6] == "vrid"
+                      and words[8:] in ([], ["ignore-if-down"])):
+                    track["admin-vrrp"] = {"interface": words[5], "vrid": _num(words[7])}
+                    if words[8:]:
+                        track["admin-vrrp"]["ignore-if-down"] = [None]
+                else:
+                    raise AssertionError(bad)
+                tracks = [t for t in ent.get("multicast-track", [])
+                          if t["family"] != words[0]]
+                ent["multicast-track"] = tracks + [track]
+                continue
+            if words[0] in ("ip", "ipv6") and words[1] == "pim":
+                if len(words) != 4 or words[3] not in ("dr-state", "assert-state"):
+                    raise AssertionError(bad)
+                ign = [g for g in ent.setdefault("pim-ignore", []) if g["family"] == words[0]]
+                if not ign:
+                    ign = [{"family": words[0]}]
+                    ent["pim-ignore"].append(ign[0])
+                ign[0][words[3]] = [None]
+                continue
+            if len(words) != 2:
+                raise AssertionError(bad)
             bound = ent.setdefault("remote-backup-profile", [])
             if words[1] not in bound:
                 bound.append(words[1])
@@ -453,7 +481,7 @@ def config_to_instance(text):
         data["service"] = list(services.values())
     if profiles:
         data["profile"] = list(profiles.values())
-    bound = [i for i in ifaces.values() if i.get("remote-backup-profile")]
+    bound = [i for i in ifaces.values() if len(i) > 1]
     if bound:
         data["interface"] = bound
     return {"%s:remote-backup" % MODULE: data}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What the frr-rbp modules and the rebuilt vtysh must agree on:
+ *
+ * - the ids of the CLI nodes the modules add past libfrr's enum (the
+ *   daemons and vtysh install the same nodes under the same ids);
+ * - the VRRP state messages vrrpd-track (in vrrpd) sends to pimd-rbp (in
+ *   pimd and pim6d), relayed by zebra as opaque messages.
+ */
+#ifndef _RBP_COMMON_H
+#define _RBP_COMMON_H
+
+#include <stdint.h>
+
+/* --- CLI nodes -------------------------------------------------------- */
+
+#define RBP_SERVICE_NODE  ((enum node_type)(NODE_TYPE_MAX + 1)) /* pimd-rbp */
+#define RBP_PROFILE_NODE  ((enum node_type)(NODE_TYPE_MAX + 2)) /* pimd-rbp */
+#define TRACK_MGROUP_NODE ((enum node_type)(NODE_TYPE_MAX + 3)) /* vrrpd-track */
+
+/* --- VRRP state messages ----------------------------------------------
+ *
+ * vrrpd-track sends RBP_OPAQUE_VRRP_STATE for every state transition of a
+ * VRRP router, and a full dump of all of them when it connects to zebra
+ * and whenever it receives RBP_OPAQUE_VRRP_REQUEST (which pimd-rbp sends
+ * when it connects, and when it missed a message).  The message types are
+ * private: outside zclient.h's registry.
+ *
+ * A dump is the whole set: a receiver drops the states a dump does not
+ * contain.  An empty dump is one message with family 0 and both dump
+ * flags.  Sequence numbers count every message of a sender by one, dumps
+ * included; a receiver that sees a gap asks for a dump.
+ */
+#define RBP_OPAQUE_VRRP_STATE	0x52425001u
+#define RBP_OPAQUE_VRRP_REQUEST 0x52425002u
+
+#define RBP_VRRP_MSG_VERSION 1
+
+/* Multi-byte fields in network byte order. */
+struct rbp_vrrp_state_msg {
+	uint8_t version; /* RBP_VRRP_MSG_VERSION */
+	uint8_t family;	 /* 4 or 6; 0 in an empty dump */
+	uint8_t vrid;
+	uint8_t state;	  /* VRRP_STATE_INITIALIZE/MASTER/BACKUP (0/1/2) */
+	uint8_t priority; /* effective priority */
+	uint8_t flags;	  /* RBP_VRRP_F_* */
+	uint16_t reserved;
+	uint32_t seq;	 /* per sender, +1 per message, from 1 */
+	char ifname[16]; /* the VRRP interface (not the macvlan) */
+} __attribute__((packed));
+
+/* the state is part of a full dump (start, or answer to a request) */
+#define RBP_VRRP_F_DUMP 0x01
+/* last message of a full dump */
+#define RBP_VRRP_F_DUMP_END 0x02
+/* the VRRP router was deleted; state is INITIALIZE */
+#define RBP_VRRP_F_DELETED 0x04
+
+/* VRRP states as vrrpd numbers them (vrrpd/vrrp.h) */
+#define RBP_VRRP_STATE_INITIALIZE 0
+#define RBP_VRRP_STATE_MASTER	  1
+#define RBP_VRRP_STATE_BACKUP	  2
+
+#endif /* _RBP_COMMON_H */

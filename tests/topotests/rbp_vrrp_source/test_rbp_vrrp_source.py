@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""
+The roles' source under failure, on the seed-001 topology
+(lib_rbp/seed001.py, master/backup): pimd and pim6d take the VRRP states
+from vrrpd-track through zebra, and must never keep a state nobody stands
+behind.
+
+- vrrpd killed on the backup: its states are forgotten at once (zebra's
+  client-close notification); the backup stays muted, the master forwards
+  on, the receiver loses nothing.
+- vrrpd killed on the master: its states are forgotten at once and the
+  macvlan the dead vrrpd left up is not trusted, so the master mutes; the
+  twin's vrrpd takes over and forwards; the healthy twin never yields.
+- a VRRP router deleted while zebra is down: vrrpd-track cannot say so,
+  but the dump it sends when zebra is back is the whole set, and the
+  router's states are forgotten.
+- zebra restarted: the states are learned again from the dump.
+
+No timing threshold is asserted.
+"""
+
+import os
+import sys
+
+import pytest
+
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
+
+# pylint: disable=wrong-import-position
+import lib_rbp  # noqa: E402
+from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding, profile_state  # noqa: E402
+from lib.topogen import get_topogen  # noqa: E402
+
+pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd, pytest.mark.rbp]
+
+SENDERS = []
+LAN = S.LAN_IF
+
+
+def setup_module(mod):
+    _, senders = S.start(mod.__name__, "master-backup", streams=True)
+    SENDERS.extend(senders)
+
+
+def teardown_module(mod):  # pylint: disable=unused-argument
+    for p in SENDERS:
+        p.kill()
+    get_topogen().stop_topology()
+
+
+def vrrp_table(rn, family):
+    return lib_rbp.vtysh_json(gear(rn), "show {} remote-backup vrrp json".format(ipv(family)))
+
+
+def known(rn, family):
+    "{vrid: state} of rn's LAN, as rn's pimd (4) or pim6d (6) knows them."
+    return {s["vrid"]: s["state"] for s in vrrp_table(rn, family)["states"]
+            if s["interface"] == LAN[rn] and s["family"] == family}
+
+
+def wait(func, desc, timeout=30):
+    ok, last = lib_rbp.wait_until(func, timeout=timeout)
+    assert ok, "{}: {}".format(desc, last)
+
+
+def wait_roles(r1_role, r2_role, timeout=60):
+    for fam in (4, 6):
+        wait(lambda fam=fam: (profile_state("r1", fam)["state"],
+                              profile_state("r2", fam)["state"]) == (r1_role, r2_role),
+             "roles IPv{} (want {} {})".format(fam, r1_role, r2_role), timeout)
+
+
+def kill9(rn, daemon):
+    gear(rn).cmd_raises("kill -9 $(cat /var/run/frr/{}.pid)".format(daemon))
+    wait(lambda: daemon not in lib_rbp.running_daemons(gear(rn)), daemon + " still runs")
+
+
+def restart_vrrpd(rn):
+    gear(rn).startDaemons(["vrrpd"])
+    # vrrpd comes up empty: the whole integrated config again, as at boot
+    lib_rbp.apply_config(gear(rn), None, boot=True)
+    assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == []
+
+
+def vrrp_lines(rn):
+    return ["vrrp 1 version 3", "vrrp 1 priority {}".format(S.PRIO[rn]),
+            "vrrp 1 advertisement-interval 100", "vrrp 1 ip " + S.VIP4,
+            "vrrp 1 ipv6 " + S.VIP6]
+
+
+def test_states_from_vrrpd_track():
+    "Both daemons of both routers know the LAN's VRRP states, by dump."
+    wait_roles("master", "backup")
+    for rn, state in (("r1", "Master"), ("r2", "Backup")):
+        for fam in (4, 6):
+            wait(lambda rn=rn, fam=fam: known(rn, fam).get(S.VRID) == state,
+                 "{} IPv{} VRRP state".format(rn, fam))
+            table = vrrp_table(rn, fam)
+            assert table["dumps"] >= 1 and not table["vrrpdGone"], table
+
+
+def test_kill_vrrpd_on_backup():
+    "The backup's vrrpd dies: forgotten at once; nothing changes for the receiver."
+    wait_roles("master", "backup")
+    recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", S.ASM4)
+    try:
+        assert lib_rbp.stream_receiving(recv)
+        kill9("r2", "vrrpd")
+        for fam in (4, 6):
+            wait(lambda fam=fam: vrrp_table("r2", fam)["vrrpdGone"] and not known("r2", fam),
+                 "r2 IPv{} keeps vrrpd's states".format(fam))
+            st = profile_state("r2", fam)
+            assert st["state"] == "backup", st
+        assert forwarding("r1") and not forwarding("r2")
+        restart_vrrpd("r2")
+        for fam in (4, 6):
+            wait(lambda fam=fam: known("r2", fam).get(S.VRID) == "Backup"
+                 and not vrrp_table("r2", fam)["vrrpdGone"],
+                 "r2 IPv{}: states not learned again".format(fam))
+        wait_roles("master", "backup")
+    finally:
+        summary = lib_rbp.stop_stream_receiver(recv)
+        if "vrrpd" not in lib_rbp.running_daemons(gear("r2")):
+            restart_vrrpd("r2")
+    print("vrrpd killed on the backup: received {} lost {} duplicates {}".format(
+        summary["received"], summary["lost"], summary["duplicates"]))
+    assert summary["lost"] == 0 and summary["duplicates"] == 0, summary
+
+
+def test_kill_vrrpd_on_master():
+    """The master's vrrpd dies: the master mutes at once (its macvlan is
+    stale), the twin takes over; the healthy twin never yields."""
+    tgen = get_topogen()
+    wait_roles("master", "backup")
+    recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", S.ASM4)
+    takeover = None
+    try:
+        assert lib_rbp.stream_receiving(recv)
+        kill9("r1", "vrrpd")
+        for fam in (4, 6):
+            wait(lambda fam=fam: profile_state("r1", fam)["roleSource"]
+                 == "vrrpd gone, macvlan not trusted",
+                 "r1 IPv{} still trusts its macvlan".format(fam))
+        wait_roles("backup", "master")
+        S.set_report_port(tgen, "r2")
+        wait(lambda: forwarding("r2") and not forwarding("r1"), "r2 does not forward alone")
+        for fam in (4, 6):
+            assert not profile_state("r2", fam)["splitBrainYield"]
+        takeover = lib_rbp.stop_stream_receiver(recv)
+        recv = None
+        restart_vrrpd("r1")
+        wait_roles("master", "backup")
+        S.set_report_port(tgen, "r1")
+        wait(lambda: forwarding("r1") and not forwarding("r2"), "r1 does not forward again")
+    finally:
+        if recv:
+            lib_rbp.stop_stream_receiver(recv)
+        if "vrrpd" not in lib_rbp.running_daemons(gear("r1")):
+            restart_vrrpd("r1")
+        S.set_report_port(tgen, "r1")
+    print("vrrpd killed on the master: received {} lost {} duplicates {} max gap {} ms".format(
+        takeover["received"], takeover["lost"], takeover["duplicates"],
+        takeover["max_gap_ms"]))
+    assert takeover["duplicates"] == 0, takeover
+
+
+def test_vrrp_router_deleted_while_zebra_down():
+    "The dump after zebra's return is the whole set: the deleted router is forgotten."
+    wait_roles("master", "backup")
+    r2 = gear("r2")
+    dumps = {fam: vrrp_table("r2", fam)["dumps"] for fam in (4, 6)}
+    kill9("r2", "zebra")
+    try:
+        rc, out = lib_rbp.vtysh_lines(r2, "conf t", "interface " + LAN["r2"], "no vrrp 1")
+        assert rc == 0, out
+        # zebra comes back with what the kernel has; nothing is reapplied,
+        # so the VRRP router stays deleted
+        r2.startDaemons(["zebra"])
+        for fam in (4, 6):
+            wait(lambda fam=fam: vrrp_table("r2", fam)["dumps"] > dumps[fam]
+                 and S.VRID not in known("r2", fam),
+                 "r2 IPv{} keeps the deleted router".format(fam), timeout=60)
+            st = profile_state("r2", fam)
+            assert st["state"] == "backup", st
+    finally:
+        if "zebra" not in lib_rbp.running_daemons(r2):
+            r2.startDaemons(["zebra"])
+        rc, out = lib_rbp.vtysh_lines(r2, "conf t", "interface " + LAN["r2"], *vrrp_lines("r2"))
+        assert rc == 0, out
+    for fam in (4, 6):
+        wait(lambda fam=fam: known("r2", fam).get(S.VRID) == "Backup",
+             "r2 IPv{}: the router is not back".format(fam))
+    wait_roles("master", "backup")
+
+
+def test_restart_zebra():
+    "zebra restarted on the master: the states come back by dump; roles stay."
+    wait_roles("master", "backup")
+    r1 = gear("r1")
+    dumps = {fam: vrrp_table("r1", fam)["dumps"] for fam in (4, 6)}
+    kill9("r1", "zebra")
+    r1.startDaemons(["zebra"])
+    for fam in (4, 6):
+        wait(lambda fam=fam: vrrp_table("r1", fam)["dumps"] > dumps[fam]
+             and known("r1", fam).get(S.VRID) == "Master",
+             "r1 IPv{}: states not learned again".format(fam), timeout=60)
+    wait_roles("master", "backup")
+    wait(lambda: forwarding("r1") and not forwarding("r2"), "r1 does not forward")
+
+
+def test_no_crash():
+    for rn in S.ROUTERS:
+        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main(["-s"] + sys.argv[1:]))
