@@ -422,6 +422,9 @@ def test_monitor_group_link():
         wait_roles({"r1": "Initialize", "r2": "Master"}, 6)
         run = running_config(r1)
         assert "vrrp 5 shutdown" not in run, run
+        # the hold is not vrrpd's shutdown setting
+        vr = [v for v in lib_rbp.vtysh_json(r1, "show vrrp json") if v["vrid"] == VRID]
+        assert vr and vr[0]["shutdown"] is False, vr
         # the operator's shutdown meanwhile outlasts the hold
         configure("r1", "vrrp 5 shutdown", interface="r1-eth0")
     finally:
