@@ -38,6 +38,11 @@ DECLARE_MGROUP(TRACK);
 
 extern struct debug track_dbg;
 
+/* NULL if name fits a buffer of size bytes, else why not ("interface name
+ * ... is too long: ..."): names are refused, never cut short
+ */
+const char *track_name_check(const char *what, const char *name, size_t size);
+
 /* --- monitor groups (track_mgroup.c) ---------------------------------- */
 
 PREDECL_RBTREE_UNIQ(track_mgroups);

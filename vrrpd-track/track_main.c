@@ -12,6 +12,17 @@
 
 DEFINE_MGROUP(TRACK, "vrrpd track module");
 
+const char *track_name_check(const char *what, const char *name, size_t size)
+{
+	static char err[320];
+
+	if (strlen(name) < size)
+		return NULL;
+	snprintf(err, sizeof(err), "%s name %s is too long: at most %zu characters", what, name,
+		 size - 1);
+	return err;
+}
+
 /* After vrrpd's own init: its CLI nodes and zebra client exist */
 static int track_late_init(struct event_loop *loop)
 {

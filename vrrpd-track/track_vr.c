@@ -382,6 +382,21 @@ static const char *track_vr_check(const char *ifname, uint8_t vrid)
 	return err;
 }
 
+/* The names a tracking line gives fit where they are kept, or why not */
+static const char *track_vr_names_check(const char *bfd_ifname, const char *profile,
+					const char *group)
+{
+	const char *err = NULL;
+
+	if (bfd_ifname)
+		err = track_name_check("interface", bfd_ifname, IFNAMSIZ);
+	if (!err && profile)
+		err = track_name_check("BFD profile", profile, BFD_PROFILE_NAME_LEN);
+	if (!err && group)
+		err = track_name_check("monitor-group", group, TRACK_NAME_MAX);
+	return err;
+}
+
 static struct track_obj *track_obj_find(struct track_vr *tvr, struct track_obj *key)
 {
 	return tvr ? track_objs_find(&tvr->objs, key) : NULL;
@@ -407,8 +422,10 @@ const char *track_vr_set_bfd(const char *ifname, uint8_t vrid, const struct ipad
 	struct track_bfd bkey = {};
 	struct track_obj key = { .type = TRACK_T_BFD, .bfd = &bkey }, *obj;
 	struct track_vr *tvr;
-	const char *err = track_vr_check(ifname, vrid);
+	const char *err = track_vr_names_check(bfd_ifname, profile, NULL);
 
+	if (!err)
+		err = track_vr_check(ifname, vrid);
 	if (err)
 		return err;
 
@@ -459,7 +476,10 @@ const char *track_vr_unset_bfd(const char *ifname, uint8_t vrid, const struct ip
 	struct track_bfd bkey = {};
 	struct track_obj key = { .type = TRACK_T_BFD, .bfd = &bkey }, *obj;
 	struct track_vr *tvr = track_vr_find(ifname, vrid);
+	const char *nerr = track_vr_names_check(bfd_ifname, NULL, NULL);
 
+	if (nerr)
+		return nerr;
 	bkey.peer = *peer;
 	bkey.local = *local;
 	strlcpy(bkey.ifname, bfd_ifname ? bfd_ifname : "", sizeof(bkey.ifname));
@@ -482,8 +502,10 @@ const char *track_vr_set_mgroup(const char *ifname, uint8_t vrid, const char *gr
 	struct track_mgroup *mg = track_mgroup_find(group);
 	struct track_obj key = { .type = TRACK_T_MGROUP }, *obj;
 	struct track_vr *tvr;
-	const char *err = track_vr_check(ifname, vrid);
+	const char *err = track_vr_names_check(NULL, NULL, group);
 
+	if (!err)
+		err = track_vr_check(ifname, vrid);
 	if (err)
 		return err;
 	if (!mg) {
@@ -517,7 +539,10 @@ const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *
 	struct track_mgroup mkey = {};
 	struct track_obj key = { .type = TRACK_T_MGROUP, .mg = &mkey }, *obj;
 	struct track_vr *tvr = track_vr_find(ifname, vrid);
+	const char *nerr = track_vr_names_check(NULL, NULL, group);
 
+	if (nerr)
+		return nerr;
 	strlcpy(mkey.name, group, sizeof(mkey.name));
 	obj = track_obj_find(tvr, &key);
 	if (!obj) {
