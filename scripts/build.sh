@@ -1,12 +1,14 @@
 #!/bin/bash
 # Build and install everything: Debian packages, the FRR 10.3 toolchain
-# (cached in /var/cache/frr-rbp), then the modules and the rebuilt vtysh
-# into the same prefix.  Idempotent.
+# (cached in $FRR_RBP_CACHE, default /var/cache/frr-rbp), then the modules
+# and the rebuilt vtysh into the same prefix ($FRR_RBP_PREFIX, default
+# /opt/frr-rbp; configure takes it from the FRR tree).  Idempotent.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 JOBS=${JOBS:-$(nproc)}
+PREFIX=${FRR_RBP_PREFIX:-/opt/frr-rbp}
 
 FRR_TREE=$("$TOP/scripts/build-frr.sh" | tail -n1)
 
@@ -19,4 +21,4 @@ fi
 echo "build: compiling modules and vtysh" >&2
 make -s -j"$JOBS" >/dev/null
 make -s install >/dev/null
-echo "build: installed $(ls /opt/frr-rbp/lib/frr/modules/*_rbp.so /opt/frr-rbp/lib/frr/modules/vrrpd_track.so | xargs -n1 basename | tr '\n' ' ')and vtysh in /opt/frr-rbp" >&2
+echo "build: installed $(ls "$PREFIX"/lib/frr/modules/*_rbp.so "$PREFIX"/lib/frr/modules/vrrpd_track.so | xargs -n1 basename | tr '\n' ' ')and vtysh in $PREFIX" >&2

@@ -3,8 +3,9 @@
  * vrrpd-track: VRRP state publication and object tracking for vrrpd.
  *
  * Tracking configuration is kept by (interface name, VRID), not by
- * vrrpd's struct vrrp_vrouter: vrrpd creates and destroys those through
- * its northbound callbacks, which the module follows (track_nb.c).
+ * vrrpd's struct vrrp_vrouter: vrrpd creates and destroys those as its
+ * configuration changes, and tells the module of a destroyed one through
+ * vrrp_vrouter_destroy_hook (track_state.c).
  */
 #ifndef _VRRP_TRACK_H
 #define _VRRP_TRACK_H
@@ -34,6 +35,11 @@ DECLARE_MGROUP(TRACK);
 #define TRACK_DEFAULT_WEIGHT 10
 
 extern struct debug track_dbg;
+
+/* NULL if name fits a buffer of size bytes, else why not ("interface name
+ * ... is too long: ..."): names are refused, never cut short
+ */
+const char *track_name_check(const char *what, const char *name, size_t size);
 
 /* --- monitor groups (track_mgroup.c) ---------------------------------- */
 
@@ -193,7 +199,6 @@ struct track_vr {
 
 	/* runtime: a `link` monitor group holds the router in Initialize */
 	bool held;
-	bool saved_shutdown; /* vrrpd's own shutdown setting meanwhile */
 	/* runtime: preemption delayed (priority 1) until this fires */
 	struct event *t_preempt;
 	uint32_t preempt_delays; /* delays started */
@@ -254,25 +259,16 @@ const struct track_obj *track_vr_mgroup_user(const struct track_mgroup *mg);
 /* events */
 void track_vr_bfd_changed(struct track_bfd *tb, enum bfd_session_state previous);
 void track_vr_mgroups_changed(void);
-void track_vr_base_changed(struct vrrp_vrouter *vr);
-void track_vr_deleted(const char *ifname, uint8_t vrid);
+/* vrrpd is about to destroy the virtual router */
+void track_vr_destroyed(const struct vrrp_vrouter *vr);
 /* a VRRP router is about to go from its state to `to` */
 void track_vr_state_change(struct vrrp_router *r, int to);
-/* vrrpd's shutdown setting changes; true if the module keeps the router
- * down meanwhile and vrrpd must not act on it now
- */
-bool track_vr_shutdown_config(struct vrrp_vrouter *vr, bool shutdown);
 
 /* what an object does right now, for show */
 const char *track_obj_effect(const struct track_obj *obj, char *buf, size_t len);
 const char *track_mode_name(enum track_mode mode);
 bool track_vr_link_down(const struct track_vr *tvr);
 int track_vr_config_write(struct vty *vty);
-
-/* --- vrrpd's northbound callbacks (track_nb.c) ------------------------ */
-
-void track_nb_init(void);
-void track_nb_fini(void);
 
 /* --- the module's zebra client (track_zebra.c) ------------------------ */
 
@@ -300,7 +296,8 @@ extern struct track_pub_counters track_pub;
 void track_pub_init(struct event_loop *loop);
 void track_pub_fini(void);
 void track_pub_transition(const struct vrrp_router *r, int to);
-void track_pub_deleted(const char *ifname, uint8_t vrid);
+/* vrrpd is about to destroy the virtual router */
+void track_pub_deleted(const struct vrrp_vrouter *vr);
 void track_pub_request(const struct zapi_opaque_msg *info);
 void track_pub_zebra_connected(void);
 

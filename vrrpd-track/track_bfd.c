@@ -52,6 +52,12 @@ struct track_bfd *track_bfd_get(const struct ipaddr *peer, const struct ipaddr *
 	static char errbuf[200];
 	struct track_bfd key = {}, *tb;
 
+	/* names are refused, never cut short */
+	*err = track_name_check("interface", ifname ? ifname : "", sizeof(key.ifname));
+	if (!*err)
+		*err = track_name_check("BFD profile", profile ? profile : "", sizeof(key.profile));
+	if (*err)
+		return NULL;
 	key.peer = *peer;
 	key.local = *local;
 	strlcpy(key.ifname, ifname ? ifname : "", sizeof(key.ifname));

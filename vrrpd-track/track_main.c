@@ -12,9 +12,18 @@
 
 DEFINE_MGROUP(TRACK, "vrrpd track module");
 
-/* After vrrpd's own init: its northbound nodes, CLI nodes and zebra
- * client exist.
- */
+const char *track_name_check(const char *what, const char *name, size_t size)
+{
+	static char err[320];
+
+	if (strlen(name) < size)
+		return NULL;
+	snprintf(err, sizeof(err), "%s name %s is too long: at most %zu characters", what, name,
+		 size - 1);
+	return err;
+}
+
+/* After vrrpd's own init: its CLI nodes and zebra client exist */
 static int track_late_init(struct event_loop *loop)
 {
 	debug_install(&track_dbg);
@@ -23,7 +32,6 @@ static int track_late_init(struct event_loop *loop)
 	track_vr_init();
 	track_pub_init(loop);
 	track_zebra_init(loop);
-	track_nb_init();
 	track_vty_init();
 	track_state_init(loop);
 	zlog_info("vrrpd track module loaded");
@@ -33,7 +41,6 @@ static int track_late_init(struct event_loop *loop)
 static int track_fini(void)
 {
 	track_state_fini();
-	track_nb_fini();
 	track_vr_fini();
 	track_bfd_fini();
 	track_mgroup_fini();

@@ -29,20 +29,23 @@ struct track_mgroup *track_mgroup_find(const char *name)
 {
 	struct track_mgroup key = {};
 
+	/* no group has a longer name: do not match one by a prefix */
+	if (strlen(name) >= sizeof(key.name))
+		return NULL;
 	strlcpy(key.name, name, sizeof(key.name));
 	return track_mgroups_find(&track_mgroups, &key);
 }
 
 struct track_mgroup *track_mgroup_get(const char *name, const char **err)
 {
-	struct track_mgroup *mg = track_mgroup_find(name);
+	struct track_mgroup *mg;
 
+	*err = track_name_check("monitor-group", name, TRACK_NAME_MAX);
+	if (*err)
+		return NULL;
+	mg = track_mgroup_find(name);
 	if (mg)
 		return mg;
-	if (strlen(name) >= TRACK_NAME_MAX) {
-		*err = "monitor-group name is too long";
-		return NULL;
-	}
 	mg = XCALLOC(MTYPE_TRACK_MGROUP, sizeof(*mg));
 	strlcpy(mg->name, name, sizeof(mg->name));
 	track_binds_init(&mg->binds);
@@ -80,9 +83,10 @@ const char *track_mgroup_del(struct track_mgroup *mg)
 const char *track_mgroup_bind(struct track_mgroup *mg, const char *ifname, long weight)
 {
 	struct track_bind key = {}, *b;
+	const char *err = track_name_check("interface", ifname, sizeof(key.ifname));
 
-	if (strlen(ifname) >= IFNAMSIZ)
-		return "interface name is too long";
+	if (err)
+		return err;
 	strlcpy(key.ifname, ifname, sizeof(key.ifname));
 	b = track_binds_find(&mg->binds, &key);
 	if (!b) {
@@ -99,7 +103,10 @@ const char *track_mgroup_unbind(struct track_mgroup *mg, const char *ifname)
 {
 	static char err[160];
 	struct track_bind key = {}, *b;
+	const char *nerr = track_name_check("interface", ifname, sizeof(key.ifname));
 
+	if (nerr)
+		return nerr;
 	strlcpy(key.ifname, ifname, sizeof(key.ifname));
 	b = track_binds_find(&mg->binds, &key);
 	if (!b) {

@@ -10,11 +10,18 @@
  * the requester only: every receiver then sees one gap-free sequence of
  * numbers, and a dump is idempotent.  Requests that arrive while a dump
  * is pending are answered by that dump.
+ *
+ * A destroyed virtual router is published DELETED on the next pass of the
+ * event loop: vrrpd calls vrrp_vrouter_destroy_hook before it shuts the
+ * routers down, and their Initialize transitions come first.  vrrpd
+ * stopping destroys every router and exits without another pass: no
+ * DELETED then, the receivers keep the Initialize states.
  */
 #include <zebra.h>
 
 #include "frrevent.h"
 #include "hash.h"
+#include "vrf.h"
 #include "zclient.h"
 
 #include "vrrpd/vrrp.h"
@@ -22,11 +29,26 @@
 #include "track.h"
 #include "common/rbp_common.h"
 
+DEFINE_MTYPE_STATIC(TRACK, TRACK_PUB_DEL, "VRRP router deletion to publish");
+
+PREDECL_DLIST(track_pub_dels);
+
+/* a destroyed virtual router, to publish DELETED for */
+struct track_pub_del {
+	struct track_pub_dels_item item;
+	char ifname[IFNAMSIZ];
+	vrf_id_t vrf_id;
+	uint8_t vrid;
+};
+DECLARE_DLIST(track_pub_dels, struct track_pub_del, item);
+
 struct track_pub_counters track_pub;
 
 static struct event_loop *track_pub_loop;
 static struct event *t_track_pub_dump;
 static uint64_t track_pub_pending; /* requests the next dump answers */
+static struct track_pub_dels_head track_pub_dels;
+static struct event *t_track_pub_dels;
 
 static uint8_t track_pub_family(int af)
 {
@@ -76,12 +98,42 @@ void track_pub_transition(const struct vrrp_router *r, int to)
 		track_pub.transitions++;
 }
 
-void track_pub_deleted(const char *ifname, uint8_t vrid)
+static void track_pub_deletions(struct event *t)
 {
-	if (track_pub_send(4, vrid, VRRP_STATE_INITIALIZE, 0, RBP_VRRP_F_DELETED, ifname))
-		track_pub.deletions++;
-	if (track_pub_send(6, vrid, VRRP_STATE_INITIALIZE, 0, RBP_VRRP_F_DELETED, ifname))
-		track_pub.deletions++;
+	struct track_pub_del *del;
+
+	while ((del = track_pub_dels_pop(&track_pub_dels))) {
+		struct interface *ifp = if_lookup_by_name(del->ifname, del->vrf_id);
+
+		/* created again meanwhile: it exists, its transitions tell */
+		if (ifp && vrrp_lookup(ifp, del->vrid)) {
+			DEBUGD(&track_dbg, "track: VRRP %u on %s created again, not DELETED",
+			       del->vrid, del->ifname);
+		} else {
+			if (track_pub_send(4, del->vrid, VRRP_STATE_INITIALIZE, 0,
+					   RBP_VRRP_F_DELETED, del->ifname))
+				track_pub.deletions++;
+			if (track_pub_send(6, del->vrid, VRRP_STATE_INITIALIZE, 0,
+					   RBP_VRRP_F_DELETED, del->ifname))
+				track_pub.deletions++;
+		}
+		XFREE(MTYPE_TRACK_PUB_DEL, del);
+	}
+}
+
+void track_pub_deleted(const struct vrrp_vrouter *vr)
+{
+	struct track_pub_del *del;
+
+	/* without an interface nothing about it was published */
+	if (!vr->ifp)
+		return;
+	del = XCALLOC(MTYPE_TRACK_PUB_DEL, sizeof(*del));
+	strlcpy(del->ifname, vr->ifp->name, sizeof(del->ifname));
+	del->vrf_id = vr->ifp->vrf->vrf_id;
+	del->vrid = vr->vrid;
+	track_pub_dels_add_tail(&track_pub_dels, del);
+	event_add_event(track_pub_loop, track_pub_deletions, NULL, 0, &t_track_pub_dels);
 }
 
 struct track_pub_walk {
@@ -170,9 +222,16 @@ void track_pub_zebra_connected(void)
 void track_pub_init(struct event_loop *loop)
 {
 	track_pub_loop = loop;
+	track_pub_dels_init(&track_pub_dels);
 }
 
 void track_pub_fini(void)
 {
+	struct track_pub_del *del;
+
 	EVENT_OFF(t_track_pub_dump);
+	EVENT_OFF(t_track_pub_dels);
+	while ((del = track_pub_dels_pop(&track_pub_dels)))
+		XFREE(MTYPE_TRACK_PUB_DEL, del);
+	track_pub_dels_fini(&track_pub_dels);
 }

@@ -6,20 +6,21 @@
  * vrrpd keeps two priorities: vr->priority, the configured one, and
  * r->priority per address family, the one the router advertises and
  * elects with ("current-priority" in vrrpd's YANG model, "effective" in
- * its show output).  vrrp_set_priority() sets both from the config; the
- * module only ever writes r->priority, so vr->priority stays the base:
+ * its show output).  vrrpd derives the latter from the former, and asks
+ * vrrp_effective_priority_hook what to add; the module answers
  *
  *   effective = clamp(base - sum(reduced) + sum(increased), 1, 254)
  *
  * for the objects that are down, and base again when none is; 1 while a
  * preempt delay runs (a backup at priority 1 preempts nobody, and still
- * takes over when no master is heard at all).  An owner
- * (r->priority 255) is left alone.  vrrpd prints its configuration from
- * the northbound tree, so none of this reaches the running config.
+ * takes over when no master is heard at all).  When its answer changes it
+ * has vrrpd derive the priority again (vrrp_recalculate_priority(), which
+ * leaves an owner at 255).  None of this reaches the running config.
  */
 #include <zebra.h>
 
 #include "frrevent.h"
+#include "hook.h"
 #include "if.h"
 #include "monotime.h"
 #include "vrf.h"
@@ -105,53 +106,13 @@ bool track_vr_link_down(const struct track_vr *tvr)
 	return false;
 }
 
-/*
- * Hold the virtual router in Initialize, or let it go.  vrrpd restarts a
- * router whenever an interface or address event passes its start checks
- * (vrrp_check_start()), which refuse only while vr->shutdown is set; so
- * the hold sets it, and keeps vrrpd's own setting aside until released
- * (track_vr_shutdown_config() follows changes made meanwhile).
- */
-static void track_vr_hold(struct track_vr *tvr, struct vrrp_vrouter *vr, bool hold)
+/* What the tracked objects make of the base priority */
+static int track_vr_effective(const struct track_vr *tvr, int base)
 {
-	if (hold == tvr->held)
-		return;
-	tvr->held = hold;
-	if (hold) {
-		zlog_info("track: VRRP %u on %s: holding in Initialize", tvr->vrid, tvr->ifname);
-		tvr->saved_shutdown = vr->shutdown;
-		vr->shutdown = true;
-		vrrp_event(vr->v4, VRRP_EVENT_SHUTDOWN);
-		vrrp_event(vr->v6, VRRP_EVENT_SHUTDOWN);
-		return;
-	}
-	zlog_info("track: VRRP %u on %s: released from Initialize", tvr->vrid, tvr->ifname);
-	vr->shutdown = tvr->saved_shutdown;
-	vrrp_check_start(vr);
-}
-
-static void track_router_priority(struct vrrp_router *r, int eff)
-{
-	/* the address owner always advertises 255 */
-	if (r->priority == VRRP_PRIO_MASTER || r->vr->priority == VRRP_PRIO_MASTER)
-		return;
-	if (r->priority == eff)
-		return;
-	zlog_info("track: VRRP %u on %s IPv%d: effective priority %u -> %d (base %u)", r->vr->vrid,
-		  r->vr->ifp->name, r->family == AF_INET ? 4 : 6, r->priority, eff, r->vr->priority);
-	r->priority = eff;
-}
-
-/* Bring the virtual router in line with its tracked objects */
-static void track_vr_apply(struct track_vr *tvr)
-{
-	struct vrrp_vrouter *vr = track_vr_vrouter(tvr);
 	const struct track_obj *obj;
-	bool hold = false, floor = false;
+	bool floor = tvr->t_preempt != NULL;
 	int delta = 0, eff;
 
-	if (!vr)
-		return;
 	frr_each (track_objs_const, &tvr->objs, obj) {
 		if (!obj->down)
 			continue;
@@ -166,43 +127,101 @@ static void track_vr_apply(struct track_vr *tvr)
 			delta += obj->value;
 			break;
 		case TRACK_M_LINK:
-			if (obj->type == TRACK_T_MGROUP)
-				hold = true;
-			break;
 		case TRACK_M_PEER:
 			break;
 		}
 	}
-	if (tvr->t_preempt)
-		floor = true;
-	eff = floor ? 1 : vr->priority + delta;
+	eff = floor ? 1 : base + delta;
 	eff = MAX(eff, 1);
-	eff = MIN(eff, VRRP_PRIO_MASTER - 1);
-	track_router_priority(vr->v4, eff);
-	track_router_priority(vr->v6, eff);
-	track_vr_hold(tvr, vr, hold);
+	return MIN(eff, VRRP_PRIO_MASTER - 1);
+}
+
+/* A `link` monitor group that failed holds the router in Initialize */
+static bool track_vr_wants_hold(const struct track_vr *tvr)
+{
+	const struct track_obj *obj;
+
+	frr_each (track_objs_const, &tvr->objs, obj)
+		if (obj->down && obj->mode == TRACK_M_LINK && obj->type == TRACK_T_MGROUP)
+			return true;
+	return false;
+}
+
+/* vrrp_effective_priority_hook: what to add to the configured priority */
+static int track_vr_priority_hook(const struct vrrp_router *r)
+{
+	const struct track_vr *tvr = track_vr_of(r->vr);
+
+	if (!tvr)
+		return 0;
+	return track_vr_effective(tvr, r->vr->priority) - r->vr->priority;
+}
+
+/* vrrp_check_start_hook: vrrpd starts no router the module holds */
+static int track_vr_check_start_hook(const struct vrrp_vrouter *vr)
+{
+	const struct track_vr *tvr = track_vr_of(vr);
+
+	return tvr && tvr->held;
+}
+
+/*
+ * Hold the virtual router in Initialize, or let it go.  vrrpd (re)starts
+ * a router only through vrrp_check_start(), which asks
+ * vrrp_check_start_hook; so the hold shuts the routers down as `vrrp N
+ * shutdown` does, and answers no until released.  The operator's own
+ * shutdown setting stays vrrpd's: vrrp_check_start() on release honours
+ * it.
+ */
+static void track_vr_hold(struct track_vr *tvr, struct vrrp_vrouter *vr, bool hold)
+{
+	if (hold == tvr->held)
+		return;
+	tvr->held = hold;
+	if (hold) {
+		zlog_info("track: VRRP %u on %s: holding in Initialize", tvr->vrid, tvr->ifname);
+		vrrp_event(vr->v4, VRRP_EVENT_SHUTDOWN);
+		vrrp_event(vr->v6, VRRP_EVENT_SHUTDOWN);
+		return;
+	}
+	zlog_info("track: VRRP %u on %s: released from Initialize", tvr->vrid, tvr->ifname);
+	vrrp_check_start(vr);
+}
+
+static void track_router_priority_log(const struct vrrp_router *r, uint8_t before)
+{
+	if (r->priority == before)
+		return;
+	zlog_info("track: VRRP %u on %s IPv%d: effective priority %u -> %u (base %u)", r->vr->vrid,
+		  r->vr->ifp->name, r->family == AF_INET ? 4 : 6, before, r->priority,
+		  r->vr->priority);
+}
+
+/* Bring the virtual router in line with its tracked objects */
+static void track_vr_apply(struct track_vr *tvr)
+{
+	struct vrrp_vrouter *vr = track_vr_vrouter(tvr);
+	uint8_t prio4, prio6;
+
+	if (!vr)
+		return;
+	prio4 = vr->v4->priority;
+	prio6 = vr->v6->priority;
+	vrrp_recalculate_priority(vr);
+	track_router_priority_log(vr->v4, prio4);
+	track_router_priority_log(vr->v6, prio6);
+	track_vr_hold(tvr, vr, track_vr_wants_hold(tvr));
 }
 
 /*
  * Take over now, as if the master had been silent for the whole
- * Master_Down_Interval.  In Backup, vrrpd runs one timer per router,
- * Master_Down_Timer, whose expiry is the RFC 5798 takeover (6.4.2: send
- * an advertisement, ARP/ND, start Adver_Timer, become Master).  vrrpd has
- * no call for it (vrrp_master_down_timer_expire() is static), so re-arm
- * that very timer with no delay: vrrpd's own handler runs on the next
- * pass of the event loop, and everything that cancels the timer (an
- * advertisement arriving, a shutdown) still cancels it.
+ * Master_Down_Interval: vrrpd fires the Backup's Master_Down_Timer at
+ * once, and an advertisement or a shutdown processed first still cancels
+ * it.
  */
 static bool track_takeover_now(struct vrrp_router *r)
 {
-	void (*expire)(struct event * e);
-
-	if (r->fsm.state != VRRP_STATE_BACKUP || !r->t_master_down_timer)
-		return false;
-	expire = r->t_master_down_timer->func;
-	EVENT_OFF(r->t_master_down_timer);
-	event_add_timer_msec(master, expire, r, 0, &r->t_master_down_timer);
-	return true;
+	return vrrp_master_down_now(r) == 0;
 }
 
 static void track_obj_set_down(struct track_obj *obj, bool down)
@@ -273,34 +292,16 @@ void track_vr_mgroups_changed(void)
 	}
 }
 
-/* vrrp_set_priority() has just put the new base into r->priority */
-void track_vr_base_changed(struct vrrp_vrouter *vr)
+/* The router's tracking goes with it, as its other vrrp lines do */
+void track_vr_destroyed(const struct vrrp_vrouter *vr)
 {
 	struct track_vr *tvr = track_vr_of(vr);
-
-	if (tvr)
-		track_vr_apply(tvr);
-}
-
-/* The router's tracking goes with it, as its other vrrp lines do */
-void track_vr_deleted(const char *ifname, uint8_t vrid)
-{
-	struct track_vr *tvr = track_vr_find(ifname, vrid);
 
 	if (tvr) {
-		zlog_info("track: VRRP %u on %s deleted: its tracking too", vrid, ifname);
+		zlog_info("track: VRRP %u on %s destroyed: its tracking too", tvr->vrid,
+			  tvr->ifname);
 		track_vr_free(tvr);
 	}
-}
-
-bool track_vr_shutdown_config(struct vrrp_vrouter *vr, bool shutdown)
-{
-	struct track_vr *tvr = track_vr_of(vr);
-
-	if (!tvr || !tvr->held)
-		return false;
-	tvr->saved_shutdown = shutdown;
-	return true;
 }
 
 /* --- preempt delay -------------------------------------------------------- */
@@ -381,6 +382,21 @@ static const char *track_vr_check(const char *ifname, uint8_t vrid)
 	return err;
 }
 
+/* The names a tracking line gives fit where they are kept, or why not */
+static const char *track_vr_names_check(const char *bfd_ifname, const char *profile,
+					const char *group)
+{
+	const char *err = NULL;
+
+	if (bfd_ifname)
+		err = track_name_check("interface", bfd_ifname, IFNAMSIZ);
+	if (!err && profile)
+		err = track_name_check("BFD profile", profile, BFD_PROFILE_NAME_LEN);
+	if (!err && group)
+		err = track_name_check("monitor-group", group, TRACK_NAME_MAX);
+	return err;
+}
+
 static struct track_obj *track_obj_find(struct track_vr *tvr, struct track_obj *key)
 {
 	return tvr ? track_objs_find(&tvr->objs, key) : NULL;
@@ -406,8 +422,10 @@ const char *track_vr_set_bfd(const char *ifname, uint8_t vrid, const struct ipad
 	struct track_bfd bkey = {};
 	struct track_obj key = { .type = TRACK_T_BFD, .bfd = &bkey }, *obj;
 	struct track_vr *tvr;
-	const char *err = track_vr_check(ifname, vrid);
+	const char *err = track_vr_names_check(bfd_ifname, profile, NULL);
 
+	if (!err)
+		err = track_vr_check(ifname, vrid);
 	if (err)
 		return err;
 
@@ -458,7 +476,10 @@ const char *track_vr_unset_bfd(const char *ifname, uint8_t vrid, const struct ip
 	struct track_bfd bkey = {};
 	struct track_obj key = { .type = TRACK_T_BFD, .bfd = &bkey }, *obj;
 	struct track_vr *tvr = track_vr_find(ifname, vrid);
+	const char *nerr = track_vr_names_check(bfd_ifname, NULL, NULL);
 
+	if (nerr)
+		return nerr;
 	bkey.peer = *peer;
 	bkey.local = *local;
 	strlcpy(bkey.ifname, bfd_ifname ? bfd_ifname : "", sizeof(bkey.ifname));
@@ -481,8 +502,10 @@ const char *track_vr_set_mgroup(const char *ifname, uint8_t vrid, const char *gr
 	struct track_mgroup *mg = track_mgroup_find(group);
 	struct track_obj key = { .type = TRACK_T_MGROUP }, *obj;
 	struct track_vr *tvr;
-	const char *err = track_vr_check(ifname, vrid);
+	const char *err = track_vr_names_check(NULL, NULL, group);
 
+	if (!err)
+		err = track_vr_check(ifname, vrid);
 	if (err)
 		return err;
 	if (!mg) {
@@ -516,7 +539,10 @@ const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *
 	struct track_mgroup mkey = {};
 	struct track_obj key = { .type = TRACK_T_MGROUP, .mg = &mkey }, *obj;
 	struct track_vr *tvr = track_vr_find(ifname, vrid);
+	const char *nerr = track_vr_names_check(NULL, NULL, group);
 
+	if (nerr)
+		return nerr;
 	strlcpy(mkey.name, group, sizeof(mkey.name));
 	obj = track_obj_find(tvr, &key);
 	if (!obj) {
@@ -679,12 +705,16 @@ int track_vr_config_write(struct vty *vty)
 void track_vr_init(void)
 {
 	track_vrs_init(&track_vrs);
+	hook_register(vrrp_effective_priority_hook, track_vr_priority_hook);
+	hook_register(vrrp_check_start_hook, track_vr_check_start_hook);
 }
 
 void track_vr_fini(void)
 {
 	struct track_vr *tvr;
 
+	hook_unregister(vrrp_effective_priority_hook, track_vr_priority_hook);
+	hook_unregister(vrrp_check_start_hook, track_vr_check_start_hook);
 	while ((tvr = track_vrs_first(&track_vrs)))
 		track_vr_free(tvr);
 	track_vrs_fini(&track_vrs);

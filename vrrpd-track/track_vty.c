@@ -86,8 +86,12 @@ DEFPY_NOSH(mgroup_enter, mgroup_enter_cmd, "monitor-group WORD$name",
 DEFPY(mgroup_delete, mgroup_delete_cmd, "no monitor-group WORD$name",
       NO_STR MGROUP_STR MGROUP_NAME)
 {
-	struct track_mgroup *mg = track_mgroup_find(name);
+	const char *err = track_name_check("monitor-group", name, TRACK_NAME_MAX);
+	struct track_mgroup *mg;
 
+	if (err)
+		return track_cli_err(vty, err);
+	mg = track_mgroup_find(name);
 	if (!mg) {
 		vty_out(vty, "%% monitor-group %s does not exist\n", name);
 		return CMD_WARNING_CONFIG_FAILED;

@@ -42,6 +42,10 @@ LINK4 = {"r1": "10.0.12.1", "r2": "10.0.12.2"}
 PRIO = {"r1": 200, "r2": 150}
 PEER = {"r1": "r2", "r2": "r1"}
 ADV_MS = 500
+# one character too many for an interface name (IFNAMSIZ 16 with its NUL)
+# and for a monitor-group or BFD profile name (64)
+IFNAME16 = "r1-eth2-abcdefgh"
+NAME64 = "g" * 64
 
 DAEMONS = ("zebra", "mgmtd", "staticd", "vrrpd", "bfdd")
 ARGS = {"vrrpd": lib_rbp.MODULE_ARGS["vrrpd"]}
@@ -422,6 +426,9 @@ def test_monitor_group_link():
         wait_roles({"r1": "Initialize", "r2": "Master"}, 6)
         run = running_config(r1)
         assert "vrrp 5 shutdown" not in run, run
+        # the hold is not vrrpd's shutdown setting
+        vr = [v for v in lib_rbp.vtysh_json(r1, "show vrrp json") if v["vrid"] == VRID]
+        assert vr and vr[0]["shutdown"] is False, vr
         # the operator's shutdown meanwhile outlasts the hold
         configure("r1", "vrrp 5 shutdown", interface="r1-eth0")
     finally:
@@ -595,10 +602,34 @@ def test_config_round_trip():
          "monitor-group uplinks is tracked by VRRP 5 on interface r1-eth0"),
         (["monitor-group uplinks", "no binding interface r1-eth9"],
          "interface r1-eth9 is not bound to monitor-group uplinks"),
+        # names are refused, never cut short (IFNAMSIZ, BFD and group names)
+        (["interface r1-eth0", "vrrp 5 track bfd peer 10.0.12.2 local-address 10.0.12.1"
+          " interface " + IFNAME16 + " reduced 10"],
+         "interface name {} is too long: at most 15 characters".format(IFNAME16)),
+        (["interface r1-eth0", "no vrrp 5 track bfd peer 10.0.12.2 interface " + IFNAME16],
+         "interface name {} is too long: at most 15 characters".format(IFNAME16)),
+        (["interface r1-eth0", "vrrp 5 track bfd peer 10.0.12.2 profile " + NAME64
+          + " reduced 10"],
+         "BFD profile name {} is too long: at most 63 characters".format(NAME64)),
+        (["monitor-group " + NAME64],
+         "monitor-group name {} is too long: at most 63 characters".format(NAME64)),
+        (["no monitor-group " + NAME64],
+         "monitor-group name {} is too long: at most 63 characters".format(NAME64)),
+        (["interface r1-eth0",
+          "vrrp 5 track monitor-group " + NAME64 + " failure-ratio 50"],
+         "monitor-group name {} is too long: at most 63 characters".format(NAME64)),
+        (["interface r1-eth0", "no vrrp 5 track monitor-group " + NAME64],
+         "monitor-group name {} is too long: at most 63 characters".format(NAME64)),
+        (["monitor-group uplinks", "binding interface " + IFNAME16],
+         "interface name {} is too long: at most 15 characters".format(IFNAME16)),
+        (["monitor-group uplinks", "no binding interface " + IFNAME16],
+         "interface name {} is too long: at most 15 characters".format(IFNAME16)),
     ],
     ids=["unknown-group", "ratio-0", "ratio-150", "reduced-300", "no-such-vrid",
          "no-vrrp-on-interface", "family-mismatch", "delete-used-group",
-         "unbind-unknown"],
+         "unbind-unknown", "bfd-ifname-16", "no-bfd-ifname-16", "bfd-profile-64",
+         "group-name-64", "no-group-name-64", "track-group-name-64",
+         "no-track-group-name-64", "bind-ifname-16", "unbind-ifname-16"],
 )
 def test_bad_config_rejected(lines, error):
     "A clear error, a failing exit status, and no change to the config."
