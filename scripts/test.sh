@@ -1,5 +1,7 @@
 #!/bin/bash
 # The project's test command: builds what is needed, then runs
+#   0. the structure of pimd-rbp: no cycle in the call graph across its
+#      files (scripts/callgraph.py, GNU cflow),
 #   1. the Check unit tests (make check),
 #   2. the same unit tests under AddressSanitizer and UBSan,
 #   3. the YANG models (yanglint) and the json validator's own tests,
@@ -21,6 +23,9 @@ t0=$(date +%s)
 
 stage "build (packages, FRR toolchain, modules, vtysh)"
 scripts/build.sh
+
+stage "structure: pimd-rbp's call graph across files (no cycle)"
+/usr/bin/python3 scripts/callgraph.py pimd-rbp
 
 stage "unit tests (Check)"
 make -s check || { cat tests/unit/*.log 2>/dev/null | tail -50; exit 1; }
