@@ -380,7 +380,9 @@ def asan_daemon_cmd(cmd, a=None):
     env = ["ASAN_OPTIONS=" + ":".join(x for x in (a["asan_options"], frr_opts) if x)]
     ub = a["ubsan_options"]
     if lp:
-        # its own file: ASan and UBSan each open <log_path>.<pid> afresh
+        # its own file: ASan and UBSan each open <log_path>.<pid> afresh.
+        # (Seen with gcc 12: the UBSan runtime, loaded with the module,
+        # writes to stderr all the same, i.e. <router>/<daemon>.err.)
         ub = ":".join(x for x in (ub, "log_path=" + lp.group(1).replace(".asan.", ".ubsan.")) if x)
     env.append("UBSAN_OPTIONS=" + ub)
     env.append("LD_PRELOAD=" + a["preload"])
