@@ -6,7 +6,9 @@
 #   2. the same unit tests under AddressSanitizer and UBSan,
 #   3. the YANG models (yanglint) and the json validator's own tests,
 #      and the mldsync fuzzer for a short, fixed time,
-#   4. the topotests (real daemons in network namespaces),
+#   4. the topotests (real daemons in network namespaces), then the
+#      configuration, configuration-file and lifetime topotests again with
+#      the modules built with AddressSanitizer and UBSan (run.sh --asan),
 #   5. FRR's own pim_basic and multicast_mld_join_topo1 on the patched
 #      build (the patches change nothing without the modules).
 # Run as root.  Exits non-zero on the first failing stage.
@@ -41,6 +43,9 @@ tests/fuzz/run.sh "$FUZZ_SECONDS"
 
 stage "topotests"
 tests/topotests/run.sh
+
+stage "configuration topotests with the modules under ASan + UBSan"
+tests/topotests/run.sh --asan test_rbp_config.py rbp_config_files rbp_config_lifetimes
 
 stage "FRR's own topotests on the patched build"
 tests/topotests/run.sh --frr-own
