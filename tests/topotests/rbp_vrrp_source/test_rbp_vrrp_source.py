@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, forwarding, profile_state  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
@@ -104,6 +105,7 @@ def test_states_from_vrrpd_track():
                  "{} IPv{} VRRP state".format(rn, fam))
             table = vrrp_table(rn, fam)
             assert table["dumps"] >= 1 and not table["vrrpdGone"], table
+            yangcheck.validate_json("vrrp", table)
 
 
 def test_kill_vrrpd_on_backup():
