@@ -26,7 +26,8 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402  (applies the harness workarounds first)

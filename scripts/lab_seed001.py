@@ -13,14 +13,17 @@ without a new join.  r1 comes back: it waits out its VRRP preempt delay
 (vrrpd-track) while it gets the memberships from r2, then takes over
 again, and the streams go on through it, still without a new join.
 
-Not a test (the name does not start with test_): run.sh lab_seed001.py -s.
+Not a test (it lives outside tests/topotests, which run.sh collects): run
+it with scripts/lab.sh.
 """
 
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402

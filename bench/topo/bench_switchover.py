@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-Benchmark (not a test: CI collects test_*.py only): the switchover gap on
-the seed-001 topology (lib_rbp/seed001.py).  Run it with
+Benchmark (not a test: it lives outside tests/topotests, which run.sh
+collects): the switchover gap on the seed-001 topology
+(tests/topotests/lib_rbp/seed001.py).  Run it with
 bench/switchover.sh, which runs this module once per configuration
 (BENCH_SW_CONFIG):
 
@@ -57,7 +58,9 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402

@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-Benchmark (not a test: CI collects test_*.py only): sync latency and bulk
-resync of the remote backup service on the seed-001 topology
-(lib_rbp/seed001.py) with the modules loaded.  Run it with bench/sync.sh
-(or `tests/topotests/run.sh bench_sync.py -s`).
+Benchmark (not a test: it lives outside tests/topotests, which run.sh
+collects): sync latency and bulk resync of the remote backup service on
+the seed-001 topology (tests/topotests/lib_rbp/seed001.py) with the
+modules loaded.  Run it with bench/sync.sh
+(or `tests/topotests/run.sh -p lib_rbp.pytest_plugin --rootdir=bench/topo
+bench/topo/bench_sync.py -s`).
 
 Sync latency, per family: the receiver h1 joins N distinct groups one
 after the other (BENCH_SYNC_INTERVAL_MS apart); per group
@@ -45,7 +47,9 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
