@@ -54,7 +54,7 @@ sys.path.insert(0, os.path.join(CWD, "..", "..", "tests", "topotests"))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, gm_daemon, profile_state  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, gm_daemon, service  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -149,17 +149,8 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     get_topogen().stop_topology()
 
 
-def service(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
-    return js[gm_daemon(family)]["services"]["svc1"]
-
-
 def wait_established(family, timeout=60):
-    for rn in S.ROUTERS:
-        ok, last = lib_rbp.wait_until(
-            lambda rn=rn: service(rn, family)["tcpState"] == "established",
-            timeout=timeout)
-        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), last)
+    S.wait_established(family, timeout=timeout)
 
 
 def local_groups(rn, family, origin):
@@ -302,8 +293,7 @@ def test_channels_up():
     for fam in (4, 6):
         wait_established(fam)
     ok, last = lib_rbp.wait_until(
-        lambda: [profile_state(rn, f)["state"] for rn in S.ROUTERS for f in (4, 6)]
-        == ["master", "master", "backup", "backup"], timeout=30)
+        lambda: [S.roles(f) for f in (4, 6)] == [("master", "backup")] * 2, timeout=30)
     assert ok, last
 
 
@@ -584,8 +574,7 @@ def test_bulk_resync():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

@@ -158,12 +158,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     tgen.stop_topology()
 
 
-def _skip_on_failure():
-    tgen = get_topogen()
-    if tgen.routers_have_failure():
-        pytest.skip(tgen.errors)
-
-
 def test_daemons_running():
     "Every daemon runs (live pid) and answers vtysh, with the requested args."
     tgen = get_topogen()
@@ -187,7 +181,7 @@ def test_daemons_running():
 
 def test_config_applied():
     "Integrated (r1) and per-daemon (r2) configs reached the daemons."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     for rn in ("r1", "r2"):
         r = tgen.gears[rn]
@@ -209,7 +203,7 @@ def test_config_applied():
 
 def test_bfd_peers_up():
     "bfdd works: the LAN BFD session between r1 and r2 comes up."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     for rn in ("r1", "r2"):
         res = lib_rbp.wait_json(
@@ -221,23 +215,13 @@ def test_bfd_peers_up():
         assert res is None, "{}: BFD peer not up: {}".format(rn, res)
 
 
-def _vrrp_roles(family):
-    tgen = get_topogen()
-    return {
-        rn: lib_rbp.vrrp_states(tgen.gears[rn], family).get(
-            ("{}-eth0".format(rn), VRID)
-        )
-        for rn in ("r1", "r2")
-    }
-
-
 @pytest.mark.parametrize("family", [4, 6])
 def test_vrrp_one_master_one_backup(family):
     "VRRPv3: exactly one Master and one Backup; the higher priority (r1) wins."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     ok, roles = lib_rbp.wait_until(
         lambda: (lambda x: x if sorted(x.values()) == ["Backup", "Master"] else None)(
-            _vrrp_roles(family)
+            lib_rbp.vrrp_roles(VRID, family)
         ),
         timeout=20,
         desc="VRRP v{} roles".format(family),
@@ -298,7 +282,7 @@ def _groups(router, family):
 @pytest.mark.parametrize("family", [4, 6])
 def test_host_join_seen_by_querier(family):
     "A host's IGMP (v4) / MLD (v6) join appears on the querier, and goes on leave."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     group = GROUP4 if family == 4 else GROUP6
 
@@ -329,11 +313,7 @@ def test_host_join_seen_by_querier(family):
 
 def test_daemons_still_running():
     "Nothing crashed during the test."
-    tgen = get_topogen()
-    for rn in ("r1", "r2"):
-        r = tgen.gears[rn]
-        assert lib_rbp.missing_daemons(r, lib_rbp.DAEMONS) == [], rn
-        assert r.check_router_running() == "", rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

@@ -336,17 +336,32 @@ def start(modname, mode="master-backup", streams=False, **conf):
         for fam in (4, 6):
             senders.append(lib_rbp.start_stream_sender(
                 tgen.gears["src"], "src-eth0", STREAM_GROUPS[fam], rate=1000))
+    _SENDERS.extend(senders)
     return tgen, senders
+
+
+_SENDERS = []
+
+
+def stop(senders=()):
+    """teardown_module of a seed-001 module: kill the stream senders (those
+    start() started, and `senders`), stop the topology."""
+    from lib.topogen import get_topogen  # pylint: disable=import-outside-toplevel
+
+    for p in set(_SENDERS) | set(senders):
+        p.kill()
+    del _SENDERS[:]
+    get_topogen().stop_topology()
 
 
 # --- small accessors the seed-001 tests and benchmarks share ---------------
 
 
 def gear(name):
-    "A node of the running topology."
-    from lib.topogen import get_topogen  # pylint: disable=import-outside-toplevel
+    "A node of the running topology (lib_rbp.gear)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
 
-    return get_topogen().gears[name]
+    return lib_rbp.gear(name)
 
 
 def ipv(family):
@@ -400,3 +415,92 @@ def vrrp_track(rn, family=4):
     js = lib_rbp.vtysh_json(gear(rn), "show vrrp interface {} {} track json".format(
         LAN_IF[rn], VRID))
     return [r for r in js["routers"] if r["family"] == family][0]
+
+
+def roles(family):
+    "(r1's, r2's) state in the family's profile: master or backup."
+    return (profile_state("r1", family)["state"], profile_state("r2", family)["state"])
+
+
+def wait_roles(r1_role, r2_role, family=None, timeout=30):
+    """Wait until r1 and r2 hold these roles in the family's profile (both
+    families, one after the other, when family is None); assert."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    seen = {}
+
+    def check(fam):
+        seen[fam] = roles(fam)
+        return seen[fam] == (r1_role, r2_role)
+
+    for fam in (4, 6) if family is None else (family,):
+        ok, last = lib_rbp.wait_until(lambda fam=fam: check(fam), timeout=timeout)
+        assert ok, "IPv{} roles {} (want {} {})".format(
+            fam, seen.get(fam, last), r1_role, r2_role)
+
+
+def entries(rn, family, origin=None):
+    "rn's remote-backup entries of a family (of one origin: local or peer)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
+    return [e for e in js["entries"] if origin is None or e["origin"] == origin]
+
+
+def find_entry(rn, family, group, origin, source=None):
+    "rn's first entry of group (and source) of that origin, or None."
+    for e in entries(rn, family, origin):
+        if e["group"] == group and (source is None or e["source"] == source):
+            return e
+    return None
+
+
+def debug_state():
+    "The twins' channels, entries and memberships, for an assertion message."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    out = []
+    for rn in ROUTERS:
+        for cmd in ("show remote-backup-service", "show ip remote-backup entries",
+                    "show ipv6 remote-backup entries", "show ip igmp groups",
+                    "show ipv6 mld groups"):
+            out.append("--- {} {}\n{}".format(rn, cmd, lib_rbp.vtysh(gear(rn), cmd)))
+    return "\n".join(out)
+
+
+def wait_installed(family, group, source=None, timeout=30):
+    """Wait until r2 holds r1's entry of group (and source) installed hot;
+    assert; return the entry."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    def installed():
+        e = find_entry("r2", family, group, "peer", source)
+        return e if e and e["state"] == "installed" else None
+
+    ok, e = lib_rbp.wait_until(installed, timeout=timeout)
+    assert ok, "{} not installed on r2:\n{}".format(group, debug_state())
+    return e
+
+
+def service(rn, family, name="svc1"):
+    "rn's `show remote-backup-service json` of the service, in the family's daemon."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
+    return js[gm_daemon(family)]["services"][name]
+
+
+def wait_established(family, timeout=40):
+    "Wait until both twins' channel of the family is established; assert."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    for rn in ROUTERS:
+        ok, _ = lib_rbp.wait_until(
+            lambda rn=rn: service(rn, family)["tcpState"] == "established",
+            timeout=timeout)
+        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), service(rn, family))
+
+
+def kill_all(rn):
+    "SIGKILL every FRR daemon of the router at once."
+    gear(rn).cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")

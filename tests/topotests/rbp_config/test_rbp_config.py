@@ -86,26 +86,6 @@ def r1():
     return get_topogen().gears["r1"]
 
 
-def vtysh_lines(router, *lines):
-    "Run lines in one vtysh session (conf t ...); return (rc, out+err)."
-    cmd = ["vtysh"]
-    for line in lines:
-        cmd += ["-c", line]
-    rc, out, err = router.net.cmd_status(cmd, warn=False)
-    return rc, out + err
-
-
-def running_config(router):
-    out = lib_rbp.vtysh(router, "show running-config")
-    # drop the header vtysh prints before the configuration, and the
-    # per-daemon "log file" lines the harness starts daemons with (one
-    # survives write memory, then applies to all)
-    out = out[out.index("!") :]
-    return "".join(
-        line for line in out.splitlines(True) if not line.startswith("log file ")
-    )
-
-
 def test_modules_loaded():
     "Each daemon lists its module."
     for daemon, module in (
@@ -119,7 +99,7 @@ def test_modules_loaded():
 
 def test_running_config_blocks_once():
     "Service and profile blocks appear once, before the interfaces."
-    run = running_config(r1())
+    run = lib_rbp.running_config(r1())
     for block in (
         "remote-backup-service svc1\n peer 10.0.1.2 source 10.0.1.1 port 2100\nexit\n",
         "remote-backup-service svc6\n peer 2001:db8:1::2 source 2001:db8:1::1 port 2200\nexit\n",
@@ -139,9 +119,9 @@ def test_running_config_blocks_once():
 
 def test_help():
     "`?` lists the sub-commands with their help."
-    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-profile p4", "service-type ?")
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-profile p4", "service-type ?")
     assert "igmp" in out and "mld" in out, out
-    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-service svc1", "?")
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1", "?")
     assert "peer" in out and "Twin router" in out, out
 
 
@@ -289,11 +269,11 @@ LONG = "x" * 300
 )
 def test_bad_config_rejected(lines, error):
     "A clear error, a failing exit status, and no change to the config."
-    before = running_config(r1())
-    rc, out = vtysh_lines(r1(), "conf t", *lines)
+    before = lib_rbp.running_config(r1())
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", *lines)
     assert rc != 0, "accepted: {}\n{}".format(lines, out)
     assert error in out, "expected {!r} in:\n{}".format(error, out)
-    assert running_config(r1()) == before
+    assert lib_rbp.running_config(r1()) == before
 
 
 def test_show_long_name_json():
@@ -306,28 +286,28 @@ def test_show_long_name_json():
 
 def test_admin_vrrp_round_trip():
     "admin-vrrp with ignore-if-down is written back as given, and removed."
-    rc, out = vtysh_lines(
+    rc, out = lib_rbp.vtysh_lines(
         r1(), "conf t", "interface r1-eth0",
         "ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down",
         "ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8")
     assert rc == 0, out
-    run = running_config(r1())
+    run = lib_rbp.running_config(r1())
     assert " ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down\n" in run, run
     assert " ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8\n" in run, run
     js = lib_rbp.vtysh_json(r1(), "show ip remote-backup interfaces json", daemon="pimd")
     (ifc,) = [i for i in js["interfaces"] if i["interface"] == "r1-eth0"]
     assert ifc["forwardingFollows"] == "track" and ifc["ignoreIfDown"] is True, ifc
-    rc, out = vtysh_lines(r1(), "conf t", "interface r1-eth0", "no ip multicast track",
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "interface r1-eth0", "no ip multicast track",
                           "no ipv6 multicast track")
     assert rc == 0, out
-    assert "multicast track" not in running_config(r1())
+    assert "multicast track" not in lib_rbp.running_config(r1())
 
 
 def test_round_trip_restart():
     "write memory, kill every daemon, boot with vtysh -b: the same config."
     router = r1()
-    before = running_config(router)
-    rc, out = vtysh_lines(router, "write memory")
+    before = lib_rbp.running_config(router)
+    rc, out = lib_rbp.vtysh_lines(router, "write memory")
     assert rc == 0, out
     saved = router.net.cmd_raises(["cat", "/etc/frr/frr.conf"])
     assert saved.count("\nremote-backup-service svc1\n") == 1, saved
@@ -335,7 +315,7 @@ def test_round_trip_restart():
     daemons = lib_rbp.DAEMONS
     lib_rbp.restart_daemons(router, daemons, reapply=True)
     assert lib_rbp.missing_daemons(router, daemons) == []
-    after = running_config(router)
+    after = lib_rbp.running_config(router)
     assert after == before, "config changed over a restart:\n--- before\n{}\n--- after\n{}".format(
         before, after
     )
@@ -343,8 +323,7 @@ def test_round_trip_restart():
 
 def test_no_crash():
     "Every daemon still runs."
-    for rn in ("r1", "r2"):
-        assert lib_rbp.missing_daemons(get_topogen().gears[rn], lib_rbp.DAEMONS) == []
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":
