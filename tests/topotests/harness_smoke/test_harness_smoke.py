@@ -11,7 +11,8 @@ Harness smoke test: two routers and a host on one LAN.
 
   LAN 192.168.1.0/24, 2001:db8:1::/64; VRID 5, virtual 192.168.1.254 and
   2001:db8:1::fe.  r1 is configured with one integrated frr.conf (applied by
-  vtysh), r2 with per-daemon configs: both ways of lib_rbp are exercised.
+  vtysh), r2 with per-daemon configs (r2/zebra.conf, r2/pimd.conf ...): both
+  ways of lib_rbp are exercised.  rN/show_*.json: expected show output.
 
 Both routers run zebra, mgmtd, staticd, pimd, pim6d, vrrpd and bfdd.  No
 frr-rbp module is loaded by default; module tests (or a run of this test
@@ -23,6 +24,7 @@ lib_rbp.load_router_*(daemon_args=...).
 import ipaddress
 import os
 import sys
+from functools import partial
 
 import pytest
 
@@ -31,6 +33,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402  (applies the harness workarounds first)
+from lib import topotest  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [
@@ -51,10 +54,8 @@ VIP4 = "192.168.1.254"
 VIP6 = "2001:db8:1::fe"
 GROUP4 = "239.1.1.1"
 GROUP6 = "ff15::1:1"
-ADDR4 = {"r1": "192.168.1.1", "r2": "192.168.1.2"}
-ADDR6 = {"r1": "2001:db8:1::1", "r2": "2001:db8:1::2"}
-PRIO = {"r1": 200, "r2": 150}  # not 100: the default is not shown in config
-PEER = {"r1": "r2", "r2": "r1"}
+# as in r1/frr.conf and r2/vrrpd.conf; not 100: the default is not shown
+PRIO = {"r1": 200, "r2": 150}
 H1_ADDR6 = "2001:db8:1::10/64"
 
 
@@ -66,61 +67,6 @@ def build_topo(tgen):
     sw.add_link(tgen.gears["r1"])  # r1-eth0
     sw.add_link(tgen.gears["r2"])  # r2-eth0
     sw.add_link(tgen.gears["h1"])  # h1-eth0
-
-
-def zebra_conf(rn):
-    return """\
-hostname {rn}
-interface {rn}-eth0
- ip address {a4}/24
- ipv6 address {a6}/64
-exit
-""".format(rn=rn, a4=ADDR4[rn], a6=ADDR6[rn])
-
-
-def pimd_conf(rn):
-    return """\
-interface {rn}-eth0
- ip pim
- ip igmp
-exit
-""".format(rn=rn)
-
-
-def pim6d_conf(rn):
-    return """\
-interface {rn}-eth0
- ipv6 pim
- ipv6 mld
-exit
-""".format(rn=rn)
-
-
-def vrrpd_conf(rn):
-    return """\
-interface {rn}-eth0
- vrrp {vrid} version 3
- vrrp {vrid} priority {prio}
- vrrp {vrid} ip {vip4}
- vrrp {vrid} ipv6 {vip6}
-exit
-""".format(rn=rn, vrid=VRID, prio=PRIO[rn], vip4=VIP4, vip6=VIP6)
-
-
-def bfdd_conf(rn):
-    return """\
-bfd
- peer {peer} interface {rn}-eth0
- exit
-exit
-""".format(rn=rn, peer=ADDR4[PEER[rn]])
-
-
-def frr_conf(rn):
-    # integrated configuration: the same content in one file
-    return "frr defaults traditional\n" + "".join(
-        f(rn) for f in (zebra_conf, pimd_conf, pim6d_conf, vrrpd_conf, bfdd_conf)
-    )
 
 
 def setup_module(mod):
@@ -137,16 +83,14 @@ def setup_module(mod):
         lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 6, [VIP6 + "/64"])
 
     lib_rbp.load_router_integrated(
-        tgen.gears["r1"], frr_conf("r1"), daemon_args=SMOKE_DAEMON_ARGS
+        tgen.gears["r1"], os.path.join(CWD, "r1", "frr.conf"),
+        daemon_args=SMOKE_DAEMON_ARGS
     )
     lib_rbp.load_router_daemons(
         tgen.gears["r2"],
         configs={
-            "zebra": zebra_conf("r2"),
-            "pimd": pimd_conf("r2"),
-            "pim6d": pim6d_conf("r2"),
-            "vrrpd": vrrpd_conf("r2"),
-            "bfdd": bfdd_conf("r2"),
+            d: os.path.join(CWD, "r2", d + ".conf")
+            for d in ("zebra", "pimd", "pim6d", "vrrpd", "bfdd")
         },
         daemon_args=SMOKE_DAEMON_ARGS,
     )
@@ -156,7 +100,6 @@ def setup_module(mod):
 def teardown_module(mod):  # pylint: disable=unused-argument
     tgen = get_topogen()
     tgen.stop_topology()
-
 
 def test_daemons_running():
     "Every daemon runs (live pid) and answers vtysh, with the requested args."
@@ -188,16 +131,11 @@ def test_config_applied():
         run = lib_rbp.vtysh(r, "show running-config")
         assert "vrrp {} priority {}".format(VRID, PRIO[rn]) in run, rn
         assert "ipv6 mld" in run and "ip igmp" in run, rn
-        res = lib_rbp.wait_json(
-            r,
-            "show interface {}-eth0 json".format(rn),
-            {
-                "{}-eth0".format(rn): {
-                    "ipAddresses": [{"address": "{}/24".format(ADDR4[rn])}]
-                }
-            },
-            timeout=15,
+        expected = lib_rbp.load_json(CWD, rn, "show_interface.json")
+        test_func = partial(
+            topotest.router_json_cmp, r, "show interface {}-eth0 json".format(rn), expected
         )
+        _, res = topotest.run_and_expect(test_func, None, count=15, wait=1)
         assert res is None, "{}: address not configured: {}".format(rn, res)
 
 
@@ -206,12 +144,11 @@ def test_bfd_peers_up():
     lib_rbp.skip_on_failure()
     tgen = get_topogen()
     for rn in ("r1", "r2"):
-        res = lib_rbp.wait_json(
-            tgen.gears[rn],
-            "show bfd peers json",
-            [{"peer": ADDR4[PEER[rn]], "status": "up"}],
-            timeout=20,
+        expected = lib_rbp.load_json(CWD, rn, "show_bfd_peers.json")
+        test_func = partial(
+            topotest.router_json_cmp, tgen.gears[rn], "show bfd peers json", expected
         )
+        _, res = topotest.run_and_expect(test_func, None, count=20, wait=1)
         assert res is None, "{}: BFD peer not up: {}".format(rn, res)
 
 

@@ -63,6 +63,7 @@ __all__ = [
     "skip_on_failure",
     "assert_no_crash",
     "vrrp_roles",
+    "load_json",
 ]
 
 # Every router of the project's tests runs these (staticd too: zebra's
@@ -620,6 +621,13 @@ def assert_no_crash(tgen=None, routers=None):
         assert missing_daemons(r) == [], "{}: not running: {}".format(rn, missing_daemons(r))
         status = r.check_router_running()
         assert status == "", status
+
+
+def load_json(*path):
+    """A JSON file, e.g. the expected output of a show command beside a test:
+    load_json(CWD, "r1", "show_bfd_peers.json") (for topotest.router_json_cmp)."""
+    with open(os.path.join(*path), encoding="utf-8") as f:
+        return json.load(f)
 
 
 def vrrp_roles(vrid, family=4, routers=("r1", "r2"), ifname="{}-eth0"):

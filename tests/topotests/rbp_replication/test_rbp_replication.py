@@ -13,6 +13,9 @@ expiry; unbinding and rebinding; backup restart (resync); master restart
 (recovery from the backup); channel cut and restored (tables equal); bad
 peer (wrong backup-id, wrong service type): the channel stays down with the
 reason shown and nothing is installed.
+
+The routers run the seed-001 standard configuration (seed001/rN/frr.conf);
+rN/show_remote_backup_profile.json: the roles expected.
 """
 
 import os
@@ -26,6 +29,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
+from lib import topotest  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, gm_daemon  # noqa: E402
 from lib_rbp.seed001 import (  # noqa: E402
@@ -85,19 +89,20 @@ def test_channels_up_and_roles():
     "Both channels (IGMP in pimd, MLD in pim6d) up; r1 master, r2 backup."
     wait_established(4)
     wait_established(6)
+    # rN/show_remote_backup_profile.json: both routers at once
+    expected = {rn: lib_rbp.load_json(CWD, rn, "show_remote_backup_profile.json")
+                for rn in S.ROUTERS}
 
     def roles():
-        out = {}
         for rn in S.ROUTERS:
-            js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
-            out[rn] = (js["pimd"]["profiles"]["p4"]["state"],
-                       js["pim6d"]["profiles"]["p6"]["state"])
-        return out
+            res = topotest.router_json_cmp(gear(rn), "show remote-backup-profile json",
+                                           expected[rn])
+            if res is not None:
+                return "{}: {}".format(rn, res)
+        return None
 
-    ok, last = lib_rbp.wait_until(
-        lambda: roles() == {"r1": ("master", "master"), "r2": ("backup", "backup")},
-        timeout=30)
-    assert ok, last
+    _, res = topotest.run_and_expect(roles, None, count=60, wait=0.5)
+    assert res is None, res
 
 
 # IGMPv3 EXCLUDE {S}: FRR 10.3's IGMP forwards nothing for it (it keeps

@@ -15,13 +15,15 @@ BFD sessions, through the real daemons.
           |     |               r1-eth2 down-weight 30, r1-eth3 10
           h1-eth0 h1-eth1
 
-The tests assert on state (VRRP roles, the module's show json and
-counters), never on elapsed time.
+r1/frr.conf and r2/frr.conf are the routers' starting configuration; the
+tests change it through vtysh and restore it.  The tests assert on state
+(VRRP roles, the module's show json and counters), never on elapsed time.
 """
 
 import json
 import os
 import sys
+from functools import partial
 
 import pytest
 
@@ -30,19 +32,16 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
+from lib import topotest  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 from lib_rbp import gear  # noqa: E402
 
 pytestmark = [pytest.mark.vrrpd, pytest.mark.bfdd]
 
+# as in r1/frr.conf and r2/frr.conf
 VRID = 5
 VIP4 = "192.168.10.254"
 VIP6 = "2001:db8:10::fe"
-LAN4 = {"r1": "192.168.10.1", "r2": "192.168.10.2"}
-LAN6 = {"r1": "2001:db8:10::1", "r2": "2001:db8:10::2"}
-LINK4 = {"r1": "10.0.12.1", "r2": "10.0.12.2"}
-PRIO = {"r1": 200, "r2": 150}
-PEER = {"r1": "r2", "r2": "r1"}
 ADV_MS = 500
 # one character too many for an interface name (IFNAMSIZ 16 with its NUL)
 # and for a monitor-group or BFD profile name (64)
@@ -52,14 +51,9 @@ NAME64 = "g" * 64
 DAEMONS = ("zebra", "mgmtd", "staticd", "vrrpd", "bfdd")
 ARGS = {"vrrpd": lib_rbp.MODULE_ARGS["vrrpd"]}
 
-# r1, the master: its monitor group lowers its priority below r2's
-R1_TRACK = [" vrrp 5 track monitor-group uplinks failure-ratio 50 reduced 100"]
-# r2, the backup: the BFD session to r1 failing is a takeover at once
-R2_TRACK = [
-    " vrrp 5 track bfd peer 10.0.12.1 local-address 10.0.12.2"
-    " interface r2-eth1 profile fast peer"
-]
-R2_PEER_TRACK = R2_TRACK[0].strip()
+# r2's tracking of the BFD session to r1 (r2/frr.conf)
+R2_PEER_TRACK = ("vrrp 5 track bfd peer 10.0.12.1 local-address 10.0.12.2"
+                 " interface r2-eth1 profile fast peer")
 
 
 def build_topo(tgen):
@@ -74,57 +68,6 @@ def build_topo(tgen):
     tgen.add_link(tgen.gears["r1"], tgen.gears["h1"])  # r1-eth3 h1-eth1
 
 
-def frr_conf(rn):
-    peer = PEER[rn]
-    lines = [
-        "frr defaults traditional",
-        "hostname " + rn,
-        "service integrated-vtysh-config",
-    ]
-    if rn == "r1":
-        lines += [
-            "monitor-group uplinks",
-            " binding interface r1-eth2 down-weight 30",
-            " binding interface r1-eth3",
-            "exit",
-            "interface r1-eth2",
-            " ip address 172.16.1.1/24",
-            "exit",
-            "interface r1-eth3",
-            " ip address 172.16.2.1/24",
-            "exit",
-        ]
-    lines += [
-        "interface {}-eth1".format(rn),
-        " ip address {}/24".format(LINK4[rn]),
-        "exit",
-        "interface {}-eth0".format(rn),
-        " ip address {}/24".format(LAN4[rn]),
-        " ipv6 address {}/64".format(LAN6[rn]),
-        " vrrp {} version 3".format(VRID),
-        " vrrp {} priority {}".format(VRID, PRIO[rn]),
-        " vrrp {} advertisement-interval {}".format(VRID, ADV_MS),
-        " vrrp {} ip {}".format(VRID, VIP4),
-        " vrrp {} ipv6 {}".format(VRID, VIP6),
-    ]
-    lines += R1_TRACK if rn == "r1" else R2_TRACK
-    lines += [
-        "exit",
-        "bfd",
-        " profile fast",
-        "  receive-interval 100",
-        "  transmit-interval 100",
-        " exit",
-        " peer {} local-address {} interface {}-eth1".format(
-            LINK4[peer], LINK4[rn], rn
-        ),
-        "  profile fast",
-        " exit",
-        "exit",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def setup_module(mod):
     tgen = Topogen(build_topo, mod.__name__)
     tgen.start_topology()
@@ -133,8 +76,8 @@ def setup_module(mod):
         r = tgen.gears[rn]
         lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 4, [VIP4 + "/24"])
         lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 6, [VIP6 + "/64"])
-        lib_rbp.load_router_integrated(r, frr_conf(rn), daemons=DAEMONS,
-                                       daemon_args=ARGS)
+        lib_rbp.load_router_integrated(r, os.path.join(CWD, rn, "frr.conf"),
+                                       daemons=DAEMONS, daemon_args=ARGS)
     lib_rbp.start_routers(tgen)
 
 
@@ -185,30 +128,26 @@ def wait_roles(expected, family=4, timeout=30):
     )
 
 
+def wait_track_json(rn, expected, timeout=30):
+    "Wait until rn's `show vrrp track json` matches expected (json_cmp subset)."
+    test_func = partial(topotest.router_json_cmp, gear(rn), "show vrrp track json", expected)
+    _, res = topotest.run_and_expect(test_func, None, count=int(timeout * 2), wait=0.5)
+    return res
+
+
 def wait_router(rn, expected, family=4, timeout=30):
     "Wait until the module's json of VRRP 5 on rn matches expected (subset)."
-    ok, last = lib_rbp.wait_until(
-        lambda: all(router_json(rn, family).get(k) == v for k, v in expected.items()),
-        timeout=timeout,
-        desc="{} {}".format(rn, expected),
-    )
-    assert ok, "{}: VRRP {} never matched {}: {}".format(
-        rn, VRID, expected, router_json(rn, family)
-    )
+    res = wait_track_json(
+        rn, {"routers": [dict(expected, vrid=VRID, family=family)]}, timeout)
+    assert res is None, "{}: VRRP {} never matched {}: {}".format(rn, VRID, expected, res)
 
 
 def wait_tracked(rn, kind, expected, timeout=30):
-    ok, _ = lib_rbp.wait_until(
-        lambda: any(
-            all(t.get(k) == v for k, v in expected.items())
-            for t in tracked(rn, kind)
-        ),
-        timeout=timeout,
-        desc="{} {} {}".format(rn, kind, expected),
-    )
-    assert ok, "{}: no tracked {} matching {}: {}".format(
-        rn, kind, expected, tracked(rn, kind)
-    )
+    "Wait until VRRP 5 (IPv4) on rn tracks an object of kind matching expected."
+    res = wait_track_json(
+        rn, {"routers": [{"vrid": VRID, "family": 4,
+                          "tracked": [dict(expected, type=kind)]}]}, timeout)
+    assert res is None, "{}: no tracked {} matching {}: {}".format(rn, kind, expected, res)
 
 
 def link(rn, ifname, up):
@@ -352,8 +291,9 @@ def test_monitor_group_reduced():
     r1 = gear("r1")
     # r1-eth3 alone is 10 of 40: below the failure ratio
     link("r1", "r1-eth3", False)
-    res = lib_rbp.wait_json(r1, "show vrrp monitor-group uplinks json",
-                            {"groups": {"uplinks": {"downPercent": 25}}})
+    test_func = partial(topotest.router_json_cmp, r1, "show vrrp monitor-group uplinks json",
+                        {"groups": {"uplinks": {"downPercent": 25}}})
+    _, res = topotest.run_and_expect(test_func, None, count=30, wait=1)
     assert res is None, res
     wait_tracked("r1", "monitor-group", {"state": "up", "effect": "none"})
     assert router_json("r1")["effectivePriority"] == 200
@@ -446,8 +386,9 @@ def test_bfd_peer_takeover():
     # long advertisements: the master-down timer alone would wait ~9 s
     for rn in ("r1", "r2"):
         configure(rn, "vrrp 5 advertisement-interval 3000", interface=rn + "-eth0")
-    res = lib_rbp.wait_json(r2, "show vrrp json",
-                            [{"vrid": VRID, "v4": {"masterAdverInterval": 3000}}])
+    test_func = partial(topotest.router_json_cmp, r2, "show vrrp json",
+                        [{"vrid": VRID, "v4": {"masterAdverInterval": 3000}}])
+    _, res = topotest.run_and_expect(test_func, None, count=30, wait=1)
     assert res is None, res
     wait_tracked("r2", "bfd", {"state": "up", "mode": "peer"})
     before = tracked("r2", "bfd")[0]["takeovers"]
