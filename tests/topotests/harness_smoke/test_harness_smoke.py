@@ -156,33 +156,43 @@ def test_bfd_peers_up():
 def test_vrrp_one_master_one_backup(family):
     "VRRPv3: exactly one Master and one Backup; the higher priority (r1) wins."
     lib_rbp.skip_on_failure()
-    ok, roles = lib_rbp.wait_until(
-        lambda: (lambda x: x if sorted(x.values()) == ["Backup", "Master"] else None)(
-            lib_rbp.vrrp_roles(VRID, family)
-        ),
-        timeout=20,
-        desc="VRRP v{} roles".format(family),
-    )
-    assert ok, "IPv{} VRRP roles never settled: {}".format(family, roles)
+    tgen = get_topogen()
+    key = "v4" if family == 4 else "v6"
+
+    def settled():
+        """One Master and one Backup, and vrrpd done with the transition:
+        the Master's macvlan up, the Backup's protodown (at start both
+        routers' master-down timers run; the second one's may expire
+        before the first master's first IPv6 advertisement arrives, a
+        Master -> Backup flap of r2 this must not catch half-way)."""
+        roles = lib_rbp.vrrp_roles(VRID, family)
+        if sorted(roles.values()) != ["Backup", "Master"]:
+            return None
+        state = {}
+        for rn, role in roles.items():
+            r = tgen.gears[rn]
+            vr = [v for v in lib_rbp.vtysh_json(r, "show vrrp json") if v["vrid"] == VRID][0]
+            mvl = vr[key]["interface"]
+            link = lib_rbp.cmd_json(r, ["ip", "-j", "-d", "link", "show", "dev", mvl])[0]
+            if vr[key]["status"] != role or bool(link.get("proto_down", False)) != (
+                role == "Backup"
+            ):
+                return None
+            state[rn] = (role, vr, link)
+        return state
+
+    ok, state = lib_rbp.wait_until(settled, timeout=20, desc="VRRP v{} roles".format(family))
+    assert ok, "IPv{} VRRP roles never settled: {}".format(
+        family, lib_rbp.vrrp_roles(VRID, family))
+    roles = {rn: st[0] for rn, st in state.items()}
     assert roles == {"r1": "Master", "r2": "Backup"}, roles
 
     # vrrpd drives the macvlans: Master's up, Backup's protodown.
-    tgen = get_topogen()
-    for rn, role in roles.items():
-        r = tgen.gears[rn]
-        vr = [
-            v
-            for v in lib_rbp.vtysh_json(r, "show vrrp json")
-            if v["vrid"] == VRID
-        ][0]
-        mvl = vr["v4" if family == 4 else "v6"]["interface"]
-        assert vr["v4" if family == 4 else "v6"]["vmac"] == lib_rbp.vrrp_vmac(
-            VRID, family
-        )
-        link = lib_rbp.cmd_json(r, ["ip", "-j", "-d", "link", "show", "dev", mvl])[0]
+    for rn, (role, vr, link) in state.items():
+        assert vr[key]["vmac"] == lib_rbp.vrrp_vmac(VRID, family)
         assert link["address"] == lib_rbp.vrrp_vmac(VRID, family), (rn, link)
         protodown = bool(link.get("proto_down", False))
-        assert protodown == (role == "Backup"), (rn, role, mvl, link.get("flags"))
+        assert protodown == (role == "Backup"), (rn, role, link.get("flags"))
 
 
 def _gm_interface(router, family):
