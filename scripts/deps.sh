@@ -14,8 +14,8 @@ PKGS=(
 	python3-dev install-info
 	# mldsync
 	libprotobuf-c-dev protobuf-c-compiler
-	# unit tests, sanitizers, fuzzing
-	check clang libclang-rt-14-dev
+	# unit tests, sanitizers, fuzzing; the call-graph check
+	check clang libclang-rt-14-dev cflow
 	# topotests and lab
 	python3-pytest python3-scapy iproute2 gdb procps psmisc iputils-ping
 	tcpdump nftables

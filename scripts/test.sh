@@ -1,10 +1,14 @@
 #!/bin/bash
 # The project's test command: builds what is needed, then runs
+#   0. the structure of pimd-rbp: no cycle in the call graph across its
+#      files (scripts/callgraph.py, GNU cflow),
 #   1. the Check unit tests (make check),
 #   2. the same unit tests under AddressSanitizer and UBSan,
 #   3. the YANG models (yanglint) and the json validator's own tests,
 #      and the mldsync fuzzer for a short, fixed time,
-#   4. the topotests (real daemons in network namespaces),
+#   4. the topotests (real daemons in network namespaces), then the
+#      configuration, configuration-file and lifetime topotests again with
+#      the modules built with AddressSanitizer and UBSan (run.sh --asan),
 #   5. FRR's own pim_basic and multicast_mld_join_topo1 on the patched
 #      build (the patches change nothing without the modules).
 # Run as root.  Exits non-zero on the first failing stage.
@@ -22,6 +26,9 @@ t0=$(date +%s)
 stage "build (packages, FRR toolchain, modules, vtysh)"
 scripts/build.sh
 
+stage "structure: pimd-rbp's call graph across files (no cycle)"
+/usr/bin/python3 scripts/callgraph.py pimd-rbp
+
 stage "unit tests (Check)"
 make -s check || { cat tests/unit/*.log 2>/dev/null | tail -50; exit 1; }
 
@@ -36,6 +43,9 @@ tests/fuzz/run.sh "$FUZZ_SECONDS"
 
 stage "topotests"
 tests/topotests/run.sh
+
+stage "configuration topotests with the modules under ASan + UBSan"
+tests/topotests/run.sh --asan rbp_config rbp_config_files rbp_config_lifetimes
 
 stage "FRR's own topotests on the patched build"
 tests/topotests/run.sh --frr-own

@@ -30,6 +30,7 @@
 #include "common/rbp_common.h"
 
 DEFINE_MTYPE_STATIC(TRACK, TRACK_PUB_DEL, "VRRP router deletion to publish");
+DEFINE_MTYPE_STATIC(TRACK, TRACK_PUB_DUMP, "VRRP routers of a dump");
 
 PREDECL_DLIST(track_pub_dels);
 
@@ -150,7 +151,7 @@ static int track_pub_collect(struct hash_bucket *b, void *arg)
 		return HASHWALK_CONTINUE;
 	if (w->n == w->size) {
 		w->size = w->size ? w->size * 2 : 16;
-		w->vrs = XREALLOC(MTYPE_TMP, w->vrs, w->size * sizeof(*w->vrs));
+		w->vrs = XREALLOC(MTYPE_TRACK_PUB_DUMP, w->vrs, w->size * sizeof(*w->vrs));
 	}
 	w->vrs[w->n++] = vr;
 	return HASHWALK_CONTINUE;
@@ -189,7 +190,7 @@ static void track_pub_dump(struct event *t)
 					    w.vrs[i]->ifp->name);
 		}
 	}
-	XFREE(MTYPE_TMP, w.vrs);
+	XFREE(MTYPE_TRACK_PUB_DUMP, w.vrs);
 
 	/* a dump cut short is repeated on the next connect */
 	if (!ok)

@@ -186,7 +186,37 @@ ENT_PIM6D = {
     ]
 }
 
+# show ip remote-backup interfaces json, as the code prints it
+IFS_PIMD = {"interfaces": [
+    {"interface": "eth1", "exists": True, "profile": "p4", "forwardingFollows": "track",
+     "vrrpFamily": 4, "vrrpId": 10, "vrrpInterface": "eth2", "roleSource": "vrrpd-track",
+     "role": "master", "ignoreIfDown": False, "ignoreDrState": True,
+     "ignoreAssertState": True, "forwarderOverride": True, "tracked": True, "muted": False},
+    {"interface": "eth3", "exists": False, "forwardingFollows": "pim",
+     "ignoreDrState": True, "ignoreAssertState": False, "forwarderOverride": True,
+     "tracked": False, "muted": False},
+    {"interface": "eth4", "exists": True, "profile": "p5", "forwardingFollows": "profile",
+     "vrrpFamily": 4, "vrrpId": 1, "vrrpInterface": "eth4",
+     "roleSource": "vrrpd gone, macvlan not trusted", "role": "backup",
+     "splitBrainYield": True, "ignoreDrState": False, "ignoreAssertState": False,
+     "forwarderOverride": True, "tracked": True, "muted": True},
+]}
+
+# show ip remote-backup vrrp json
+VRRP_PIMD = {"vrrpdGone": False, "dumpInProgress": False, "lastSequence": 12,
+             "messages": 12, "badMessages": 0, "dumps": 2, "sequenceGaps": 1,
+             "dumpRequests": 2, "vrrpdCloses": 0, "states": [
+                 {"interface": "eth1", "family": 4, "vrid": 1, "state": "Master",
+                  "priority": 200},
+                 {"interface": "eth1", "family": 6, "vrid": 1, "state": "Backup",
+                  "priority": 100}]}
+
 GOOD = [
+    ("interfaces", IFS_PIMD, None),
+    ("vrrp", VRRP_PIMD, None),
+    ("vrrp", {"vrrpdGone": True, "dumpInProgress": False, "lastSequence": 0,
+              "messages": 0, "badMessages": 0, "dumps": 0, "sequenceGaps": 0,
+              "dumpRequests": 1, "vrrpdCloses": 1, "states": []}, None),
     ("service", SVC_PIMD, "pimd"),
     ("service", SVC_PIM6D, "pim6d"),
     ("service", {}, None),  # show remote-backup-service NOSUCH json
@@ -272,6 +302,11 @@ def _del(key):
 
 # (id, kind, sample, daemon, where, change, what yanglint/yangcheck says)
 BAD = [
+    # the interfaces and VRRP states of pimd
+    ("if-role-enum", "interfaces", IFS_PIMD, None, lambda d: d["interfaces"][0], _set("role", "primary"), "primary"),
+    ("if-follows-enum", "interfaces", IFS_PIMD, None, lambda d: d["interfaces"][1], _set("forwardingFollows", "dr"), "dr"),
+    ("vrrp-state-case", "vrrp", VRRP_PIMD, None, lambda d: d["states"][0], _set("state", "master"), "master"),
+    ("vrrp-family", "vrrp", VRRP_PIMD, None, lambda d: d["states"][1], _set("family", 5), "5"),
     # misspelled keys
     ("svc-key-case", "service", SVC_PIMD, "pimd", _svc, _rename("tcpState", "tcpstate"), "tcpstate"),
     ("prf-key-typo", "profile", PRF_PIMD, "pimd", _prf, _rename("roleSource", "roleSrc"), "roleSrc"),

@@ -23,7 +23,16 @@ install() is idempotent and must run before FRR's conftest.py is imported
   6. rewrites commands that FRR's library runs from the hard-coded
      /usr/lib/frr (frr-reload.py in reset_config_on_routers(),
      generate_support_bundle.py on failures, fpm_listener) to the installed
-     frrdir, and gives frr-reload.py `--bindir` of our vtysh.
+     frrdir, and gives frr-reload.py `--bindir` of our vtysh;
+  7. with $RBP_ASAN_PRELOAD set (run.sh --asan): starts the daemons that
+     load a module (pimd, pim6d, vrrpd given -M) with the ASan runtime
+     preloaded and ASan/UBSan options for a long-running daemon, the
+     reports going where FRR's library already looks for them;
+  8. check_for_backtraces_rbp(), which lib_rbp.pytest_plugin puts in place
+     of the check FRR's conftest runs after every test: FRR's reads the
+     daemons' logs as strict ASCII, and one byte that is not (a name read
+     from freed memory, say) fails every later test of the module with a
+     UnicodeDecodeError.
 """
 
 import configparser
@@ -31,6 +40,7 @@ import grp
 import logging
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -307,6 +317,128 @@ def _patch_commander(base):
     base.Commander._get_cmd_as_list = _get_cmd_as_list
 
 
+# --------------------------------------------------------------------------
+# 7. ASan: instrumented modules in uninstrumented daemons
+# --------------------------------------------------------------------------
+# run.sh --asan builds the modules with -fsanitize=address,undefined
+# (asan-build.sh) and sets these.  The daemons are not instrumented, so the
+# ASan runtime must be the first library of the process: LD_PRELOAD, into
+# the daemons that load a module only.
+ENV_ASAN_PRELOAD = "RBP_ASAN_PRELOAD"  # libasan.so of the modules' compiler
+ENV_ASAN_DAEMONS = "RBP_ASAN_DAEMONS"  # default: pimd,pim6d,vrrpd
+ENV_ASAN_OPTIONS = "RBP_ASAN_OPTIONS"  # default: ASAN_DAEMON_OPTIONS
+ENV_UBSAN_OPTIONS = "RBP_UBSAN_OPTIONS"  # default: UBSAN_DAEMON_OPTIONS
+ASAN_DAEMONS = ("pimd", "pim6d", "vrrpd")
+# A daemon runs for minutes and is killed at teardown: no leak report (it
+# would list every allocation of pimd alive at exit); the first error is
+# reported and the daemon aborts (the test sees it die).  The SEGV handler
+# stays ASan's (FRR's would replace it), so a crash gives a report with
+# its stack too.  FRR's library adds log_path=<logdir>/<router>.asan.<daemon>.
+ASAN_DAEMON_OPTIONS = ("detect_leaks=0:halt_on_error=1:abort_on_error=1:"
+                       "allow_user_segv_handler=0:disable_coredump=1:"
+                       "print_scariness=1")
+UBSAN_DAEMON_OPTIONS = "print_stacktrace=1:halt_on_error=1:abort_on_error=1"
+
+# FRR's startRouterDaemons() runs, through the shell of the router:
+#   ASAN_OPTIONS=[abort_on_error=1:]log_path=<logdir>/<router>.asan.<daemon> \
+#       <frrdir>/<daemon> <options> -d > <daemon>.out 2> <daemon>.err
+_DAEMON_START_RE = re.compile(
+    r"^ASAN_OPTIONS=(?P<opts>\S*)\s+(?P<bin>\S*/(?P<daemon>[A-Za-z0-9_]+))(?P<rest>\s.*)$",
+    re.DOTALL,
+)
+
+
+def asan_settings():
+    """None unless $RBP_ASAN_PRELOAD is set; else preload, daemons, options."""
+    preload = os.environ.get(ENV_ASAN_PRELOAD)
+    if not preload:
+        return None
+    daemons = os.environ.get(ENV_ASAN_DAEMONS)
+    return {
+        "preload": preload,
+        "daemons": tuple(d for d in re.split(r"[\s,]+", daemons) if d)
+        if daemons else ASAN_DAEMONS,
+        "asan_options": os.environ.get(ENV_ASAN_OPTIONS, ASAN_DAEMON_OPTIONS),
+        "ubsan_options": os.environ.get(ENV_UBSAN_OPTIONS, UBSAN_DAEMON_OPTIONS),
+    }
+
+
+def asan_daemon_cmd(cmd, a=None):
+    """The daemon start command `cmd` of FRR's library, rewritten to run the
+    daemon with the ASan runtime preloaded, if it is one of a["daemons"]
+    and loads a module (-M); else cmd unchanged."""
+    a = a or asan_settings()
+    if not a or not isinstance(cmd, str):
+        return cmd
+    m = _DAEMON_START_RE.match(cmd)
+    if not m or m.group("daemon") not in a["daemons"]:
+        return cmd
+    if not re.search(r"(^|\s)-M\s*\S", m.group("rest")):
+        return cmd
+    frr_opts = m.group("opts")
+    lp = re.search(r"(?:^|:)log_path=([^:\s]+)", frr_opts)
+    env = ["ASAN_OPTIONS=" + ":".join(x for x in (a["asan_options"], frr_opts) if x)]
+    ub = a["ubsan_options"]
+    if lp:
+        # its own file: ASan and UBSan each open <log_path>.<pid> afresh.
+        # (Seen with gcc 12: the UBSan runtime, loaded with the module,
+        # writes to stderr all the same, i.e. <router>/<daemon>.err.)
+        ub = ":".join(x for x in (ub, "log_path=" + lp.group(1).replace(".asan.", ".ubsan.")) if x)
+    env.append("UBSAN_OPTIONS=" + ub)
+    env.append("LD_PRELOAD=" + a["preload"])
+    return " ".join(env + [m.group("bin")]) + m.group("rest")
+
+
+def _patch_asan(topotest):
+    orig = topotest.Router.cmd_raises
+    if getattr(orig, "_rbp_patched", False):
+        return
+
+    def cmd_raises(self, cmd, **kwargs):
+        new = asan_daemon_cmd(cmd)
+        if new is not cmd:
+            self.logger.info("under ASan: %s", new)
+        return orig(self, new, **kwargs)
+
+    cmd_raises._rbp_patched = True
+    topotest.Router.cmd_raises = cmd_raises
+
+
+# --------------------------------------------------------------------------
+# 8. FRR conftest's check_for_backtraces(), tolerant of non-ASCII logs
+# --------------------------------------------------------------------------
+def check_for_backtraces_rbp():
+    """FRR 10.3 conftest.check_for_backtraces() reading the logs with
+    errors="replace": a new "Backtrace:" in a daemon log fails the test."""
+    # pylint: disable=import-outside-toplevel
+    import glob
+
+    import pytest
+    from lib.topogen import get_topogen
+    from lib.topolog import logger
+
+    tgen = get_topogen()
+    if not tgen:
+        return
+    if not hasattr(tgen, "existing_backtrace_files"):
+        tgen.existing_backtrace_files = {}
+    existing = tgen.existing_backtrace_files
+    backtraces = []
+    for vfile in glob.glob(os.path.join(tgen.logdir, "*/*.log")):
+        with open(vfile, encoding="ascii", errors="replace") as vf:
+            btcount = vf.read().count("Backtrace:")
+        if not btcount:
+            continue
+        if btcount == existing.setdefault(vfile, 0):
+            continue
+        existing[vfile] = btcount
+        backtraces.append(vfile)
+    if backtraces:
+        emsg = "New backtraces found in: " + ", ".join(backtraces)
+        logger.error(emsg)
+        pytest.fail(emsg)
+
+
 def install():
     """Apply all workarounds (idempotent).  Returns settings()."""
     global _installed  # pylint: disable=global-statement
@@ -325,5 +457,6 @@ def install():
     _patch_frrdir(topogen, topotest, s)
     _patch_vrrpd(topogen, topotest)
     _patch_commander(base)
+    _patch_asan(topotest)
     _installed = True
     return s

@@ -12,6 +12,7 @@ host arguments may be TopoHost or TopoRouter.
 import ipaddress
 import json
 import os
+import re
 import select
 import shlex
 import subprocess
@@ -39,6 +40,7 @@ __all__ = [
     "restart_daemons",
     "running_daemons",
     "missing_daemons",
+    "asan_problems",
     "vtysh",
     "vtysh_status",
     "vtysh_json",
@@ -234,6 +236,8 @@ def start_routers(tgen=None, routers=None):
         miss = missing_daemons(r)
         if miss:
             problems.extend(_daemon_errors(r, miss))
+        else:
+            problems.extend(asan_problems(r))
     if problems or error:
         msg = "routers did not start: " + "; ".join(problems or [repr(error)])
         raise RuntimeError(msg) from error
@@ -252,6 +256,32 @@ def missing_daemons(router, daemons=None):
     return sorted(d for d in daemons if d not in run)
 
 
+def asan_problems(router, daemons=None):
+    """Under run.sh --asan ($RBP_ASAN_PRELOAD set): check that every running
+    daemon of the ASan set that was given -M has the ASan runtime and the
+    modules of $RBP_MODULEDIR mapped.  Returns a list of problems ([] when
+    all is well, or without --asan)."""
+    a = frrenv.asan_settings()
+    if not a:
+        return []
+    mdir = os.environ.get(ENV_MODULEDIR)
+    problems = []
+    for name, pid in router.net.listDaemons():
+        if name not in a["daemons"] or (daemons and name not in daemons):
+            continue
+        if not re.search(r"(^|\s)-M\s*\S", router.net.daemons_options.get(name, "")):
+            continue
+        rc, maps, _ = router.net.cmd_status(["cat", "/proc/{}/maps".format(pid)], warn=False)
+        if rc:
+            continue  # gone meanwhile: missing_daemons() reports that
+        if os.path.basename(a["preload"]) not in maps:
+            problems.append("{}/{}: {} not loaded (LD_PRELOAD)".format(
+                router.name, name, a["preload"]))
+        if mdir and os.path.realpath(mdir) + "/" not in maps and mdir + "/" not in maps:
+            problems.append("{}/{}: no module from {} loaded".format(router.name, name, mdir))
+    return problems
+
+
 def restart_daemons(router, daemons, reapply=None):
     """SIGKILL then restart daemons (same args as before, e.g. -M options).
 
@@ -261,6 +291,9 @@ def restart_daemons(router, daemons, reapply=None):
     """
     router.killDaemons(list(daemons))
     router.startDaemons(list(daemons))
+    problems = asan_problems(router, daemons)
+    if problems:
+        raise RuntimeError("; ".join(problems))
     if reapply is True:
         return apply_config(router, None, boot=True)
     if reapply:

@@ -38,6 +38,9 @@ def _load_frr_conftest():
         raise
     # It bound diagnose_env at import: make sure it is ours.
     mod.diagnose_env = frrenv.diagnose_env_rbp
+    # Its check after every test reads daemon logs as strict ASCII.
+    if hasattr(mod, "check_for_backtraces"):
+        mod.check_for_backtraces = frrenv.check_for_backtraces_rbp
     return mod
 
 

@@ -74,6 +74,10 @@ KINDS = {
     "service": (MODULE, "service-state", "services", True),
     "profile": (MODULE, "profile-state", "profiles", True),
     "entries": (MODULE, "entry-state", "entries", False),
+    # show ip|ipv6 remote-backup interfaces json, show ip|ipv6
+    # remote-backup vrrp json
+    "interfaces": (MODULE, "interface-state", "interfaces", False),
+    "vrrp": (MODULE, "vrrp-state", "states", False),
     # vrrpd-track: show vrrp track json, show vrrp
     # monitor-group json
     "track": ("frr-vrrpd-track", "track-state", "routers", False),

@@ -46,6 +46,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
 from lib.topogen import Topogen  # noqa: E402
 from lib_rbp import gear  # noqa: E402
 
@@ -119,6 +120,8 @@ def test_steady_state():
     "Both routers build the joins; only the mVRRP master forwards."
     wait(settled, "not settled", timeout=60)
     for rn in ROUTERS:
+        yangcheck.validate_json("interfaces", lib_rbp.vtysh_json(
+            gear(rn), "show ip remote-backup interfaces json"))
         ifc = lan(rn)
         assert ifc["forwardingFollows"] == "track", ifc
         assert ifc["roleSource"] == "vrrpd-track", ifc

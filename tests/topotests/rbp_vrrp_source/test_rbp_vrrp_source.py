@@ -18,6 +18,9 @@ behind.
 - zebra restarted: the states are learned again from the dump (then every
   daemon, as watchfrr's phased restart does, and r1 forwards again).
 
+And one thing of the installer: a twin's entry installed on an interface
+whose PIM is disabled and enabled again is joined again.
+
 No timing threshold is asserted.
 """
 
@@ -32,6 +35,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, forwarding, profile_state  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
@@ -96,6 +100,7 @@ def test_states_from_vrrpd_track():
                  "{} IPv{} VRRP state".format(rn, fam))
             table = vrrp_table(rn, fam)
             assert table["dumps"] >= 1 and not table["vrrpdGone"], table
+            yangcheck.validate_json("vrrp", table)
 
 
 def test_kill_vrrpd_on_backup():
@@ -216,6 +221,44 @@ def test_restart_zebra():
         wait(lambda: forwarding("r1") and not forwarding("r2"), "r1 does not forward",
              timeout=60)
     finally:
+        lib_rbp.stop_stream_receiver(recv)
+
+
+def r2_entry(group):
+    js = lib_rbp.vtysh_json(gear("r2"), "show ip remote-backup entries json")
+    for e in js["entries"]:
+        if e["group"] == group and e["origin"] == "peer":
+            return e
+    return None
+
+
+def r2_upstream_joined(group):
+    js = lib_rbp.vtysh_json(gear("r2"), "show ip pim upstream json")
+    return js.get(group, {}).get("*", {}).get("state") == "J"
+
+
+def test_pim_off_and_on_rejoins():
+    "no ip pim / ip pim on the backup's LAN: its twin entry is joined again."
+    wait_roles("master", "backup")
+    recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", S.ASM4)
+    try:
+        wait(lambda: (r2_entry(S.ASM4) or {}).get("state") == "installed"
+             and r2_upstream_joined(S.ASM4), "r2 does not hold the entry hot")
+        rc, out = lib_rbp.vtysh_lines(gear("r2"), "conf t", "interface " + LAN["r2"],
+                                      "no ip pim")
+        assert rc == 0, out
+        wait(lambda: (r2_entry(S.ASM4) or {}).get("state") == "pending",
+             "the entry stays installed without PIM")
+        assert r2_entry(S.ASM4)["reason"] == "PIM is not enabled on the interface"
+        rc, out = lib_rbp.vtysh_lines(gear("r2"), "conf t", "interface " + LAN["r2"],
+                                      "ip pim", "ip pim passive")
+        assert rc == 0, out
+        wait(lambda: (r2_entry(S.ASM4) or {}).get("state") == "installed"
+             and r2_upstream_joined(S.ASM4), "the entry is not joined again")
+        assert forwarding("r1") and not forwarding("r2")
+    finally:
+        lib_rbp.vtysh_lines(gear("r2"), "conf t", "interface " + LAN["r2"], "ip pim",
+                            "ip pim passive")
         lib_rbp.stop_stream_receiver(recv)
 
 
