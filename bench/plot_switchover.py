@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-Merge the per-configuration results of tests/topotests/bench_switchover.py
+Merge the per-configuration results of bench/topo/bench_switchover.py
 into one JSON file, print the summary table and draw the plot.
 
   plot_switchover.py --merge OUT.json RUN_SECONDS CFG.json [CFG.json...]

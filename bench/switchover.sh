@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Switchover gap on the seed-001 topology (tests/topotests/bench_switchover.py),
+# Switchover gap on the seed-001 topology (bench/topo/bench_switchover.py),
 # in three configurations: baseline (FRR 10.3 without the modules, VRRP
 # only), vrrp (modules, VRRP 100 ms), bfd (modules + BFD 10 ms x 3 peer
 # tracking).  See bench/README.md.
@@ -42,7 +42,8 @@ for cfg in $CONFIGS; do
 	t0=$(date +%s)
 	echo "== switchover: configuration $cfg ($RUNS runs x $FAILURES)"
 	BENCH_SW_CONFIG=$cfg BENCH_SW_RUNS=$RUNS BENCH_SW_FAILURES=$FAILURES \
-	BENCH_SW_OUT=$raw "$TOP/tests/topotests/run.sh" bench_switchover.py -s
+	BENCH_SW_OUT=$raw "$TOP/tests/topotests/run.sh" -p lib_rbp.pytest_plugin \
+		--rootdir="$HERE/topo" "$HERE/topo/bench_switchover.py" -s
 	rc=$?
 	echo "== switchover: $cfg took $(( $(date +%s) - t0 )) s (pytest status $rc)"
 	[ $rc = 0 ] || status=$rc

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Sync latency and bulk resync of the remote backup service, on the
-# seed-001 topology (tests/topotests/bench_sync.py).  See bench/README.md.
+# seed-001 topology (bench/topo/bench_sync.py).  See bench/README.md.
 #
 #   bench/sync.sh [-n GROUPS] [-i INTERVAL_MS] [-b "1000 10000"] [-o OUT.json]
 #
@@ -36,7 +36,8 @@ RAW=/tmp/frr-rbp-topotests/bench_sync.raw.json
 rm -f "$RAW"
 start=$(date +%s)
 BENCH_SYNC_N=$N BENCH_SYNC_INTERVAL_MS=$INTERVAL BENCH_SYNC_BULK=$BULK \
-BENCH_SYNC_OUT=$RAW "$TOP/tests/topotests/run.sh" bench_sync.py -s
+BENCH_SYNC_OUT=$RAW "$TOP/tests/topotests/run.sh" -p lib_rbp.pytest_plugin \
+	--rootdir="$HERE/topo" "$HERE/topo/bench_sync.py" -s
 rc=$?
 end=$(date +%s)
 [ -f "$RAW" ] || { echo "sync.sh: no results ($RAW)" >&2; exit "${rc:-1}"; }

@@ -45,7 +45,7 @@ stage "topotests"
 tests/topotests/run.sh
 
 stage "configuration topotests with the modules under ASan + UBSan"
-tests/topotests/run.sh --asan test_rbp_config.py rbp_config_files rbp_config_lifetimes
+tests/topotests/run.sh --asan rbp_config rbp_config_files rbp_config_lifetimes
 
 stage "FRR's own topotests on the patched build"
 tests/topotests/run.sh --frr-own

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Run the frr-rbp topotests (tests/topotests/test_*.py) with FRR's topotest
+# Run the frr-rbp topotests (tests/topotests/*/test_*.py) with FRR's topotest
 # library against the frr-rbp build.  See README.md.
 #
 #   run.sh [--asan] [--junit FILE] [PYTEST ARGS / TEST PATHS...]

@@ -18,6 +18,8 @@ import shlex
 import subprocess
 import time
 
+import pytest
+
 from lib import topotest
 from lib.topogen import TopoRouter, get_topogen
 from lib.topolog import logger
@@ -58,6 +60,12 @@ __all__ = [
     "stream_receiving",
     "stop_stream_receiver",
     "longest_gap",
+    "gear",
+    "running_config",
+    "skip_on_failure",
+    "assert_no_crash",
+    "vrrp_roles",
+    "load_json",
 ]
 
 # Every router of the project's tests runs these (staticd too: zebra's
@@ -608,3 +616,57 @@ def stop_stream_receiver(recv, timeout=10.0):
         summary = json.load(f)
     os.unlink(recv.out)
     return summary
+
+
+# --- what every test module needs ---------------------------------------
+
+
+def gear(name):
+    "A node of the running topology: get_topogen().gears[name]."
+    return get_topogen().gears[name]
+
+
+def running_config(router):
+    """`show running-config` from its first "!" on, without the per-daemon
+    `log file` lines the harness starts daemons with (one of them survives
+    `write memory`, then applies to all): what a round trip must keep."""
+    out = vtysh(router, "show running-config")
+    out = out[out.index("!"):]
+    return "".join(
+        line for line in out.splitlines(True) if not line.startswith("log file ")
+    )
+
+
+def skip_on_failure(tgen=None):
+    "Skip the test if a router of the topology has failed (FRR's idiom)."
+    tgen = tgen or get_topogen()
+    if tgen.routers_have_failure():
+        pytest.skip(tgen.errors)
+
+
+def assert_no_crash(tgen=None, routers=None):
+    """The check of a module's last test (`test_no_crash`): every daemon
+    enabled on the routers (by default every router of the topology) still
+    runs and answers vtysh; a daemon that died during the module fails it."""
+    tgen = tgen or get_topogen()
+    for rn in routers or list(tgen.routers()):
+        r = tgen.gears[rn]
+        assert missing_daemons(r) == [], "{}: not running: {}".format(rn, missing_daemons(r))
+        status = r.check_router_running()
+        assert status == "", status
+
+
+def load_json(*path):
+    """A JSON file, e.g. the expected output of a show command beside a test:
+    load_json(CWD, "r1", "show_bfd_peers.json") (for topotest.router_json_cmp)."""
+    with open(os.path.join(*path), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def vrrp_roles(vrid, family=4, routers=("r1", "r2"), ifname="{}-eth0"):
+    """{router: "Master"|"Backup"|"Initialize"|None} of VRRP vrid on each
+    router's interface ifname.format(router), one family."""
+    return {
+        rn: vrrp_states(gear(rn), family).get((ifname.format(rn), vrid))
+        for rn in routers
+    }

@@ -26,9 +26,14 @@ At a takeover the test points the reports at the new master, as the
 switch would after hearing its queries.  mode="active-active": reports
 reach both routers, and only the VRRP master forwards.
 
+The configurations: tests/topotests/seed001/{up,r1,r2}/frr.conf (the
+standard one; router_conf() derives the variants some scenarios use).
+
 The LAN runs PIM in passive mode (no downstream PIM routers): the DR
 election does not decide who forwards, VRRP does.
 """
+
+import os
 
 ROUTERS = ("r1", "r2")
 SW_PORT = {"r1": "sw1-eth0", "r2": "sw1-eth1", "h1": "sw1-eth2"}
@@ -73,120 +78,51 @@ def build_topo(tgen):
     tgen.add_link(tgen.gears["src"], tgen.gears["up"])  # src-eth0 up-eth2
 
 
+# The standard configurations: static files a reader can open, loaded as
+# they are by the scenarios that use them (start() without variants).
+CONF_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "seed001")
+
+
+def conf_path(rn):
+    "The standard integrated frr.conf of up, r1 or r2 (tests/topotests/seed001/)."
+    return os.path.join(CONF_DIR, rn, "frr.conf")
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
 def up_conf():
-    return """\
-frr defaults traditional
-hostname up
-service integrated-vtysh-config
-interface up-eth0
- ip address 10.0.11.1/24
- ipv6 address 2001:db8:11::1/64
- ip pim
- ipv6 pim
-exit
-interface up-eth1
- ip address 10.0.12.1/24
- ipv6 address 2001:db8:12::1/64
- ip pim
- ipv6 pim
-exit
-interface up-eth2
- ip address 10.0.10.1/24
- ipv6 address 2001:db8:10::1/64
- ip pim
- ipv6 pim
-exit
-router pim
- rp {rp4} 224.0.0.0/4
-exit
-router pim6
- rp {rp6} ff00::/8
-exit
-""".format(rp4=RP4, rp6=RP6)
+    "up's frr.conf (seed001/up/frr.conf)."
+    return _read(conf_path("up"))
 
 
 def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
                 profiles=True, vrrp=True, pim_passive=True, lan_extra=(),
                 debug=True, preempt_delay=None):
-    """Integrated frr.conf of r1 or r2.
+    """Integrated frr.conf of r1 or r2: seed001/<rn>/frr.conf (what the
+    defaults give) with a variant's changes.
 
-    modules: configure the remote backup service and profiles (the -M
-    options are given at daemon start); hot: peer-backup hot; adv_ms:
-    VRRP advertisement interval; bfd: "lan" or "link", a BFD session
-    (10 ms x 3) between r1 and r2 over the LAN or over the r1-r2 link,
-    and `vrrp 1 track bfd ... peer` on the backup; pim_passive: no PIM
-    hellos on the LAN (the DR election then does not matter); lan_extra:
-    more lines for the LAN interface; preempt_delay: seconds of `vrrp 1
-    preempt delay` (vrrpd-track) on both twins, as in the seed.
+    modules=False: without the remote backup service, its profiles,
+    bindings and debug (the -M options are given at daemon start); hot:
+    peer-backup hot; adv_ms: VRRP advertisement interval; bfd: "lan" or
+    "link", a BFD session (10 ms x 3) between r1 and r2 over the LAN or
+    over the r1-r2 link, and `vrrp 1 track bfd ... peer` on the backup;
+    profiles=False: no profiles and bindings; vrrp=False: no VRRP;
+    pim_passive=False: PIM hellos on the LAN (the DR election then
+    matters); lan_extra: more lines for the LAN interface; debug=False:
+    no `debug remote-backup`; preempt_delay: seconds of `vrrp 1 preempt
+    delay` (vrrpd-track) on both twins, as in the seed.
     """
-    peer = PEER[rn]
-    # services and profiles first: an interface binding names a profile
-    head = []
-    if modules:
-        head += [
-            "remote-backup-service svc1",
-            " peer {} source {} port {}".format(LINK4[peer], LINK4[rn], RBS_PORT),
-            "exit",
-        ]
-        if profiles:
-            for name, bid, svc, vrrp_cmd in (
-                ("p4", 10, "igmp", "vrrp-id"),
-                ("p6", 20, "mld", "vrrp6-id"),
-            ):
-                head += [
-                    "remote-backup-profile " + name,
-                    " backup-id {} remote-backup-service svc1".format(bid),
-                    " service-type " + svc,
-                ]
-                if hot:
-                    head += [" peer-backup hot"]
-                head += [
-                    " {} {} interface {}".format(vrrp_cmd, VRID, LAN_IF[rn]),
-                    "exit",
-                ]
-    lines = [
-        "frr defaults traditional",
-        "hostname " + rn,
-        "service integrated-vtysh-config",
-    ] + (["debug remote-backup"] if debug and modules else []) + head + [
-        "ip route 10.0.10.0/24 {}.1".format(UPNET4[rn]),
-        "ipv6 route 2001:db8:10::/64 {}::1".format(UPNET6[rn]),
-        "interface " + UP_IF[rn],
-        " ip address {}.2/24".format(UPNET4[rn]),
-        " ipv6 address {}::2/64".format(UPNET6[rn]),
-        " ip pim",
-        " ipv6 pim",
-        "exit",
-        "interface " + LINK_IF[rn],
-        " ip address {}/24".format(LINK4[rn]),
-        " ipv6 address {}/64".format(LINK6[rn]),
-        "exit",
-        "interface " + LAN_IF[rn],
-        " ip address {}/24".format(LAN4[rn]),
-        " ipv6 address {}/64".format(LAN6[rn]),
-        " ip pim",
-    ] + ([" ip pim passive"] if pim_passive else []) + [
-        " ip igmp",
-        # max-response-time first: YANG wants interval * 10 > it
-        " ip igmp query-max-response-time 10",
-        " ip igmp query-interval 5",
-        " ipv6 pim",
-    ] + ([" ipv6 pim passive"] if pim_passive else []) + [
-        " ipv6 mld",
-        " ipv6 mld query-max-response-time 10",
-        " ipv6 mld query-interval 5",
-    ]
-    if vrrp:
-        lines += [
-            " vrrp {} version 3".format(VRID),
-            " vrrp {} priority {}".format(VRID, PRIO[rn]),
-            " vrrp {} advertisement-interval {}".format(VRID, adv_ms),
-            " vrrp {} ip {}".format(VRID, VIP4),
-            " vrrp {} ipv6 {}".format(VRID, VIP6),
-        ]
-        if preempt_delay:
-            lines += [" vrrp {} preempt delay {}".format(VRID, preempt_delay)]
     assert bfd in (False, "lan", "link"), bfd
+    lan = "interface " + LAN_IF[rn]
+    # after the VRRP lines, before the profile bindings
+    lan_add = []
+    if vrrp and preempt_delay:
+        lan_add += [" vrrp {} preempt delay {}".format(VRID, preempt_delay)]
+    peer = PEER[rn]
     bfd_addr = LAN4 if bfd == "lan" else LINK4
     # on the LAN the session is bound to the interface: the VRRP macvlan
     # holds an address of the same subnet, and an unbound session follows
@@ -195,22 +131,45 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
     if bfd and rn == "r2":
         # the backup takes over as soon as the BFD session to the master
         # goes down (vrrpd-track)
-        lines += [" vrrp {} track bfd peer {} local-address {}{} profile fast peer".format(
+        lan_add += [" vrrp {} track bfd peer {} local-address {}{} profile fast peer".format(
             VRID, bfd_addr[peer], bfd_addr[rn], bfd_if)]
-    if modules and profiles:
-        lines += [" remote-backup-profile p4", " remote-backup-profile p6"]
-    lines += [" " + x for x in lan_extra]
-    lines += ["exit"]
-    lines += [
-        "router pim",
-        " rp {} 224.0.0.0/4".format(RP4),
-        "exit",
-        "router pim6",
-        " rp {} ff00::/8".format(RP6),
-        "exit",
-    ]
+
+    def keep(head, line):
+        if head.startswith("remote-backup-service "):
+            return modules
+        if head.startswith("remote-backup-profile "):
+            return modules and profiles and (hot or line != " peer-backup hot")
+        if head == "debug remote-backup":
+            return modules and debug
+        if head == lan:
+            if line.startswith(" remote-backup-profile "):
+                return modules and profiles
+            if line in (" ip pim passive", " ipv6 pim passive"):
+                return pim_passive
+            if line.startswith(" vrrp "):
+                return vrrp
+        return True
+
+    out, comments, head = [], [], None
+    for line in _read(conf_path(rn)).splitlines():
+        if line.startswith("!"):
+            comments.append(line)  # goes with the line it stands before
+            continue
+        if not line.startswith(" ") and line != "exit":
+            head = line
+        if head == lan:
+            if line.startswith(" vrrp {} advertisement-interval ".format(VRID)):
+                line = " vrrp {} advertisement-interval {}".format(VRID, adv_ms)
+            if line.startswith(" remote-backup-profile ") or line == "exit":
+                out += lan_add
+                lan_add = []
+            if line == "exit":
+                out += [" " + x for x in lan_extra]
+        if keep(head, line):
+            out += comments + [line]
+        comments = []
     if bfd:
-        lines += [
+        out += [
             "bfd",
             " profile fast",
             "  receive-interval 10",
@@ -222,7 +181,7 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             " exit",
             "exit",
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(out) + "\n"
 
 
 def prepare_nodes(tgen, mode="master-backup"):
@@ -314,8 +273,9 @@ STREAM_GROUPS = {4: ASM4, 6: ASM6}
 
 def start(modname, mode="master-backup", streams=False, **conf):
     """Build and start the topology for a test module: nodes prepared for
-    `mode`, `up` and the twins configured (router_conf(rn, **conf); the
-    modules loaded unless conf says modules=False).  streams: start a
+    `mode`, `up` and the twins configured (seed001/<rn>/frr.conf, or the
+    variant router_conf(rn, **conf); the modules loaded unless conf says
+    modules=False).  streams: start a
     1000 pkt/s stream to the IGMP and the MLD group from src.  Returns
     (tgen, the stream senders to kill at teardown)."""
     # pylint: disable=import-outside-toplevel
@@ -325,28 +285,47 @@ def start(modname, mode="master-backup", streams=False, **conf):
     tgen = Topogen(build_topo, modname)
     tgen.start_topology()
     prepare_nodes(tgen, mode)
-    lib_rbp.load_router_integrated(tgen.gears["up"], up_conf(), daemons=UP_DAEMONS)
+    lib_rbp.load_router_integrated(tgen.gears["up"], conf_path("up"), daemons=UP_DAEMONS)
     args = lib_rbp.MODULE_ARGS if conf.get("modules", True) else None
     for rn in ROUTERS:
-        lib_rbp.load_router_integrated(tgen.gears[rn], router_conf(rn, **conf),
-                                       daemon_args=args)
+        # the standard configuration is loaded from its file; a variant
+        # from the text router_conf() derives (in the router's log
+        # directory as frr.conf.in)
+        lib_rbp.load_router_integrated(
+            tgen.gears[rn], router_conf(rn, **conf) if conf else conf_path(rn),
+            daemon_args=args)
     lib_rbp.start_routers(tgen)
     senders = []
     if streams:
         for fam in (4, 6):
             senders.append(lib_rbp.start_stream_sender(
                 tgen.gears["src"], "src-eth0", STREAM_GROUPS[fam], rate=1000))
+    _SENDERS.extend(senders)
     return tgen, senders
+
+
+_SENDERS = []
+
+
+def stop(senders=()):
+    """teardown_module of a seed-001 module: kill the stream senders (those
+    start() started, and `senders`), stop the topology."""
+    from lib.topogen import get_topogen  # pylint: disable=import-outside-toplevel
+
+    for p in set(_SENDERS) | set(senders):
+        p.kill()
+    del _SENDERS[:]
+    get_topogen().stop_topology()
 
 
 # --- small accessors the seed-001 tests and benchmarks share ---------------
 
 
 def gear(name):
-    "A node of the running topology."
-    from lib.topogen import get_topogen  # pylint: disable=import-outside-toplevel
+    "A node of the running topology (lib_rbp.gear)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
 
-    return get_topogen().gears[name]
+    return lib_rbp.gear(name)
 
 
 def ipv(family):
@@ -400,3 +379,92 @@ def vrrp_track(rn, family=4):
     js = lib_rbp.vtysh_json(gear(rn), "show vrrp interface {} {} track json".format(
         LAN_IF[rn], VRID))
     return [r for r in js["routers"] if r["family"] == family][0]
+
+
+def roles(family):
+    "(r1's, r2's) state in the family's profile: master or backup."
+    return (profile_state("r1", family)["state"], profile_state("r2", family)["state"])
+
+
+def wait_roles(r1_role, r2_role, family=None, timeout=30):
+    """Wait until r1 and r2 hold these roles in the family's profile (both
+    families, one after the other, when family is None); assert."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    seen = {}
+
+    def check(fam):
+        seen[fam] = roles(fam)
+        return seen[fam] == (r1_role, r2_role)
+
+    for fam in (4, 6) if family is None else (family,):
+        ok, last = lib_rbp.wait_until(lambda fam=fam: check(fam), timeout=timeout)
+        assert ok, "IPv{} roles {} (want {} {})".format(
+            fam, seen.get(fam, last), r1_role, r2_role)
+
+
+def entries(rn, family, origin=None):
+    "rn's remote-backup entries of a family (of one origin: local or peer)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
+    return [e for e in js["entries"] if origin is None or e["origin"] == origin]
+
+
+def find_entry(rn, family, group, origin, source=None):
+    "rn's first entry of group (and source) of that origin, or None."
+    for e in entries(rn, family, origin):
+        if e["group"] == group and (source is None or e["source"] == source):
+            return e
+    return None
+
+
+def debug_state():
+    "The twins' channels, entries and memberships, for an assertion message."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    out = []
+    for rn in ROUTERS:
+        for cmd in ("show remote-backup-service", "show ip remote-backup entries",
+                    "show ipv6 remote-backup entries", "show ip igmp groups",
+                    "show ipv6 mld groups"):
+            out.append("--- {} {}\n{}".format(rn, cmd, lib_rbp.vtysh(gear(rn), cmd)))
+    return "\n".join(out)
+
+
+def wait_installed(family, group, source=None, timeout=30):
+    """Wait until r2 holds r1's entry of group (and source) installed hot;
+    assert; return the entry."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    def installed():
+        e = find_entry("r2", family, group, "peer", source)
+        return e if e and e["state"] == "installed" else None
+
+    ok, e = lib_rbp.wait_until(installed, timeout=timeout)
+    assert ok, "{} not installed on r2:\n{}".format(group, debug_state())
+    return e
+
+
+def service(rn, family, name="svc1"):
+    "rn's `show remote-backup-service json` of the service, in the family's daemon."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
+    return js[gm_daemon(family)]["services"][name]
+
+
+def wait_established(family, timeout=40):
+    "Wait until both twins' channel of the family is established; assert."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    for rn in ROUTERS:
+        ok, _ = lib_rbp.wait_until(
+            lambda rn=rn: service(rn, family)["tcpState"] == "established",
+            timeout=timeout)
+        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), service(rn, family))
+
+
+def kill_all(rn):
+    "SIGKILL every FRR daemon of the router at once."
+    gear(rn).cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")

@@ -47,17 +47,14 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp import yangcheck  # noqa: E402
-from lib.topogen import Topogen, get_topogen  # noqa: E402
+from lib.topogen import Topogen  # noqa: E402
+from lib_rbp import gear  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.vrrpd, pytest.mark.rbp]
 
 GROUP = "239.1.1.1"
 ROUTERS = ("r1", "r2")
 SENDERS = []
-
-
-def gear(name):
-    return get_topogen().gears[name]
 
 
 def setup_module(mod):
@@ -79,9 +76,7 @@ def setup_module(mod):
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
+    S.stop(SENDERS)
 
 
 def lan(rn):
@@ -192,8 +187,7 @@ def test_mvrrp_link_down_and_back(ignore_if_down):
 
 
 def test_no_crash():
-    for rn in ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

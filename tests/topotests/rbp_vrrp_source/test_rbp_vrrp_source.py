@@ -51,9 +51,7 @@ def setup_module(mod):
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
+    S.stop(SENDERS)
 
 
 def vrrp_table(rn, family):
@@ -72,10 +70,7 @@ def wait(func, desc, timeout=30):
 
 
 def wait_roles(r1_role, r2_role, timeout=60):
-    for fam in (4, 6):
-        wait(lambda fam=fam: (profile_state("r1", fam)["state"],
-                              profile_state("r2", fam)["state"]) == (r1_role, r2_role),
-             "roles IPv{} (want {} {})".format(fam, r1_role, r2_role), timeout)
+    S.wait_roles(r1_role, r2_role, timeout=timeout)
 
 
 def kill9(rn, daemon):
@@ -268,8 +263,7 @@ def test_pim_off_and_on_rejoins():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

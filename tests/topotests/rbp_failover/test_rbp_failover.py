@@ -26,47 +26,27 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, forwarding, profile_state  # noqa: E402
+from lib_rbp.seed001 import kill_all, wait_installed, wait_roles  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
-SENDERS = []
 GROUP = {4: S.ASM4, 6: S.ASM6}
 
 
 def setup_module(mod):
-    _, senders = S.start(mod.__name__, "master-backup", streams=True)
-    SENDERS.extend(senders)
+    S.start(mod.__name__, "master-backup", streams=True)
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
-
-
-def wait_roles(r1_role, r2_role, family, timeout=30):
-    ok, last = lib_rbp.wait_until(
-        lambda: (profile_state("r1", family)["state"],
-                 profile_state("r2", family)["state"]) == (r1_role, r2_role),
-        timeout=timeout)
-    assert ok, "roles {} (want {} {})".format(last, r1_role, r2_role)
-
-
-def wait_installed(family, group):
-    def installed():
-        js = lib_rbp.vtysh_json(
-            gear("r2"), "show {} remote-backup entries json".format(ipv(family)))
-        return [e for e in js["entries"] if e["group"] == group
-                and e["origin"] == "peer" and e["state"] == "installed"]
-    ok, _ = lib_rbp.wait_until(installed, timeout=30)
-    assert ok, lib_rbp.vtysh(gear("r2"), "show {} remote-backup entries".format(ipv(family)))
+    S.stop()
 
 
 def is_querier(rn, family):
@@ -91,11 +71,6 @@ def is_querier(rn, family):
     q = find(js)
     # pimd says "querier": "local"/"other" (or a boolean), pim6d a boolean
     return q is True or q == "local"
-
-
-def kill_all(rn):
-    "SIGKILL every FRR daemon of the router at once."
-    gear(rn).cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
 
 
 def restore_r1():
@@ -231,8 +206,8 @@ def test_split_brain_yields():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    "Every daemon still runs."
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

@@ -20,35 +20,28 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp import yangcheck  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, forwarding, profile_state, twin_entries, vrrp_track  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, forwarding, twin_entries, vrrp_track  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
 DELAY = 8
-SENDERS = []
 GROUP = {4: S.ASM4, 6: S.ASM6}
 
 
 def setup_module(mod):
-    _, senders = S.start(mod.__name__, "master-backup", streams=True, preempt_delay=DELAY)
-    SENDERS.extend(senders)
+    S.start(mod.__name__, "master-backup", streams=True, preempt_delay=DELAY)
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
-
-
-def roles(family):
-    return (profile_state("r1", family)["state"], profile_state("r2", family)["state"])
+    S.stop()
 
 
 def test_preempt_delay_config():
@@ -73,9 +66,7 @@ def test_failback_after_restart():
     it gets r2's entries, then preempts and forwards them; the stream goes
     on without a new join."""
     tgen = get_topogen()
-    for fam in (4, 6):
-        assert lib_rbp.wait_until(lambda fam=fam: roles(fam) == ("master", "backup"),
-                                  timeout=30)[0], roles(fam)
+    S.wait_roles("master", "backup", timeout=30)
     recv = {fam: lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", GROUP[fam])
             for fam in (4, 6)}
     summary = {}
@@ -88,7 +79,7 @@ def test_failback_after_restart():
                                        timeout=30)
             assert ok, "no stream before the failure"
 
-        gear("r1").cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+        S.kill_all("r1")
         S.set_report_port(tgen, "r2")
         for fam in (4, 6):
             ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
@@ -112,10 +103,7 @@ def test_failback_after_restart():
         got_entries = time.monotonic()
         assert vrrp_track("r1")["state"] == "Backup", \
             "r1 preempted before it had r2's entries"
-        for fam in (4, 6):
-            ok, last = lib_rbp.wait_until(lambda fam=fam: roles(fam) == ("master", "backup"),
-                                          timeout=DELAY + 20)
-            assert ok, last
+        S.wait_roles("master", "backup", timeout=DELAY + 20)
         preempted = time.monotonic()
         js = vrrp_track("r1")
         assert js["effectivePriority"] == js["basePriority"], js
@@ -142,8 +130,8 @@ def test_failback_after_restart():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    "Every daemon still runs."
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

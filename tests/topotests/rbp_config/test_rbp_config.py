@@ -8,6 +8,9 @@ unchanged (vtysh -b at boot); bad configuration is rejected with a clear
 error and changes nothing.
 
     r1 -- sw1 -- r2        (LAN 10.0.1.0/24, 2001:db8:1::/64)
+
+r1 starts with r1/frr.conf; r2 runs the daemons with the modules, no
+configuration.  r1/show_*.json: expected show output.
 """
 
 import os
@@ -15,49 +18,15 @@ import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
+from lib import topotest  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
-
-R1_CONF = """\
-frr defaults traditional
-hostname r1
-service integrated-vtysh-config
-remote-backup-service svc1
- peer 10.0.1.2 source 10.0.1.1 port 2100
-exit
-remote-backup-service svc6
- peer 2001:db8:1::2 source 2001:db8:1::1 port 2200
-exit
-remote-backup-profile p4
- backup-id 10 remote-backup-service svc1
- service-type igmp
- peer-backup hot
- vrrp-id 1 interface r1-eth0
-exit
-remote-backup-profile p6
- backup-id 20 remote-backup-service svc6
- service-type mld
- peer-backup hot
- vrrp6-id 1 interface r1-eth0
-exit
-interface r1-eth0
- ip address 10.0.1.1/24
- ipv6 address 2001:db8:1::1/64
- ip pim
- ip igmp
- ipv6 pim
- ipv6 mld
- remote-backup-profile p4
- remote-backup-profile p6
-exit
-debug remote-backup session
-"""
-
 
 def build_topo(tgen):
     tgen.add_router("r1")
@@ -71,7 +40,8 @@ def setup_module(mod):
     tgen = Topogen(build_topo, mod.__name__)
     tgen.start_topology()
     lib_rbp.load_router_integrated(
-        tgen.gears["r1"], R1_CONF, daemon_args=lib_rbp.MODULE_ARGS
+        tgen.gears["r1"], os.path.join(CWD, "r1", "frr.conf"),
+        daemon_args=lib_rbp.MODULE_ARGS
     )
     lib_rbp.load_router_daemons(tgen.gears["r2"], daemon_args=lib_rbp.MODULE_ARGS)
     lib_rbp.start_routers(tgen)
@@ -83,26 +53,6 @@ def teardown_module(mod):  # pylint: disable=unused-argument
 
 def r1():
     return get_topogen().gears["r1"]
-
-
-def vtysh_lines(router, *lines):
-    "Run lines in one vtysh session (conf t ...); return (rc, out+err)."
-    cmd = ["vtysh"]
-    for line in lines:
-        cmd += ["-c", line]
-    rc, out, err = router.net.cmd_status(cmd, warn=False)
-    return rc, out + err
-
-
-def running_config(router):
-    out = lib_rbp.vtysh(router, "show running-config")
-    # drop the header vtysh prints before the configuration, and the
-    # per-daemon "log file" lines the harness starts daemons with (one
-    # survives write memory, then applies to all)
-    out = out[out.index("!") :]
-    return "".join(
-        line for line in out.splitlines(True) if not line.startswith("log file ")
-    )
 
 
 def test_modules_loaded():
@@ -118,7 +68,7 @@ def test_modules_loaded():
 
 def test_running_config_blocks_once():
     "Service and profile blocks appear once, before the interfaces."
-    run = running_config(r1())
+    run = lib_rbp.running_config(r1())
     for block in (
         "remote-backup-service svc1\n peer 10.0.1.2 source 10.0.1.1 port 2100\nexit\n",
         "remote-backup-service svc6\n peer 2001:db8:1::2 source 2001:db8:1::1 port 2200\nexit\n",
@@ -138,24 +88,21 @@ def test_running_config_blocks_once():
 
 def test_help():
     "`?` lists the sub-commands with their help."
-    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-profile p4", "service-type ?")
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-profile p4", "service-type ?")
     assert "igmp" in out and "mld" in out, out
-    rc, out = vtysh_lines(r1(), "conf t", "remote-backup-service svc1", "?")
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1", "?")
     assert "peer" in out and "Twin router" in out, out
 
 
 def test_show_json():
     "show commands answer through vtysh, json wrapped per daemon."
-    js = lib_rbp.vtysh_json(r1(), "show remote-backup-profile json")
-    assert js["pimd"]["profiles"]["p4"]["active"] is True
-    assert js["pimd"]["profiles"]["p6"]["active"] is False
-    assert js["pim6d"]["profiles"]["p6"]["active"] is True
-    assert js["pim6d"]["profiles"]["p6"]["backupId"] == 20
-    assert js["pim6d"]["profiles"]["p6"]["interfaces"] == ["r1-eth0"]
+    for cmd, expected in (
+        ("show remote-backup-profile json", "show_remote_backup_profile.json"),
+        ("show remote-backup-service svc6 json", "show_remote_backup_service_svc6.json"),
+    ):
+        res = topotest.router_json_cmp(r1(), cmd, lib_rbp.load_json(CWD, "r1", expected))
+        assert res is None, "{}: {}".format(cmd, res)
     js = lib_rbp.vtysh_json(r1(), "show remote-backup-service svc6 json")
-    svc = js["pim6d"]["services"]["svc6"]
-    assert svc["port"] == 2200 and svc["channelPort"] == 2201
-    assert svc["serviceType"] == "mld"
     # pimd runs no channel for a service without igmp profiles
     assert js["pimd"]["services"]["svc6"]["tcpState"].startswith("idle")
 
@@ -288,45 +235,45 @@ LONG = "x" * 300
 )
 def test_bad_config_rejected(lines, error):
     "A clear error, a failing exit status, and no change to the config."
-    before = running_config(r1())
-    rc, out = vtysh_lines(r1(), "conf t", *lines)
+    before = lib_rbp.running_config(r1())
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", *lines)
     assert rc != 0, "accepted: {}\n{}".format(lines, out)
     assert error in out, "expected {!r} in:\n{}".format(error, out)
-    assert running_config(r1()) == before
+    assert lib_rbp.running_config(r1()) == before
 
 
 def test_show_long_name_json():
     "A long name in a show command: valid json, never cut."
-    js = lib_rbp.vtysh_json(r1(), "show remote-backup-service {} json".format("y" * 300))
-    assert js == {"pimd": {}, "pim6d": {}}, js
-    js = lib_rbp.vtysh_json(r1(), "show remote-backup-profile {} json".format("y" * 300))
-    assert js == {"pimd": {}, "pim6d": {}}, js
+    for what in ("service", "profile"):
+        cmd = "show remote-backup-{} {} json".format(what, "y" * 300)
+        res = topotest.router_json_cmp(r1(), cmd, {"pimd": {}, "pim6d": {}}, exact=True)
+        assert res is None, "{}: {}".format(cmd, res)
 
 
 def test_admin_vrrp_round_trip():
     "admin-vrrp with ignore-if-down is written back as given, and removed."
-    rc, out = vtysh_lines(
+    rc, out = lib_rbp.vtysh_lines(
         r1(), "conf t", "interface r1-eth0",
         "ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down",
         "ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8")
     assert rc == 0, out
-    run = running_config(r1())
+    run = lib_rbp.running_config(r1())
     assert " ip multicast track admin-vrrp interface r1-eth9 vrid 7 ignore-if-down\n" in run, run
     assert " ipv6 multicast track admin-vrrp6 interface r1-eth9 vrid 8\n" in run, run
     js = lib_rbp.vtysh_json(r1(), "show ip remote-backup interfaces json", daemon="pimd")
     (ifc,) = [i for i in js["interfaces"] if i["interface"] == "r1-eth0"]
     assert ifc["forwardingFollows"] == "track" and ifc["ignoreIfDown"] is True, ifc
-    rc, out = vtysh_lines(r1(), "conf t", "interface r1-eth0", "no ip multicast track",
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "interface r1-eth0", "no ip multicast track",
                           "no ipv6 multicast track")
     assert rc == 0, out
-    assert "multicast track" not in running_config(r1())
+    assert "multicast track" not in lib_rbp.running_config(r1())
 
 
 def test_round_trip_restart():
     "write memory, kill every daemon, boot with vtysh -b: the same config."
     router = r1()
-    before = running_config(router)
-    rc, out = vtysh_lines(router, "write memory")
+    before = lib_rbp.running_config(router)
+    rc, out = lib_rbp.vtysh_lines(router, "write memory")
     assert rc == 0, out
     saved = router.net.cmd_raises(["cat", "/etc/frr/frr.conf"])
     assert saved.count("\nremote-backup-service svc1\n") == 1, saved
@@ -334,7 +281,7 @@ def test_round_trip_restart():
     daemons = lib_rbp.DAEMONS
     lib_rbp.restart_daemons(router, daemons, reapply=True)
     assert lib_rbp.missing_daemons(router, daemons) == []
-    after = running_config(router)
+    after = lib_rbp.running_config(router)
     assert after == before, "config changed over a restart:\n--- before\n{}\n--- after\n{}".format(
         before, after
     )
@@ -342,8 +289,7 @@ def test_round_trip_restart():
 
 def test_no_crash():
     "Every daemon still runs."
-    for rn in ("r1", "r2"):
-        assert lib_rbp.missing_daemons(get_topogen().gears[rn], lib_rbp.DAEMONS) == []
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

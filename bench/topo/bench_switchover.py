@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-Benchmark (not a test: CI collects test_*.py only): the switchover gap on
-the seed-001 topology (lib_rbp/seed001.py).  Run it with
+Benchmark (not a test: it lives outside tests/topotests, which run.sh
+collects): the switchover gap on the seed-001 topology
+(tests/topotests/lib_rbp/seed001.py).  Run it with
 bench/switchover.sh, which runs this module once per configuration
 (BENCH_SW_CONFIG):
 
@@ -57,13 +58,15 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, lan_tx  # noqa: E402
-from lib.topogen import Topogen, get_topogen  # noqa: E402
+from lib.topogen import get_topogen  # noqa: E402
 from bench_sync import LogTail, log_size  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -75,28 +78,17 @@ OUT = os.environ.get("BENCH_SW_OUT",
                      "/tmp/frr-rbp-topotests/bench_switchover-{}.json".format(CONFIG))
 CONFIGS = ("baseline", "vrrp", "bfd")
 MODULES = CONFIG != "baseline"
-UP_DAEMONS = ("zebra", "mgmtd", "staticd", "pimd", "pim6d")
 GROUP = {4: S.ASM4, 6: S.ASM6}
 FAM = {4: "igmp", 6: "mld"}
-STATE = {"senders": [], "joiners": []}
+STATE = {"joiners": []}
 RESULTS = {"config": CONFIG, "rate_pps": 1000, "runs": []}
 
 
 def setup_module(mod):
     assert CONFIG in CONFIGS, "BENCH_SW_CONFIG must be one of {}".format(CONFIGS)
-    tgen = Topogen(S.build_topo, mod.__name__)
-    tgen.start_topology()
-    S.prepare_nodes(tgen, "master-backup")
-    lib_rbp.load_router_integrated(tgen.gears["up"], S.up_conf(), daemons=UP_DAEMONS)
-    for rn in S.ROUTERS:
-        lib_rbp.load_router_integrated(
-            tgen.gears[rn],
-            S.router_conf(rn, modules=MODULES, bfd="lan" if CONFIG == "bfd" else False),
-            daemon_args=lib_rbp.MODULE_ARGS if MODULES else None)
-    lib_rbp.start_routers(tgen)
-    for fam in (4, 6):
-        STATE["senders"].append(lib_rbp.start_stream_sender(
-            tgen.gears["src"], "src-eth0", GROUP[fam], rate=1000))
+    # the streams: 1000 pkt/s to GROUP[4] and GROUP[6] (S.STREAM_GROUPS)
+    tgen, _ = S.start(mod.__name__, "master-backup", streams=True, modules=MODULES,
+                      bfd="lan" if CONFIG == "bfd" else False)
     # holds both memberships across the runs; each run has its own
     # receivers (the same groups: the host sends no leave when they stop)
     # (one joiner per group: start_mcast_join() waits with select() on a
@@ -109,13 +101,11 @@ def setup_module(mod):
 def teardown_module(mod):  # pylint: disable=unused-argument
     for p in STATE["joiners"]:
         lib_rbp.stop_mcast_join(p)
-    for p in STATE["senders"]:
-        p.kill()
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as f:
         json.dump(RESULTS, f, indent=1)
     print("\nbench_switchover: results in {}".format(OUT))
-    get_topogen().stop_topology()
+    S.stop()
 
 
 def tx_rates(window=1.0):
@@ -339,8 +329,7 @@ def test_switchover(failure):
 
 def test_no_crash():
     wait_steady()
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

@@ -13,14 +13,17 @@ without a new join.  r1 comes back: it waits out its VRRP preempt delay
 (vrrpd-track) while it gets the memberships from r2, then takes over
 again, and the streams go on through it, still without a new join.
 
-Not a test (the name does not start with test_): run.sh lab_seed001.py -s.
+Not a test (it lives outside tests/topotests, which run.sh collects): run
+it with scripts/lab.sh.
 """
 
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
@@ -62,9 +65,7 @@ def setup_module(mod):
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
+    S.stop(SENDERS)
 
 
 def wait(desc, func, timeout=60):
@@ -89,9 +90,7 @@ def test_lab():
 
     section("1. The twins connect and take their roles from VRRP")
     for fam in (4, 6):
-        wait("roles", lambda fam=fam: (S.profile_state("r1", fam)["state"],
-                                       S.profile_state("r2", fam)["state"])
-             == ("master", "backup"))
+        wait("roles", lambda fam=fam: S.roles(fam) == ("master", "backup"))
     show("r1", "show remote-backup-service")
     show("r2", "show remote-backup-profile")
 
@@ -116,7 +115,7 @@ def test_lab():
 
     section("3. r1 dies: kill -9 of all its daemons")
     t_fail = time.monotonic()
-    r["r1"].cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+    S.kill_all("r1")
     S.set_report_port(tgen, "r2")
     for fam in (4, 6):
         wait("takeover", lambda fam=fam: lib_rbp.stream_receiving(recv[fam]), timeout=60)

@@ -24,7 +24,8 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
@@ -35,7 +36,6 @@ from lib.topogen import get_topogen  # noqa: E402
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
 GROUP = {4: S.ASM4, 6: S.ASM6}
-SENDERS = []
 LAN_EXTRA = [
     "ip multicast track vrrp vrid 1",
     "ip pim ignore dr-state",
@@ -47,20 +47,17 @@ LAN_EXTRA = [
 
 
 def setup_module(mod):
-    _, senders = S.start(mod.__name__, "active-active", streams=True,
-                         pim_passive=False, lan_extra=LAN_EXTRA)
-    SENDERS.extend(senders)
+    S.start(mod.__name__, "active-active", streams=True,
+            pim_passive=False, lan_extra=LAN_EXTRA)
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    for p in SENDERS:
-        p.kill()
-    get_topogen().stop_topology()
+    S.stop()
 
 
 def entries(rn, family, group):
-    js = lib_rbp.vtysh_json(gear(rn), "show {} remote-backup entries json".format(ipv(family)))
-    return {e["origin"]: e for e in js["entries"] if e["group"] == group}
+    "rn's entries of group by origin: {origin: entry}."
+    return {e["origin"]: e for e in S.entries(rn, family) if e["group"] == group}
 
 
 def interface(rn, family):
@@ -128,7 +125,7 @@ def test_failover_to_r2():
     try:
         ok, _ = lib_rbp.wait_until(lambda: lib_rbp.stream_receiving(recv), timeout=30)
         assert ok
-        gear("r1").cmd("for p in /var/run/frr/*.pid; do kill -9 $(cat $p); done")
+        S.kill_all("r1")
         ok, _ = lib_rbp.wait_until(lambda: forwarding("r2")
                                    and lib_rbp.stream_receiving(recv),
                                    timeout=30)
@@ -139,6 +136,11 @@ def test_failover_to_r2():
             summary["max_gap_ms"], summary.get("lost")))
     lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
     del tgen
+
+
+def test_no_crash():
+    "Every daemon still runs."
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

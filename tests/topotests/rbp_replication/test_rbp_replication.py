@@ -13,6 +13,9 @@ expiry; unbinding and rebinding; backup restart (resync); master restart
 (recovery from the backup); channel cut and restored (tables equal); bad
 peer (wrong backup-id, wrong service type): the channel stays down with the
 reason shown and nothing is installed.
+
+The routers run the seed-001 standard configuration (seed001/rN/frr.conf);
+rN/show_remote_backup_profile.json: the roles expected.
 """
 
 import os
@@ -21,13 +24,16 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
+from lib import topotest  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp.seed001 import gear, ipv, gm_daemon  # noqa: E402
-from lib.topogen import get_topogen  # noqa: E402
+from lib_rbp.seed001 import (  # noqa: E402
+    debug_state, find_entry, service, wait_established, wait_installed)
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
@@ -40,54 +46,16 @@ def setup_module(mod):
 
 
 def teardown_module(mod):  # pylint: disable=unused-argument
-    get_topogen().stop_topology()
-
-
-def entries(rn, family, origin=None):
-    js = lib_rbp.vtysh_json(
-        gear(rn), "show {} remote-backup entries json".format(ipv(family))
-    )
-    return [e for e in js["entries"] if origin is None or e["origin"] == origin]
+    S.stop()
 
 
 def entry_keys(rn, family, origin):
-    return sorted((e["group"], e["source"]) for e in entries(rn, family, origin))
-
-
-def find_entry(rn, family, group, origin, source=None):
-    for e in entries(rn, family, origin):
-        if e["group"] == group and (source is None or e["source"] == source):
-            return e
-    return None
-
-
-def service(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
-    return js[gm_daemon(family)]["services"]["svc1"]
-
-
-def wait_established(family, timeout=40):
-    for rn in S.ROUTERS:
-        ok, last = lib_rbp.wait_until(
-            lambda rn=rn: service(rn, family)["tcpState"] == "established",
-            timeout=timeout,
-        )
-        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), service(rn, family))
+    return sorted((e["group"], e["source"]) for e in S.entries(rn, family, origin))
 
 
 def upstream_joined(rn, family, group, source="*"):
     js = lib_rbp.vtysh_json(gear(rn), "show {} pim upstream json".format(ipv(family)))
     return js.get(group, {}).get(source, {}).get("state") == "J"
-
-
-def debug_state():
-    out = []
-    for rn in S.ROUTERS:
-        for cmd in ("show remote-backup-service", "show ip remote-backup entries",
-                    "show ipv6 remote-backup entries", "show ip igmp groups",
-                    "show ipv6 mld groups"):
-            out.append("--- {} {}\n{}".format(rn, cmd, lib_rbp.vtysh(gear(rn), cmd)))
-    return "\n".join(out)
 
 
 class Join:
@@ -111,15 +79,6 @@ class Join:
             gear("h1").cmd_raises("sysctl -qw {}=0".format(self.sysctl))
 
 
-def wait_replicated(family, group, source=None, timeout=30):
-    ok, e = lib_rbp.wait_until(
-        lambda: (lambda x: x if x and x["state"] == "installed" else None)(
-            find_entry("r2", family, group, "peer", source)),
-        timeout=timeout)
-    assert ok, "{} not installed on r2:\n{}".format(group, debug_state())
-    return e
-
-
 def wait_gone(rn, family, group, origin, timeout=30):
     ok, _ = lib_rbp.wait_until(
         lambda: find_entry(rn, family, group, origin) is None, timeout=timeout)
@@ -130,19 +89,20 @@ def test_channels_up_and_roles():
     "Both channels (IGMP in pimd, MLD in pim6d) up; r1 master, r2 backup."
     wait_established(4)
     wait_established(6)
+    # rN/show_remote_backup_profile.json: both routers at once
+    expected = {rn: lib_rbp.load_json(CWD, rn, "show_remote_backup_profile.json")
+                for rn in S.ROUTERS}
 
     def roles():
-        out = {}
         for rn in S.ROUTERS:
-            js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-profile json")
-            out[rn] = (js["pimd"]["profiles"]["p4"]["state"],
-                       js["pim6d"]["profiles"]["p6"]["state"])
-        return out
+            res = topotest.router_json_cmp(gear(rn), "show remote-backup-profile json",
+                                           expected[rn])
+            if res is not None:
+                return "{}: {}".format(rn, res)
+        return None
 
-    ok, last = lib_rbp.wait_until(
-        lambda: roles() == {"r1": ("master", "master"), "r2": ("backup", "backup")},
-        timeout=30)
-    assert ok, last
+    _, res = topotest.run_and_expect(roles, None, count=60, wait=0.5)
+    assert res is None, res
 
 
 # IGMPv3 EXCLUDE {S}: FRR 10.3's IGMP forwards nothing for it (it keeps
@@ -180,7 +140,7 @@ def test_join_replicated(family, group, version, source, filt, ver):
         set_mld_version("r1", 1)
     j = Join(family, group, version, source)
     try:
-        e = wait_replicated(family, group, source)
+        e = wait_installed(family, group, source)
         assert e["source"] == (source or ("0.0.0.0" if family == 4 else "::")), e
         assert e["filterMode"] == filt, e
         assert e["version"] == ver, e
@@ -206,7 +166,7 @@ def test_expiry_propagates(family):
     r2's copy goes with it."""
     group = S.ASM4 if family == 4 else S.ASM6
     j = Join(family, group)
-    wait_replicated(family, group)
+    wait_installed(family, group)
     # the host disappears without a leave
     gear("h1").cmd_raises("ip link set h1-eth0 down")
     try:
@@ -226,7 +186,7 @@ def test_unbind_and_rebind(family):
     prof = "p4" if family == 4 else "p6"
     j = Join(family, group)
     try:
-        wait_replicated(family, group)
+        wait_installed(family, group)
         rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1",
                                       "no remote-backup-profile " + prof)
         assert rc == 0, out
@@ -234,7 +194,7 @@ def test_unbind_and_rebind(family):
         rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1",
                                       "remote-backup-profile " + prof)
         assert rc == 0, out
-        wait_replicated(family, group)
+        wait_installed(family, group)
     finally:
         j.leave()
 
@@ -248,13 +208,13 @@ def test_gm_disabled_withdraws(family):
     timers = ["{} query-max-response-time 10".format(gm), "{} query-interval 5".format(gm)]
     j = Join(family, group)
     try:
-        wait_replicated(family, group)
+        wait_installed(family, group)
         rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1", "no " + gm)
         assert rc == 0, out
         wait_gone("r2", family, group, "peer")
         rc, out = lib_rbp.vtysh_lines(gear("r1"), "conf t", "interface r1-eth1", gm, *timers)
         assert rc == 0, out
-        wait_replicated(family, group)
+        wait_installed(family, group)
     finally:
         j.leave()
 
@@ -270,10 +230,10 @@ def test_backup_restart_resyncs(family):
     group = S.ASM4 if family == 4 else S.ASM6
     j = Join(family, group)
     try:
-        wait_replicated(family, group)
+        wait_installed(family, group)
         restart("r2", [gm_daemon(family)])
         wait_established(family)
-        wait_replicated(family, group)
+        wait_installed(family, group)
         assert service("r2", family)["resyncsReceived"] >= 1
     finally:
         j.leave()
@@ -286,7 +246,7 @@ def test_master_restart_recovers(family):
     group = S.ASM4 if family == 4 else S.ASM6
     j = Join(family, group)
     try:
-        wait_replicated(family, group)
+        wait_installed(family, group)
         restart("r1", [gm_daemon(family)])
         wait_established(family)
         ok, e = lib_rbp.wait_until(
@@ -306,7 +266,7 @@ def test_channel_cut_and_restored(family):
     j_old = Join(family, g_old)
     j_new = None
     try:
-        wait_replicated(family, g_old)
+        wait_installed(family, g_old)
         gear("r1").cmd_raises("ip link set r1-eth2 down")
         try:
             ok, _ = lib_rbp.wait_until(
@@ -324,7 +284,7 @@ def test_channel_cut_and_restored(family):
         finally:
             gear("r1").cmd_raises("ip link set r1-eth2 up")
         wait_established(family)
-        wait_replicated(family, g_new)
+        wait_installed(family, g_new)
 
         def equal():
             return entry_keys("r1", family, "local") == entry_keys("r2", family, "peer")
@@ -366,7 +326,7 @@ def test_bad_peer_refused(lines, undo, family, reason):
     group = S.ASM4
     j = Join(4, group)
     try:
-        wait_replicated(4, group)
+        wait_installed(4, group)
         set_r2_profile(lines)
 
         def refused():
@@ -382,7 +342,7 @@ def test_bad_peer_refused(lines, undo, family, reason):
         assert find_entry("r2", 4, group, "peer") is None, debug_state()
         set_r2_profile(undo)
         wait_established(family)
-        wait_replicated(4, group)
+        wait_installed(4, group)
     finally:
         j.leave()
 
@@ -395,8 +355,8 @@ def test_json_matches_yang():
 
     j4, j6 = Join(4, S.ASM4), Join(6, S.ASM6)
     try:
-        wait_replicated(4, S.ASM4)
-        wait_replicated(6, S.ASM6)
+        wait_installed(4, S.ASM4)
+        wait_installed(6, S.ASM6)
         for rn in S.ROUTERS:
             r = gear(rn)
             yangcheck.validate_vtysh_json(
@@ -414,8 +374,8 @@ def test_json_matches_yang():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    "Every daemon still runs."
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

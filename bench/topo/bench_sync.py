@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """
-Benchmark (not a test: CI collects test_*.py only): sync latency and bulk
-resync of the remote backup service on the seed-001 topology
-(lib_rbp/seed001.py) with the modules loaded.  Run it with bench/sync.sh
-(or `tests/topotests/run.sh bench_sync.py -s`).
+Benchmark (not a test: it lives outside tests/topotests, which run.sh
+collects): sync latency and bulk resync of the remote backup service on
+the seed-001 topology (tests/topotests/lib_rbp/seed001.py) with the
+modules loaded.  Run it with bench/sync.sh
+(or `tests/topotests/run.sh -p lib_rbp.pytest_plugin --rootdir=bench/topo
+bench/topo/bench_sync.py -s`).
 
 Sync latency, per family: the receiver h1 joins N distinct groups one
 after the other (BENCH_SYNC_INTERVAL_MS apart); per group
@@ -45,12 +47,14 @@ import time
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+# lib_rbp (run.sh also puts tests/topotests on PYTHONPATH)
+sys.path.insert(0, os.path.join(CWD, "..", "..", "tests", "topotests"))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
-from lib_rbp.seed001 import gear, ipv, gm_daemon, profile_state  # noqa: E402
+from lib_rbp.seed001 import gear, ipv, gm_daemon, service  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
@@ -145,17 +149,8 @@ def teardown_module(mod):  # pylint: disable=unused-argument
     get_topogen().stop_topology()
 
 
-def service(rn, family):
-    js = lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json")
-    return js[gm_daemon(family)]["services"]["svc1"]
-
-
 def wait_established(family, timeout=60):
-    for rn in S.ROUTERS:
-        ok, last = lib_rbp.wait_until(
-            lambda rn=rn: service(rn, family)["tcpState"] == "established",
-            timeout=timeout)
-        assert ok, "{} {}: channel not up: {}".format(rn, gm_daemon(family), last)
+    S.wait_established(family, timeout=timeout)
 
 
 def local_groups(rn, family, origin):
@@ -298,8 +293,7 @@ def test_channels_up():
     for fam in (4, 6):
         wait_established(fam)
     ok, last = lib_rbp.wait_until(
-        lambda: [profile_state(rn, f)["state"] for rn in S.ROUTERS for f in (4, 6)]
-        == ["master", "master", "backup", "backup"], timeout=30)
+        lambda: [S.roles(f) for f in (4, 6)] == [("master", "backup")] * 2, timeout=30)
     assert ok, last
 
 
@@ -580,8 +574,7 @@ def test_bulk_resync():
 
 
 def test_no_crash():
-    for rn in S.ROUTERS:
-        assert lib_rbp.missing_daemons(gear(rn), lib_rbp.DAEMONS) == [], rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ Harness smoke test: two routers and a host on one LAN.
 
   LAN 192.168.1.0/24, 2001:db8:1::/64; VRID 5, virtual 192.168.1.254 and
   2001:db8:1::fe.  r1 is configured with one integrated frr.conf (applied by
-  vtysh), r2 with per-daemon configs: both ways of lib_rbp are exercised.
+  vtysh), r2 with per-daemon configs (r2/zebra.conf, r2/pimd.conf ...): both
+  ways of lib_rbp are exercised.  rN/show_*.json: expected show output.
 
 Both routers run zebra, mgmtd, staticd, pimd, pim6d, vrrpd and bfdd.  No
 frr-rbp module is loaded by default; module tests (or a run of this test
@@ -23,13 +24,16 @@ lib_rbp.load_router_*(daemon_args=...).
 import ipaddress
 import os
 import sys
+from functools import partial
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+CWD = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402  (applies the harness workarounds first)
+from lib import topotest  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
 pytestmark = [
@@ -50,10 +54,8 @@ VIP4 = "192.168.1.254"
 VIP6 = "2001:db8:1::fe"
 GROUP4 = "239.1.1.1"
 GROUP6 = "ff15::1:1"
-ADDR4 = {"r1": "192.168.1.1", "r2": "192.168.1.2"}
-ADDR6 = {"r1": "2001:db8:1::1", "r2": "2001:db8:1::2"}
-PRIO = {"r1": 200, "r2": 150}  # not 100: the default is not shown in config
-PEER = {"r1": "r2", "r2": "r1"}
+# as in r1/frr.conf and r2/vrrpd.conf; not 100: the default is not shown
+PRIO = {"r1": 200, "r2": 150}
 H1_ADDR6 = "2001:db8:1::10/64"
 
 
@@ -65,61 +67,6 @@ def build_topo(tgen):
     sw.add_link(tgen.gears["r1"])  # r1-eth0
     sw.add_link(tgen.gears["r2"])  # r2-eth0
     sw.add_link(tgen.gears["h1"])  # h1-eth0
-
-
-def zebra_conf(rn):
-    return """\
-hostname {rn}
-interface {rn}-eth0
- ip address {a4}/24
- ipv6 address {a6}/64
-exit
-""".format(rn=rn, a4=ADDR4[rn], a6=ADDR6[rn])
-
-
-def pimd_conf(rn):
-    return """\
-interface {rn}-eth0
- ip pim
- ip igmp
-exit
-""".format(rn=rn)
-
-
-def pim6d_conf(rn):
-    return """\
-interface {rn}-eth0
- ipv6 pim
- ipv6 mld
-exit
-""".format(rn=rn)
-
-
-def vrrpd_conf(rn):
-    return """\
-interface {rn}-eth0
- vrrp {vrid} version 3
- vrrp {vrid} priority {prio}
- vrrp {vrid} ip {vip4}
- vrrp {vrid} ipv6 {vip6}
-exit
-""".format(rn=rn, vrid=VRID, prio=PRIO[rn], vip4=VIP4, vip6=VIP6)
-
-
-def bfdd_conf(rn):
-    return """\
-bfd
- peer {peer} interface {rn}-eth0
- exit
-exit
-""".format(rn=rn, peer=ADDR4[PEER[rn]])
-
-
-def frr_conf(rn):
-    # integrated configuration: the same content in one file
-    return "frr defaults traditional\n" + "".join(
-        f(rn) for f in (zebra_conf, pimd_conf, pim6d_conf, vrrpd_conf, bfdd_conf)
-    )
 
 
 def setup_module(mod):
@@ -136,16 +83,14 @@ def setup_module(mod):
         lib_rbp.add_vrrp_macvlan(r, rn + "-eth0", VRID, 6, [VIP6 + "/64"])
 
     lib_rbp.load_router_integrated(
-        tgen.gears["r1"], frr_conf("r1"), daemon_args=SMOKE_DAEMON_ARGS
+        tgen.gears["r1"], os.path.join(CWD, "r1", "frr.conf"),
+        daemon_args=SMOKE_DAEMON_ARGS
     )
     lib_rbp.load_router_daemons(
         tgen.gears["r2"],
         configs={
-            "zebra": zebra_conf("r2"),
-            "pimd": pimd_conf("r2"),
-            "pim6d": pim6d_conf("r2"),
-            "vrrpd": vrrpd_conf("r2"),
-            "bfdd": bfdd_conf("r2"),
+            d: os.path.join(CWD, "r2", d + ".conf")
+            for d in ("zebra", "pimd", "pim6d", "vrrpd", "bfdd")
         },
         daemon_args=SMOKE_DAEMON_ARGS,
     )
@@ -155,13 +100,6 @@ def setup_module(mod):
 def teardown_module(mod):  # pylint: disable=unused-argument
     tgen = get_topogen()
     tgen.stop_topology()
-
-
-def _skip_on_failure():
-    tgen = get_topogen()
-    if tgen.routers_have_failure():
-        pytest.skip(tgen.errors)
-
 
 def test_daemons_running():
     "Every daemon runs (live pid) and answers vtysh, with the requested args."
@@ -186,81 +124,75 @@ def test_daemons_running():
 
 def test_config_applied():
     "Integrated (r1) and per-daemon (r2) configs reached the daemons."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     for rn in ("r1", "r2"):
         r = tgen.gears[rn]
         run = lib_rbp.vtysh(r, "show running-config")
         assert "vrrp {} priority {}".format(VRID, PRIO[rn]) in run, rn
         assert "ipv6 mld" in run and "ip igmp" in run, rn
-        res = lib_rbp.wait_json(
-            r,
-            "show interface {}-eth0 json".format(rn),
-            {
-                "{}-eth0".format(rn): {
-                    "ipAddresses": [{"address": "{}/24".format(ADDR4[rn])}]
-                }
-            },
-            timeout=15,
+        expected = lib_rbp.load_json(CWD, rn, "show_interface.json")
+        test_func = partial(
+            topotest.router_json_cmp, r, "show interface {}-eth0 json".format(rn), expected
         )
+        _, res = topotest.run_and_expect(test_func, None, count=15, wait=1)
         assert res is None, "{}: address not configured: {}".format(rn, res)
 
 
 def test_bfd_peers_up():
     "bfdd works: the LAN BFD session between r1 and r2 comes up."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     for rn in ("r1", "r2"):
-        res = lib_rbp.wait_json(
-            tgen.gears[rn],
-            "show bfd peers json",
-            [{"peer": ADDR4[PEER[rn]], "status": "up"}],
-            timeout=20,
+        expected = lib_rbp.load_json(CWD, rn, "show_bfd_peers.json")
+        test_func = partial(
+            topotest.router_json_cmp, tgen.gears[rn], "show bfd peers json", expected
         )
+        _, res = topotest.run_and_expect(test_func, None, count=20, wait=1)
         assert res is None, "{}: BFD peer not up: {}".format(rn, res)
-
-
-def _vrrp_roles(family):
-    tgen = get_topogen()
-    return {
-        rn: lib_rbp.vrrp_states(tgen.gears[rn], family).get(
-            ("{}-eth0".format(rn), VRID)
-        )
-        for rn in ("r1", "r2")
-    }
 
 
 @pytest.mark.parametrize("family", [4, 6])
 def test_vrrp_one_master_one_backup(family):
     "VRRPv3: exactly one Master and one Backup; the higher priority (r1) wins."
-    _skip_on_failure()
-    ok, roles = lib_rbp.wait_until(
-        lambda: (lambda x: x if sorted(x.values()) == ["Backup", "Master"] else None)(
-            _vrrp_roles(family)
-        ),
-        timeout=20,
-        desc="VRRP v{} roles".format(family),
-    )
-    assert ok, "IPv{} VRRP roles never settled: {}".format(family, roles)
+    lib_rbp.skip_on_failure()
+    tgen = get_topogen()
+    key = "v4" if family == 4 else "v6"
+
+    def settled():
+        """One Master and one Backup, and vrrpd done with the transition:
+        the Master's macvlan up, the Backup's protodown (at start both
+        routers' master-down timers run; the second one's may expire
+        before the first master's first IPv6 advertisement arrives, a
+        Master -> Backup flap of r2 this must not catch half-way)."""
+        roles = lib_rbp.vrrp_roles(VRID, family)
+        if sorted(roles.values()) != ["Backup", "Master"]:
+            return None
+        state = {}
+        for rn, role in roles.items():
+            r = tgen.gears[rn]
+            vr = [v for v in lib_rbp.vtysh_json(r, "show vrrp json") if v["vrid"] == VRID][0]
+            mvl = vr[key]["interface"]
+            link = lib_rbp.cmd_json(r, ["ip", "-j", "-d", "link", "show", "dev", mvl])[0]
+            if vr[key]["status"] != role or bool(link.get("proto_down", False)) != (
+                role == "Backup"
+            ):
+                return None
+            state[rn] = (role, vr, link)
+        return state
+
+    ok, state = lib_rbp.wait_until(settled, timeout=20, desc="VRRP v{} roles".format(family))
+    assert ok, "IPv{} VRRP roles never settled: {}".format(
+        family, lib_rbp.vrrp_roles(VRID, family))
+    roles = {rn: st[0] for rn, st in state.items()}
     assert roles == {"r1": "Master", "r2": "Backup"}, roles
 
     # vrrpd drives the macvlans: Master's up, Backup's protodown.
-    tgen = get_topogen()
-    for rn, role in roles.items():
-        r = tgen.gears[rn]
-        vr = [
-            v
-            for v in lib_rbp.vtysh_json(r, "show vrrp json")
-            if v["vrid"] == VRID
-        ][0]
-        mvl = vr["v4" if family == 4 else "v6"]["interface"]
-        assert vr["v4" if family == 4 else "v6"]["vmac"] == lib_rbp.vrrp_vmac(
-            VRID, family
-        )
-        link = lib_rbp.cmd_json(r, ["ip", "-j", "-d", "link", "show", "dev", mvl])[0]
+    for rn, (role, vr, link) in state.items():
+        assert vr[key]["vmac"] == lib_rbp.vrrp_vmac(VRID, family)
         assert link["address"] == lib_rbp.vrrp_vmac(VRID, family), (rn, link)
         protodown = bool(link.get("proto_down", False))
-        assert protodown == (role == "Backup"), (rn, role, mvl, link.get("flags"))
+        assert protodown == (role == "Backup"), (rn, role, link.get("flags"))
 
 
 def _gm_interface(router, family):
@@ -297,7 +229,7 @@ def _groups(router, family):
 @pytest.mark.parametrize("family", [4, 6])
 def test_host_join_seen_by_querier(family):
     "A host's IGMP (v4) / MLD (v6) join appears on the querier, and goes on leave."
-    _skip_on_failure()
+    lib_rbp.skip_on_failure()
     tgen = get_topogen()
     group = GROUP4 if family == 4 else GROUP6
 
@@ -328,11 +260,7 @@ def test_host_join_seen_by_querier(family):
 
 def test_daemons_still_running():
     "Nothing crashed during the test."
-    tgen = get_topogen()
-    for rn in ("r1", "r2"):
-        r = tgen.gears[rn]
-        assert lib_rbp.missing_daemons(r, lib_rbp.DAEMONS) == [], rn
-        assert r.check_router_running() == "", rn
+    lib_rbp.assert_no_crash()
 
 
 if __name__ == "__main__":
