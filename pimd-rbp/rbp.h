@@ -25,6 +25,7 @@
 
 #include "mldsync/msync.h"
 #include "common/rbp_common.h"
+#include "rbp_policy.h"
 
 #if PIM_IPV == 4
 #define RBP_SVC_SELF	MSYNC_SVC_IGMP
@@ -84,11 +85,21 @@ struct rbp_profile {
 
 	/* role source: vrrp-id / vrrp6-id N interface IF */
 	struct rbp_vrrp_ref vrrp;
+	/* max-entries N: the twin's entries held for the profile */
+	uint32_t max_entries;
 
 	/* runtime, kept by the coordinator */
 	enum msync_role role; /* of the VRRP group */
 	bool yield;	      /* split brain: both masters, the twin forwards */
 	struct event *t_split;
+
+	/* runtime, kept by the installer: its records of the profile, the
+	 * twin's entries it refused by reason, and when it last said so
+	 */
+	uint32_t n_entries;
+	uint64_t refused[RBP_REFUSE_MAX];
+	int64_t refused_logged_ms;
+	uint32_t refused_unlogged;
 
 	QOBJ_FIELDS;
 };
@@ -175,6 +186,8 @@ const char *rbp_profile_set_backup_id(struct rbp_profile *prf, long id, const ch
 void rbp_profile_unset_backup_id(struct rbp_profile *prf);
 const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type);
 const char *rbp_profile_set_hot(struct rbp_profile *prf, bool hot);
+#define RBP_MAX_ENTRIES_DEFAULT 65536
+const char *rbp_profile_set_max_entries(struct rbp_profile *prf, long max);
 const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
 				 const char *ifname);
 void rbp_profile_unset_vrrp(struct rbp_profile *prf);

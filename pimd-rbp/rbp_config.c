@@ -242,6 +242,7 @@ struct rbp_profile *rbp_profile_get(const char *name, const char **err)
 	prf = XCALLOC(MTYPE_RBP_PROFILE, sizeof(*prf));
 	strlcpy(prf->name, name, sizeof(prf->name));
 	prf->role = MSYNC_ROLE_UNKNOWN;
+	prf->max_entries = RBP_MAX_ENTRIES_DEFAULT;
 	QOBJ_REG(prf, rbp_profile);
 	rbp_profiles_add(&rbp_profiles, prf);
 	DEBUGD(&rbp_dbg_config, "profile %s created", prf->name);
@@ -365,6 +366,14 @@ const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
 const char *rbp_profile_set_hot(struct rbp_profile *prf, bool hot)
 {
 	prf->hot = hot;
+	return NULL;
+}
+
+const char *rbp_profile_set_max_entries(struct rbp_profile *prf, long max)
+{
+	if (max < 1 || max > 1000000)
+		return rbp_err("max-entries %ld is not valid: use 1-1000000", max);
+	prf->max_entries = max;
 	return NULL;
 }
 

@@ -13,6 +13,11 @@
  * Several of the twin's entries may map to one record (the twin's
  * interfaces are named differently, and the profile has one interface
  * here): the record stays until the last of them goes.
+ *
+ * The twin's entries pass pimd's own acceptance rules first
+ * (rbp_policy.c), and a profile holds at most max-entries records; what is
+ * refused is counted by reason and reported at most once per
+ * RBP_REFUSE_LOG_MS per profile.
  */
 #include <zebra.h>
 
@@ -31,6 +36,7 @@
 #include "rbp.h"
 #include "rbp_gm.h"
 #include "rbp_install.h"
+#include "rbp_policy.h"
 
 DEFINE_MTYPE_STATIC(RBP, RBP_INST, "remote-backup installed entry");
 DEFINE_MTYPE_STATIC(RBP, RBP_INST_KEYS, "remote-backup installed entry, more keys");
@@ -77,6 +83,9 @@ static int rbp_inst_cmp(const struct rbp_inst *a, const struct rbp_inst *b)
 	return pim_sgaddr_cmp(a->sg, b->sg);
 }
 DECLARE_RBTREE_UNIQ(rbp_insts, struct rbp_inst, item, rbp_inst_cmp);
+
+/* how often a profile's refusals are reported in the log */
+#define RBP_REFUSE_LOG_MS 10000
 
 static struct rbp_insts_head rbp_insts;
 static struct event_loop *rbp_loop;
@@ -179,6 +188,12 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 	const struct rbp_profile *prf = inst->prf;
 	enum rbp_inst_state want;
 
+	if (ifp && !rbp_policy_interface(ifp, inst->sg)) {
+		why = rbp_refusal_text(RBP_REFUSE_BOUNDARY);
+		if (inst->why != why)
+			((struct rbp_profile *)prf)->refused[RBP_REFUSE_BOUNDARY]++;
+		ifp = NULL;
+	}
 	if (!ifp)
 		want = RBP_INST_PENDING;
 	else if (inst->state != RBP_INST_INSTALLED && rbp_gm_local_joined(ifp, inst->sg))
@@ -210,8 +225,18 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 				   : "not the forwarder (not DR, role not tracked)");
 }
 
+static void rbp_inst_set_profile(struct rbp_inst *inst, const struct rbp_profile *prf)
+{
+	if (inst->prf)
+		((struct rbp_profile *)inst->prf)->n_entries--;
+	inst->prf = prf;
+	if (prf)
+		((struct rbp_profile *)prf)->n_entries++;
+}
+
 static void rbp_inst_free(struct rbp_inst *inst)
 {
+	rbp_inst_set_profile(inst, NULL);
 	rbp_inst_release(inst, if_lookup_by_name(inst->ifname, VRF_DEFAULT));
 	rbp_insts_del(&rbp_insts, inst);
 	XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
@@ -262,31 +287,67 @@ static bool rbp_inst_del_key(struct rbp_inst *inst, const struct msync_key *k)
 
 /* --- the twin's entries ------------------------------------------------ */
 
+/* Count a refusal; say so in the log now and then, with how many were
+ * refused since (a twin, or a stranger, can send them by the thousand)
+ */
+static void rbp_install_refuse(struct rbp_profile *prf, enum rbp_refusal why,
+			       const struct msync_entry *e, pim_sgaddr sg)
+{
+	int64_t now = rbp_now_ms();
+
+	prf->refused[why]++;
+	DEBUGD(&rbp_dbg_install, "profile %s: the twin's %s %pSG refused: %s", prf->name,
+	       e->key.ifname, &sg, rbp_refusal_text(why));
+	if (prf->refused_logged_ms && now - prf->refused_logged_ms < RBP_REFUSE_LOG_MS) {
+		prf->refused_unlogged++;
+		return;
+	}
+	zlog_warn("remote-backup-profile %s: the twin's entry %s %pSG not installed: %s (%u more refused since the last report; show remote-backup-profile %s)",
+		  prf->name, e->key.ifname, &sg, rbp_refusal_text(why), prf->refused_unlogged,
+		  prf->name);
+	prf->refused_logged_ms = now;
+	prf->refused_unlogged = 0;
+}
+
+/* The twin's entry is refused now: whatever it held goes */
+static void rbp_install_drop_key(struct rbp_profile *prf, const struct msync_entry *e)
+{
+	rbp_install_peer_delete(prf, e, MSYNC_DEL_CONFIG);
+}
+
 void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *e)
 {
 	const char *ifname = rbp_inst_map_ifname(prf, e->key.ifname);
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
+	enum rbp_refusal why = rbp_policy_entry(sg, e->filter);
 	struct rbp_inst *inst;
 
-	if (!ifname) {
-		DEBUGD(&rbp_dbg_install,
-		       "profile %s: entry %s %pSG kept but not installed: no local interface bound",
-		       prf->name, e->key.ifname, &sg);
+	if (why == RBP_REFUSE_MAX && !ifname)
+		why = RBP_REFUSE_NO_INTERFACE;
+	if (why != RBP_REFUSE_MAX) {
+		rbp_install_refuse(prf, why, e, sg);
+		rbp_install_drop_key(prf, e);
 		return;
 	}
 	inst = rbp_inst_find(ifname, sg);
+	if (!inst || inst->prf != prf) {
+		if (prf->n_entries >= prf->max_entries) {
+			rbp_install_refuse(prf, RBP_REFUSE_LIMIT, e, sg);
+			return;
+		}
+	}
 	if (!inst) {
 		inst = XCALLOC(MTYPE_RBP_INST, sizeof(*inst));
 		strlcpy(inst->ifname, ifname, sizeof(inst->ifname));
 		inst->sg = sg;
-		inst->prf = prf;
+		rbp_inst_set_profile(inst, prf);
 		inst->peer_key = e->key;
 		rbp_insts_add(&rbp_insts, inst);
 	} else if (inst->prf != prf) {
 		/* another profile's entry takes the slot over */
 		DEBUGD(&rbp_dbg_install, "%s %pSG: now held for %s (backup-id %u) from %s", ifname,
 		       &sg, prf->name, prf->backup_id, e->key.ifname);
-		inst->prf = prf;
+		rbp_inst_set_profile(inst, prf);
 		inst->peer_key = e->key;
 		inst->n_more = 0;
 		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);

@@ -201,6 +201,15 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		if (ours)
 			json_object_boolean_add(js, "splitBrainYield", prf->yield);
 		json_object_boolean_add(js, "active", ours);
+		json_object_int_add(js, "maxEntries", prf->max_entries);
+		if (ours) {
+			json_object *jref = json_object_new_object();
+
+			json_object_int_add(js, "twinEntries", prf->n_entries);
+			for (int r = 0; r < RBP_REFUSE_MAX; r++)
+				json_object_int_add(jref, rbp_refusal_key(r), prf->refused[r]);
+			json_object_object_add(js, "refused", jref);
+		}
 		frr_each (rbp_ifs_const, &rbp_ifs, rif)
 			if (rbp_if_bound(rif, prf))
 				json_object_array_add(jifs, json_object_new_string(rif->name));
@@ -234,6 +243,21 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		if (rbp_if_bound(rif, prf))
 			vty_out(vty, " %s", rif->name);
 	vty_out(vty, "\n  Backup mode      : %s\n", prf->hot ? "hot" : "warm");
+	if (!rbp_profile_is_ours(prf)) {
+		vty_out(vty, "  Max entries      : %u\n", prf->max_entries);
+		return;
+	}
+	vty_out(vty, "  Twin's entries   : %u of at most %u\n", prf->n_entries, prf->max_entries);
+	vty_out(vty, "  Refused          :");
+	bool any = false;
+
+	for (int r = 0; r < RBP_REFUSE_MAX; r++)
+		if (prf->refused[r]) {
+			vty_out(vty, "%s %s %" PRIu64, any ? "," : "", rbp_refusal_text(r),
+				prf->refused[r]);
+			any = true;
+		}
+	vty_out(vty, "%s\n", any ? "" : " none");
 }
 
 DEFPY_NOSH(show_rbp_profile, show_rbp_profile_cmd,

@@ -251,6 +251,27 @@ DEFPY(rbp_profile_hot, rbp_profile_hot_cmd, "[no] peer-backup hot",
 	return rbp_cli_done(vty, rbp_profile_set_hot(prf, !no));
 }
 
+DEFPY(rbp_profile_max_entries, rbp_profile_max_entries_cmd,
+      "max-entries (1-1000000)$max",
+      "How many of the twin's entries the profile holds at most (default 65536)\n"
+      "Entries\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
+
+	return rbp_cli_done(vty, rbp_profile_set_max_entries(prf, max));
+}
+
+DEFPY(no_rbp_profile_max_entries, no_rbp_profile_max_entries_cmd,
+      "no max-entries [(1-1000000)]",
+      NO_STR
+      "How many of the twin's entries the profile holds at most\n"
+      "Entries\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
+
+	return rbp_cli_done(vty, rbp_profile_set_max_entries(prf, RBP_MAX_ENTRIES_DEFAULT));
+}
+
 DEFPY(rbp_profile_vrrp, rbp_profile_vrrp_cmd,
       "<vrrp-id$v4|vrrp6-id$v6> (1-255)$vrid interface IFNAME$ifname",
       "Take the role from a VRRP (IPv4) group (service-type igmp)\n"
@@ -297,6 +318,8 @@ static int rbp_profile_config_write(struct vty *vty)
 			vty_out(vty, " %s %u interface %s\n",
 				prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id", prf->vrrp.vrid,
 				prf->vrrp.ifname);
+		if (prf->max_entries != RBP_MAX_ENTRIES_DEFAULT)
+			vty_out(vty, " max-entries %u\n", prf->max_entries);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -477,6 +500,8 @@ void rbp_vty_init(void)
 	install_element(RBP_PROFILE_NODE, &rbp_profile_type_bad_cmd);
 	install_element(RBP_PROFILE_NODE, &no_rbp_profile_type_cmd);
 	install_element(RBP_PROFILE_NODE, &rbp_profile_hot_cmd);
+	install_element(RBP_PROFILE_NODE, &rbp_profile_max_entries_cmd);
+	install_element(RBP_PROFILE_NODE, &no_rbp_profile_max_entries_cmd);
 	install_element(RBP_PROFILE_NODE, &rbp_profile_vrrp_cmd);
 	install_element(RBP_PROFILE_NODE, &no_rbp_profile_vrrp_cmd);
 

@@ -100,19 +100,19 @@ PRF_PIMD = {
             "service": "svc1", "backupMode": "hot", "trackProtocol": "vrrp",
             "vrrpFamily": 4, "vrrpId": 1, "vrrpInterface": "eth0",
             "state": "master", "roleSource": "vrrpd-track",
-            "peerState": "backup", "active": True, "interfaces": ["eth0"],
+            "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth0"],
         },
         "p6": {
             "name": "p6", "serviceType": "mld", "backupId": 11,
             "service": "svc1", "backupMode": "warm", "trackProtocol": "vrrp",
             "vrrpFamily": 6, "vrrpId": 2, "vrrpInterface": "eth0",
             "state": "handled by pim6d", "roleSource": "eth0-vrrp6",
-            "peerState": "-", "active": False, "interfaces": ["eth0", "eth1"],
+            "peerState": "-", "active": False, "maxEntries": 65536, "interfaces": ["eth0", "eth1"],
         },
         "p0": {
             "name": "p0", "serviceType": "none", "backupMode": "warm",
             "trackProtocol": "none", "state": "no service-type",
-            "roleSource": "none", "peerState": "-", "active": False,
+            "roleSource": "none", "peerState": "-", "active": False, "maxEntries": 65536,
             "interfaces": [],
         },
         "p2": {
@@ -120,13 +120,13 @@ PRF_PIMD = {
             "trackProtocol": "vrrp", "vrrpFamily": 4, "vrrpId": 255,
             "vrrpInterface": "r1-eth0", "state": "no backup-id",
             "roleSource": "VRRP macvlan not found", "peerState": "-",
-            "active": False, "interfaces": [],
+            "active": False, "maxEntries": 65536, "interfaces": [],
         },
         "p3": {
             "name": "p3", "serviceType": "igmp", "backupId": 65535,
             "service": "svc2", "backupMode": "hot", "trackProtocol": "none",
             "state": "service has no peer", "roleSource": "none",
-            "peerState": "-", "active": False, "interfaces": [],
+            "peerState": "-", "active": False, "maxEntries": 65536, "interfaces": [],
         },
     }
 }
@@ -137,7 +137,7 @@ PRF_PIM6D = {
             "name": "p6", "serviceType": "mld", "backupId": 11,
             "service": "svc1", "backupMode": "warm", "trackProtocol": "none",
             "state": "unknown", "roleSource": "none", "peerState": "unknown",
-            "active": True, "interfaces": ["eth1"],
+            "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth1"],
         },
     }
 }
@@ -243,7 +243,7 @@ def test_brief_samples_vtysh():
         "name": "p1", "serviceType": "igmp", "backupId": 10, "service": "svc1",
         "backupMode": "hot", "trackProtocol": "vrrp", "vrrpFamily": 4,
         "vrrpId": 1, "vrrpInterface": "eth0", "state": "master",
-        "roleSource": "vrrpd-track", "peerState": "backup", "active": True,
+        "roleSource": "vrrpd-track", "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0},
         "interfaces": ["eth0"]}}}}
     ent = {"entries": [{
         "interface": "r2-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
@@ -534,6 +534,7 @@ exit
 remote-backup-profile p7
  backup-id 11 remote-backup-service svc1
  service-type igmp
+ max-entries 100
 exit
 !
 interface eth0
@@ -578,9 +579,10 @@ def test_config_seed001_mld():
 
 
 CONFIG_BAD = [
-    ("bound-no-type", (" service-type igmp\nexit\n!\ninterface eth0", "exit\n!\ninterface eth0"), "service-type"),
+    ("bound-no-type", (" service-type igmp\n max-entries 100\n", " max-entries 100\n"), "service-type"),
     ("vrrp-family", ("vrrp6-id 1 interface eth0", "vrrp-id 1 interface eth0"), "vrrp6-id"),
     ("track-range", ("vrrp6 vrid 1", "vrrp6 vrid 0"), "0"),
+    ("max-entries-range", ("max-entries 100", "max-entries 0"), "0"),
     ("dup-backup-id", ("backup-id 11 remote-backup-service svc1", "backup-id 10 remote-backup-service svc1"), "Unique"),
     ("no-service", ("backup-id 11 remote-backup-service svc1", "backup-id 11 remote-backup-service nosuch"), "nosuch"),
     ("no-profile", (" remote-backup-profile p7\n", " remote-backup-profile nosuch\n"), "nosuch"),

@@ -428,6 +428,8 @@ def config_to_instance(text):
                 ent["service-type"] = words[1]
             elif len(words) == 2 and words[0] == "peer-backup":
                 ent["peer-backup"] = words[1]
+            elif len(words) == 2 and words[0] == "max-entries":
+                ent["max-entries"] = _num(words[1])
             elif (
                 len(words) == 4
                 and words[0] in ("vrrp-id", "vrrp6-id")
