@@ -492,6 +492,16 @@ static size_t link_count(const struct msync_session *s, bool connected_only)
 	return n;
 }
 
+static size_t link_count_authed(const struct msync_session *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < MSYNC_LINKS_MAX; i++)
+		if (s->links[i] && s->links[i]->connected && s->links[i]->authed)
+			n++;
+	return n;
+}
+
 static struct msync_link *link_outbound(struct msync_session *s)
 {
 	size_t i;
@@ -523,12 +533,20 @@ static struct msync_link *link_new(struct msync_session *s, struct msync_conn *c
 			break;
 		}
 	if (slot == MSYNC_LINKS_MAX) {
-		/* make room: the oldest connection that is not the live one */
+		/* make room: the oldest connection that is not the live one,
+		 * one whose twin is not authenticated yet first (a stranger
+		 * opening connections does not push the twin's out) */
 		struct msync_link *old = NULL;
 
-		for (i = 0; i < MSYNC_LINKS_MAX; i++)
-			if (s->links[i] != s->active && (!old || s->links[i]->serial < old->serial))
-				old = s->links[i];
+		for (i = 0; i < MSYNC_LINKS_MAX; i++) {
+			struct msync_link *c = s->links[i];
+
+			if (c == s->active)
+				continue;
+			if (!old || (old->authed && !c->authed) ||
+			    (old->authed == c->authed && c->serial < old->serial))
+				old = c;
+		}
 		link_close(old, "too many connections", false);
 		for (i = 0; i < MSYNC_LINKS_MAX; i++)
 			if (!s->links[i]) {
@@ -800,9 +818,11 @@ static void session_connect_cb(void *arg)
 	if (s->state == MSYNC_ST_REFUSED)
 		session_set_state(s, link_count(s, true) ? MSYNC_ST_HELLO : MSYNC_ST_CONNECT,
 				  s->last_reason);
-	/* one connection attempt at a time, and none while a connection
-	 * is already in its handshake: fewer collisions to resolve */
-	if (!link_outbound(s) && !link_count(s, true))
+	/* one connection attempt at a time, and none while the twin is in
+	 * a handshake with us already: fewer collisions to resolve (a
+	 * connection whose twin is not authenticated yet does not count: a
+	 * stranger must not keep us from connecting) */
+	if (!link_outbound(s) && !link_count_authed(s))
 		start_connect(s);
 	backoff_arm(s);
 	backoff_up(s);

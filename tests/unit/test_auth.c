@@ -614,6 +614,31 @@ START_TEST(test_stranger_with_key_twin_down)
 }
 END_TEST
 
+/* Strangers holding every connection slot of A (silent, in their
+ * handshake) neither push the twin's connection out nor keep A from
+ * connecting: the twin comes up as fast as without them. */
+START_TEST(test_strangers_hold_slots)
+{
+	struct msync_io *ios;
+	struct msync_conn *c[MSYNC_LINKS_MAX + 2];
+	int i;
+
+	msync_session_free(&T.b);
+	ios = fake_io_new(T.net, "10.0.0.2");
+	for (i = 0; i < MSYNC_LINKS_MAX + 2; i++) {
+		c[i] = fake_raw_connect(ios, "10.0.0.1", TU_PORT);
+		fake_net_run(T.net, 100);
+	}
+	tu_twins_restart(&T, false);
+	ck_assert(fake_net_run_until(T.net, 2000, tu_both_established, &T));
+	ck_assert_uint_eq(ca()->sessions_up, 1);
+	for (i = 0; i < MSYNC_LINKS_MAX + 2; i++)
+		fake_raw_close(c[i]);
+	fake_io_free(&ios);
+	up();
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* bounds */
 
@@ -905,6 +930,7 @@ int main(void)
 	TU_ADD(ta, test_auth_reflected);
 	TU_ADD(ta, test_stranger_with_key);
 	TU_ADD(ta, test_stranger_with_key_twin_down);
+	TU_ADD(ta, test_strangers_hold_slots);
 	TU_ADD(ta, test_slow_hello);
 	TU_ADD(ta, test_trickle_not_liveness);
 	TU_ADD(ta, test_stalled_reader);
