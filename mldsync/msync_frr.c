@@ -219,8 +219,15 @@ static void frr_lsn_read(struct event *ev)
 	event_add_read(l->fio->loop, frr_lsn_read, l, l->fd, &l->t_accept);
 	fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
-		if (!ERRNO_IO_RETRY(errno))
-			zlog_warn("rbs: accept: %s", safe_strerror(errno));
+		static struct msync_ratelimit rl;
+		unsigned int dropped;
+
+		/* out of descriptors under a flood of connections: say it,
+		 * not once per attempt */
+		if (!ERRNO_IO_RETRY(errno) &&
+		    msync_ratelimit_ok(&rl, frr_now_ms(NULL), MSYNC_LSNLOG_BURST, &dropped))
+			zlog_warn("rbs: accept: %s%s", safe_strerror(errno),
+				  dropped ? " (and more not logged)" : "");
 		return;
 	}
 	sock_tune(fd);

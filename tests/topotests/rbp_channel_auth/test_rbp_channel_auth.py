@@ -93,8 +93,11 @@ def test_modules_loaded():
     for rn in ROUTERS:
         out = lib_rbp.vtysh(gear(rn), "show modules", daemon="pimd")
         assert "pimd_rbp" in out, out
-        out = lib_rbp.vtysh(gear(rn), "show running-config")
-        assert "key chain rbs-keys" in out and " authentication key-chain rbs-keys" in out, out
+        out = lib_rbp.vtysh(gear(rn), "show running-config", daemon="pimd")
+        assert "key chain rbs-keys" in out, (
+            "pimd has no key chain: the FRR toolchain lacks patch 0012 (key chains in "
+            "pimd/pim6d) or vtysh was not rebuilt against it:\n" + out)
+        assert " authentication key-chain rbs-keys" in out, out
 
 
 def test_channel_up_authenticated():
