@@ -923,8 +923,13 @@ static void probe_start(struct msync_session *s, struct msync_link *newl)
 	s->ctr.probes_sent++;
 	p.has_id = true;
 	p.id = s->probe_id;
-	/* not a deferred control message: one at a time, and it decides */
-	msync_link_send(s->active, MSYNC_MSG_PROBE, &p);
+	/* not a deferred control message: one at a time, and it decides;
+	 * if the live connection fails sending it (no key), it is gone and
+	 * the held connections are weighed from session_down */
+	if (!msync_link_send(s->active, MSYNC_MSG_PROBE, &p) || !s->active) {
+		s->probing = false;
+		return;
+	}
 	msync_timer_set(s->io, &s->t_probe, s->active->hold_ms, probe_timeout_cb, s);
 }
 
@@ -1092,7 +1097,9 @@ static void session_up(struct msync_link *l)
 		 restore ? " (twin restarted)" : "");
 	session_set_state(s, MSYNC_ST_RESYNC, reason);
 	send_roles(s, 0, false);
-	msync_sync_start(s);
+	/* sending fails only without a key to send with: then it is down */
+	if (s->active)
+		msync_sync_start(s);
 }
 
 /* Goes up on a connection that agreed, once no other connection is still

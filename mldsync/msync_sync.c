@@ -263,6 +263,9 @@ void msync_sync_start(struct msync_session *s)
 	struct msync_link *l = s->active;
 	Msync__ResyncBegin b = MSYNC__RESYNC_BEGIN__INIT;
 
+	if (!l)
+		return;
+
 	s->tx.active = true;
 	s->tx.end_sent = false;
 	s->tx.done = false;

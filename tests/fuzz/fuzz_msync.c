@@ -26,9 +26,11 @@
  *   rest     the byte stream, or records: [type][len: 2 bytes BE][body],
  *            each sent as an Envelope with the next sequence number and,
  *            with authentication, a MAC.  type bits 0-4: the body's field
- *            number (0: body is the whole Envelope), bits 5-6: key 1,
- *            key 2 (accepted, not sent), key 3 (not accepted), key 1 with
- *            a wrong MAC; bit 7: the same sequence number again (replay).
+ *            number (0: body is the whole Envelope; 31: no frame, the
+ *            session's key chain loses, or gets back, its send key),
+ *            bits 5-6: key 1, key 2 (accepted, not sent), key 3 (not
+ *            accepted), key 1 with a wrong MAC; bit 7: the same sequence
+ *            number again (replay).
  *
  * MSYNC_FUZZ_GEN_CORPUS=DIR writes a seed corpus into DIR and exits.
  */
@@ -54,9 +56,12 @@ static const struct msync_offer offers[2] = {
 /* the session's key chain: 1 sends and accepts, 2 only accepts, 3 is
  * not accepted (its lifetime ended) */
 static const char *const keys[4] = { NULL, "fuzz-key-one", "fuzz-key-two", "fuzz-key-three" };
+static bool send_key_gone;
 
 static int fz_send_key(struct msync_session *s, struct msync_authkey *k, void *arg)
 {
+	if (send_key_gone)
+		return -1;
 	k->id = 1;
 	k->secret = (const uint8_t *)keys[1];
 	k->len = strlen(keys[1]);
@@ -312,6 +317,12 @@ static void records(struct hconn *h, struct out *o, const uint8_t *data, size_t 
 
 		*off += 3;
 		len = MIN(len, size - *off);
+		if (field == 0x1f) {
+			/* the key chain's send lifetime ends, or begins again */
+			send_key_gone = !send_key_gone;
+			*off += len;
+			continue;
+		}
 		if (!(type & 0x80) || !h->seq)
 			h->seq++;
 		if (field) {
@@ -548,6 +559,17 @@ static void gen_corpus(const char *dir)
 	o.len = 0;
 	rec_auth_offers(&o, 12);
 	write_seed(dir, "handshake-mismatch", 0x61, 0, &o);
+	/* the send key goes while up, then comes back */
+	o.len = 0;
+	rec_update(&o, 2, 0);
+	memcpy(o.buf + o.len, "\x1f\x00\x00", 3);
+	o.len += 3;
+	rec_update(&o, 2, 0);
+	memcpy(o.buf + o.len, "\x1f\x00\x00", 3);
+	o.len += 3;
+	rec_misc(&o);
+	write_seed(dir, "send-key-gone", 0x67, 0, &o);
+	write_seed(dir, "send-key-gone-second", 0xe1, 0x80, &o);
 	/* a second connection while the first is up: answered, not */
 	o.len = 0;
 	rec_auth_offers(&o, 10);
@@ -617,6 +639,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
+	send_key_gone = false;
 	mode = data[0];
 	chunk = data[1] & 0x7f;
 	answer = data[1] & 0x80;

@@ -267,6 +267,34 @@ START_TEST(test_auth_no_send_key)
 }
 END_TEST
 
+/* The key chain runs out of send keys just when the live connection is
+ * to be probed (an authenticated second connection): no crash, the live
+ * connection ends (no-send-key), nothing comes up without a key, and
+ * everything comes back with one. */
+START_TEST(test_auth_no_send_key_while_probing)
+{
+	Msync__Auth a = MSYNC__AUTH__INIT;
+
+	up();
+	tu_raw_connect(&R, T.net, T.iob, "10.0.0.1");
+	tu_raw_key(&R, 1, "key-one");
+	tu_raw_drain(&R);
+	tu_raw_hello(&R, MSYNC_PROTOCOL_VERSION, "rbs1", 0x77);
+	tu_raw_drain(&R);
+	tu_raw_send(&R, MSYNC_MSG_AUTH, &a);
+	tu_raw_drain(&R);
+	ck_assert(R.offers_rx);
+	T.ka.keys[0].send_to = fake_net_now(T.net);
+	tu_raw_offers(&R, tu_offers, 2);
+	fake_net_run(T.net, 500);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_ge(ca()->auth_failures[MSYNC_AUTH_FAIL_NO_SEND_KEY], 1);
+	tu_raw_close(&R);
+	T.ka.keys[0].send_to = 0;
+	up();
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* the stream: replay, reorder, alteration, truncation, injection */
 
@@ -923,6 +951,7 @@ int main(void)
 	TU_ADD(ta, test_auth_key_not_accepted);
 	TU_ADD(ta, test_auth_mode_mismatch);
 	TU_ADD(ta, test_auth_no_send_key);
+	TU_ADD(ta, test_auth_no_send_key_while_probing);
 	TU_ADD(ta, test_auth_replay);
 	TU_ADD(ta, test_auth_reorder_drop);
 	TU_ADD(ta, test_auth_altered);
