@@ -4,9 +4,11 @@
  * replication protocol between two twin routers.
  *
  * One msync_session is one RBS channel: a TCP connection to the twin
- * (connect and accept, one survives), a Hello exchange that checks both
- * ends agree on the service, its profiles (backup-ids) and their service
- * types, then a full resync in both directions and incremental updates.
+ * (connect and accept, one survives), a handshake that authenticates the
+ * twin (with a key chain: HMAC-SHA-256 challenge-response, then a MAC on
+ * every frame) and checks both ends agree on the service, its profiles
+ * (backup-ids) and their service types, then a full resync in both
+ * directions and incremental updates.  doc/protocol.md is the protocol.
  *
  * Each side publishes its *local* table (what its own IGMP/MLD learned)
  * and keeps a *peer* table (the twin's local table as replicated here).
@@ -30,8 +32,10 @@
 extern "C" {
 #endif
 
-#define MSYNC_PROTOCOL_VERSION 1
+#define MSYNC_PROTOCOL_VERSION 2
 #define MSYNC_NAME_MAX	       32 /* service and interface names, with NUL */
+#define MSYNC_TCP_KEY_MAX      80 /* TCP-MD5 and TCP-AO key length (Linux) */
+#define MSYNC_TCP_AO_KEYS      8  /* TCP-AO master keys per connection */
 
 enum msync_svc {
 	MSYNC_SVC_NONE = 0,
@@ -109,10 +113,28 @@ enum msync_err {
 	MSYNC_ERR_BAD_FAMILY,
 	MSYNC_ERR_HOLD_EXPIRED,
 	MSYNC_ERR_SOCKET,
-	MSYNC_ERR_BAD_VALUE,  /* a field out of range (filter, version, role..) */
-	MSYNC_ERR_SEQUENCE,   /* data message sequence or ack out of order */
-	MSYNC_ERR_UNEXPECTED, /* message not valid in the current state */
+	MSYNC_ERR_BAD_VALUE,	     /* a field out of range (filter, version, role..) */
+	MSYNC_ERR_SEQUENCE,	     /* frame sequence or ack out of order */
+	MSYNC_ERR_UNEXPECTED,	     /* message not valid in the current state */
+	MSYNC_ERR_AUTH,		     /* authentication failed: see msync_auth_fail */
+	MSYNC_ERR_HANDSHAKE_TIMEOUT, /* no agreed handshake within the hold time */
+	MSYNC_ERR_WRITE_STALLED,     /* the twin took no byte for the hold time */
 	MSYNC_ERR_MAX,
+};
+
+/* How the twins authenticate (the service's configuration, both equal). */
+enum msync_auth {
+	MSYNC_AUTH_NONE = 0,
+	MSYNC_AUTH_HMAC_SHA256 = 1, /* key chain, HMAC-SHA-256/128 per frame */
+};
+
+/* Why a connection failed authentication (counted, error class auth). */
+enum msync_auth_fail {
+	MSYNC_AUTH_FAIL_MODE = 0,     /* authentication on one twin only */
+	MSYNC_AUTH_FAIL_NO_SEND_KEY,  /* no key valid for sending here */
+	MSYNC_AUTH_FAIL_KEY_REJECTED, /* twin's key id not accepted here */
+	MSYNC_AUTH_FAIL_BAD_MAC,      /* the MAC does not verify */
+	MSYNC_AUTH_FAIL_MAX,
 };
 
 struct msync_counters {
@@ -121,12 +143,34 @@ struct msync_counters {
 	uint64_t resyncs_sent, resyncs_received, digest_mismatches;
 	uint64_t sessions_up, sessions_down;
 	uint64_t errors[MSYNC_ERR_MAX];
+	uint64_t auth_failures[MSYNC_AUTH_FAIL_MAX];
+	/* the live connection probed because another one completed its
+	 * handshake; it answered (the other closed); it did not (replaced) */
+	uint64_t probes_sent, takeovers_refused, probe_timeouts;
 };
 
 /* A profile this side replicates on the session, offered in Hello. */
 struct msync_offer {
 	uint32_t backup_id;
 	enum msync_svc svc;
+};
+
+/* A TCP-AO master key (RFC 5925): send id = receive id = id. */
+struct msync_tcp_ao_key {
+	uint8_t id;
+	bool current; /* the one to send with */
+	uint8_t len;
+	uint8_t secret[MSYNC_TCP_KEY_MAX];
+};
+
+/* Options of the channel's TCP sockets (doc/protocol.md 1.1); the io
+ * applies them to the listening, connecting and accepted sockets. */
+struct msync_transport {
+	char md5_password[MSYNC_TCP_KEY_MAX + 1]; /* TCP-MD5, "": none */
+	bool gtsm;				  /* send TTL 255, require 255 */
+	bool tcp_ao;				  /* TCP-AO wanted (if the kernel has it) */
+	uint8_t n_ao;
+	struct msync_tcp_ao_key ao[MSYNC_TCP_AO_KEYS];
 };
 
 struct msync_session_config {
@@ -137,6 +181,18 @@ struct msync_session_config {
 	uint32_t keepalive_ms;	   /* 0: default 1000 */
 	uint32_t hold_ms;	   /* 0: default 3 * keepalive */
 	uint32_t digest_ms;	   /* 0: default 10000 */
+	/* MSYNC_AUTH_HMAC_SHA256: keys come from the callbacks send_key and
+	 * accept_key */
+	enum msync_auth auth;
+	struct msync_transport tp;
+};
+
+/* A key of the service's key chain, as the owner's callbacks give it.
+ * secret is read before the next call into the owner. */
+struct msync_authkey {
+	uint32_t id;
+	const uint8_t *secret;
+	size_t len;
 };
 
 struct msync_session;
@@ -156,6 +212,12 @@ struct msync_callbacks {
 			  void *arg);
 	/* the twin finished sending its full resync */
 	void (*resync_done)(struct msync_session *s, void *arg);
+	/* Authentication keys (cfg.auth != MSYNC_AUTH_NONE), asked for every
+	 * frame so that keys roll over on a live connection: send_key fills k
+	 * with the key to send with now, accept_key the key of that id if it
+	 * may be accepted now; each returns 0, or -1 if there is none. */
+	int (*send_key)(struct msync_session *s, struct msync_authkey *k, void *arg);
+	int (*accept_key)(struct msync_session *s, uint32_t id, struct msync_authkey *k, void *arg);
 	void *arg;
 };
 
@@ -170,7 +232,9 @@ struct msync_session *msync_session_new(struct msync_io *io, const struct msync_
 					const struct msync_callbacks *cb);
 /* Drops the connection; the peer table is freed without callbacks. */
 void msync_session_free(struct msync_session **s);
-/* Address or port change: resets the connection if anything changed. */
+/* Name, address, port, authentication mode or TCP options (but TCP-AO
+ * keys, which apply to the next connection) changed: resets the
+ * connection; timers and keys apply from their next use. */
 void msync_session_reconfigure(struct msync_session *s, const struct msync_session_config *cfg);
 /* The profiles replicated on this session.  A change while up sends a new
  * Hello; a disagreement found then takes the session down. */
@@ -218,7 +282,15 @@ const char *msync_state_name(enum msync_state st);
 /* "igmp", "mld" or "none" */
 const char *msync_svc_name(enum msync_svc svc);
 const char *msync_err_name(enum msync_err err);
+const char *msync_auth_fail_name(enum msync_auth_fail f);
+const char *msync_auth_name(enum msync_auth a);
 const struct msync_counters *msync_session_counters(const struct msync_session *s);
+/* Key ids of the live connection: the one the last frame was sent with
+ * and the last one a frame was accepted with; false when not known. */
+bool msync_session_tx_key(const struct msync_session *s, uint32_t *id);
+bool msync_session_rx_key(const struct msync_session *s, uint32_t *id);
+/* Whether this kernel has TCP-AO (checked once; msync_frr.c). */
+bool msync_tcp_ao_available(void);
 /* Last reason the session went down or was refused ("" if none). */
 const char *msync_session_last_reason(const struct msync_session *s);
 /* Time of the last state change to ESTABLISHED (msync_now_ms() clock),
@@ -244,6 +316,7 @@ int msync_entry_check(const struct msync_entry *e, enum msync_err *err);
 #define MSYNC_DEBUG_SESSION 0x01
 #define MSYNC_DEBUG_PACKET  0x02
 #define MSYNC_DEBUG_ENTRY   0x04
+#define MSYNC_DEBUG_AUTH    0x08
 extern uint32_t msync_debug;
 
 #ifdef __cplusplus

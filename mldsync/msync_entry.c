@@ -253,8 +253,42 @@ const char *msync_err_name(enum msync_err err)
 		return "sequence";
 	case MSYNC_ERR_UNEXPECTED:
 		return "unexpected";
+	case MSYNC_ERR_AUTH:
+		return "auth";
+	case MSYNC_ERR_HANDSHAKE_TIMEOUT:
+		return "handshake-timeout";
+	case MSYNC_ERR_WRITE_STALLED:
+		return "write-stalled";
 	case MSYNC_ERR_MAX:
 		break;
 	}
 	return "?";
+}
+
+const char *msync_auth_fail_name(enum msync_auth_fail f)
+{
+	switch (f) {
+	case MSYNC_AUTH_FAIL_MODE:
+		return "mode-mismatch";
+	case MSYNC_AUTH_FAIL_NO_SEND_KEY:
+		return "no-send-key";
+	case MSYNC_AUTH_FAIL_KEY_REJECTED:
+		return "key-not-accepted";
+	case MSYNC_AUTH_FAIL_BAD_MAC:
+		return "bad-mac";
+	case MSYNC_AUTH_FAIL_MAX:
+		break;
+	}
+	return "?";
+}
+
+const char *msync_auth_name(enum msync_auth a)
+{
+	switch (a) {
+	case MSYNC_AUTH_NONE:
+		return "none";
+	case MSYNC_AUTH_HMAC_SHA256:
+		return "hmac-sha-256";
+	}
+	return "unknown";
 }

@@ -13,6 +13,7 @@
 #include "monotime.h"
 #include "network.h"
 #include "sockunion.h"
+#include "sockopt.h"
 #include "log.h"
 
 #include "mldsync/msync_private.h"
@@ -34,12 +35,23 @@ struct msync_conn {
 	void *arg;
 };
 
+/* A peer with TCP options on a listener (GTSM needs the count). */
+struct msync_lsn_peer {
+	union sockunion addr;
+	bool gtsm;
+};
+
+#define LSN_PEERS_MAX 16
+
 struct msync_lsn {
 	struct msync_io_frr *fio;
 	int fd;
 	struct event *t_accept;
 	msync_accept_fn fn;
 	void *arg;
+	int fd_family;
+	struct msync_lsn_peer peers[LSN_PEERS_MAX];
+	size_t npeers;
 };
 
 #define FIO(x) container_of(x, struct msync_io_frr, io)
@@ -110,6 +122,86 @@ static void sock_tune(int fd)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 }
 
+/* ---- TCP options: TCP-MD5, GTSM, TCP-AO (doc/protocol.md 1.1) ---- */
+
+bool msync_tcp_ao_available(void)
+{
+	static int avail = -1;
+	uint8_t buf[256];
+	socklen_t len = sizeof(buf);
+	int fd;
+
+	if (avail >= 0)
+		return avail;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	memset(buf, 0, sizeof(buf));
+	/* a kernel without CONFIG_TCP_AO does not know the option at all; one
+	 * with it says there is no TCP-AO on this socket (or fills buf) */
+	avail = getsockopt(fd, IPPROTO_TCP, MSYNC_TCP_AO_INFO, buf, &len) == 0 ||
+		errno != ENOPROTOOPT;
+	close(fd);
+	return avail;
+}
+
+int msync_tcp_ao_build(struct msync_tcp_ao_add *out, const union sockunion *peer,
+		       const struct msync_tcp_ao_key *k)
+{
+	memset(out, 0, sizeof(*out));
+	if (!k->len || k->len > MSYNC_TCP_KEY_MAX)
+		return -1;
+	switch (sockunion_family(peer)) {
+	case AF_INET:
+		memcpy(&out->addr, &peer->sin, sizeof(peer->sin));
+		((struct sockaddr_in *)&out->addr)->sin_port = 0;
+		out->prefix = 32;
+		break;
+	case AF_INET6:
+		memcpy(&out->addr, &peer->sin6, sizeof(peer->sin6));
+		((struct sockaddr_in6 *)&out->addr)->sin6_port = 0;
+		out->prefix = 128;
+		break;
+	default:
+		return -1;
+	}
+	strlcpy(out->alg_name, MSYNC_TCP_AO_ALG, sizeof(out->alg_name));
+	out->set_current = k->current;
+	out->set_rnext = k->current;
+	out->sndid = k->id;
+	out->rcvid = k->id;
+	/* maclen 0: the algorithm's default (12 bytes for hmac(sha256)) */
+	out->keylen = k->len;
+	memcpy(out->key, k->secret, k->len);
+	return 0;
+}
+
+static int sock_tcp_ao(int fd, const union sockunion *peer, const struct msync_transport *tp)
+{
+	struct msync_tcp_ao_add ao;
+	size_t i;
+	int ret = 0;
+
+	if (!tp->tcp_ao || !msync_tcp_ao_available())
+		return 0;
+	for (i = 0; i < tp->n_ao && i < MSYNC_TCP_AO_KEYS; i++) {
+		if (msync_tcp_ao_build(&ao, peer, &tp->ao[i]) < 0)
+			continue;
+		if (setsockopt(fd, IPPROTO_TCP, MSYNC_TCP_AO_ADD_KEY, &ao, sizeof(ao)) < 0)
+			ret = -1;
+	}
+	explicit_bzero(&ao, sizeof(ao));
+	return ret;
+}
+
+/* GTSM (RFC 5082): send 255, accept only 255 */
+static int sock_gtsm(int fd, int family)
+{
+	if (sockopt_ttl(family, fd, MAXTTL) < 0)
+		return -1;
+	return sockopt_minttl(family, fd, MAXTTL);
+}
+
 static struct msync_conn *conn_new(struct msync_io_frr *fio, int fd)
 {
 	struct msync_conn *c = XCALLOC(MTYPE_MSYNC_CONN, sizeof(*c));
@@ -127,12 +219,59 @@ static void frr_lsn_read(struct event *ev)
 	event_add_read(l->fio->loop, frr_lsn_read, l, l->fd, &l->t_accept);
 	fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0) {
-		if (!ERRNO_IO_RETRY(errno))
-			zlog_warn("rbs: accept: %s", safe_strerror(errno));
+		static struct msync_ratelimit rl;
+		unsigned int dropped;
+
+		/* out of descriptors under a flood of connections: say it,
+		 * not once per attempt */
+		if (!ERRNO_IO_RETRY(errno) &&
+		    msync_ratelimit_ok(&rl, frr_now_ms(NULL), MSYNC_LSNLOG_BURST, &dropped))
+			zlog_warn("rbs: accept: %s%s", safe_strerror(errno),
+				  dropped ? " (and more not logged)" : "");
 		return;
 	}
 	sock_tune(fd);
 	l->fn(l->arg, conn_new(l->fio, fd));
+}
+
+static int frr_listen_peer(struct msync_io *io, struct msync_lsn *l, const union sockunion *peer,
+			   const struct msync_transport *tp)
+{
+	union sockunion p = *peer;
+	bool gtsm_any = false;
+	size_t i;
+	int ret = 0, ttl;
+
+	/* the key list of the listening socket, by peer address */
+	if (sockopt_tcp_signature(l->fd, &p, tp && tp->md5_password[0] ? tp->md5_password : NULL) <
+		    0 &&
+	    tp && tp->md5_password[0])
+		ret = -1;
+	if (tp && sock_tcp_ao(l->fd, &p, tp) < 0)
+		ret = -1;
+
+	for (i = 0; i < l->npeers; i++)
+		if (sockunion_same(&l->peers[i].addr, peer))
+			break;
+	if (tp && i == l->npeers && l->npeers < LSN_PEERS_MAX)
+		l->peers[l->npeers++].addr = *peer;
+	if (i < l->npeers) {
+		if (tp)
+			l->peers[i].gtsm = tp->gtsm;
+		else
+			l->peers[i] = l->peers[--l->npeers];
+	}
+	for (i = 0; i < l->npeers; i++)
+		gtsm_any |= l->peers[i].gtsm;
+	/* SYN-ACKs carry the listener's TTL: 255 while a peer wants GTSM,
+	 * the default (-1) otherwise; the minimum is set per connection */
+	ttl = gtsm_any ? MAXTTL : -1;
+	if (setsockopt(l->fd, l->fd_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		       l->fd_family == AF_INET6 ? IPV6_UNICAST_HOPS : IP_TTL, &ttl,
+		       sizeof(ttl)) < 0 &&
+	    gtsm_any)
+		ret = -1;
+	return ret;
 }
 
 static struct msync_lsn *frr_listen(struct msync_io *io, const union sockunion *addr, uint16_t port,
@@ -159,6 +298,7 @@ static struct msync_lsn *frr_listen(struct msync_io *io, const union sockunion *
 	l = XCALLOC(MTYPE_MSYNC_CONN, sizeof(*l));
 	l->fio = FIO(io);
 	l->fd = fd;
+	l->fd_family = a.sa.sa_family;
 	l->fn = fn;
 	l->arg = arg;
 	event_add_read(l->fio->loop, frr_lsn_read, l, fd, &l->t_accept);
@@ -196,7 +336,8 @@ static void frr_conn_write(struct event *ev)
 }
 
 static struct msync_conn *frr_connect(struct msync_io *io, const union sockunion *src,
-				      const union sockunion *dst, uint16_t port)
+				      const union sockunion *dst, uint16_t port,
+				      const struct msync_transport *tp)
 {
 	struct msync_io_frr *fio = FIO(io);
 	union sockunion d = *dst, sa;
@@ -207,6 +348,13 @@ static struct msync_conn *frr_connect(struct msync_io *io, const union sockunion
 	if (fd < 0)
 		return NULL;
 	sock_tune(fd);
+	/* before connect(): the SYN is signed and sent with TTL 255 */
+	if (tp && tp->md5_password[0] && sockopt_tcp_signature(fd, &d, tp->md5_password) < 0)
+		goto fail;
+	if (tp && sock_tcp_ao(fd, &d, tp) < 0)
+		goto fail;
+	if (tp && tp->gtsm && sock_gtsm(fd, d.sa.sa_family) < 0)
+		goto fail;
 	if (src->sa.sa_family == d.sa.sa_family) {
 		sa = *src;
 		su_set_port(&sa, 0);
@@ -226,6 +374,18 @@ fail:
 	close(fd);
 	errno = saved;
 	return NULL;
+}
+
+static int frr_conn_transport(struct msync_conn *c, const struct msync_transport *tp)
+{
+	union sockunion local;
+	socklen_t len = sizeof(local);
+
+	if (!tp->gtsm)
+		return 0;
+	if (getsockname(c->fd, &local.sa, &len) < 0)
+		return -1;
+	return sock_gtsm(c->fd, local.sa.sa_family);
 }
 
 static void frr_set_cbs(struct msync_conn *c, const struct msync_conn_cbs *cbs, void *arg)
@@ -282,7 +442,9 @@ static const struct msync_io_ops frr_ops = {
 	.timer_armed = frr_timer_armed,
 	.listen = frr_listen,
 	.listen_close = frr_listen_close,
+	.listen_peer = frr_listen_peer,
 	.connect = frr_connect,
+	.conn_transport = frr_conn_transport,
 	.set_cbs = frr_set_cbs,
 	.read = frr_read,
 	.write = frr_write,

@@ -26,6 +26,7 @@ struct msync_io;
 struct msync_conn; /* a stream connection, owned by the io */
 struct msync_lsn;  /* a listening endpoint, owned by the io */
 struct msync_lreg; /* the core's bookkeeping of a shared listener */
+struct msync_transport;
 struct event;
 
 /* A timer, embedded in the core's objects; ev and priv belong to the io
@@ -63,11 +64,20 @@ struct msync_io_ops {
 	struct msync_lsn *(*listen)(struct msync_io *io, const union sockunion *addr, uint16_t port,
 				    msync_accept_fn fn, void *arg);
 	void (*listen_close)(struct msync_io *io, struct msync_lsn *l);
+	/* TCP options of the listener for connections from peer (TCP-MD5 and
+	 * TCP-AO keys for its address, TTL 255 for GTSM); tp NULL removes
+	 * them.  0, or -1 with errno set (the caller logs it). */
+	int (*listen_peer)(struct msync_io *io, struct msync_lsn *l, const union sockunion *peer,
+			   const struct msync_transport *tp);
 
-	/* starts a non-blocking connect; src may be AF_UNSPEC (any);
-	 * completion reported by cbs->connected; NULL and errno on failure */
+	/* starts a non-blocking connect with the TCP options tp (set before
+	 * connect); src may be AF_UNSPEC (any); completion reported by
+	 * cbs->connected; NULL and errno on failure */
 	struct msync_conn *(*connect)(struct msync_io *io, const union sockunion *src,
-				      const union sockunion *dst, uint16_t port);
+				      const union sockunion *dst, uint16_t port,
+				      const struct msync_transport *tp);
+	/* TCP options of an accepted connection (GTSM): 0, or -1 and errno */
+	int (*conn_transport)(struct msync_conn *c, const struct msync_transport *tp);
 	void (*set_cbs)(struct msync_conn *c, const struct msync_conn_cbs *cbs, void *arg);
 	/* >0 bytes, 0 end of stream, -1 with errno (EAGAIN: try later) */
 	ssize_t (*read)(struct msync_conn *c, void *buf, size_t len);

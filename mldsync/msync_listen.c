@@ -22,12 +22,15 @@ struct msync_lreg {
 	struct msync_lsn *lsn;
 	struct msync_session **ss;
 	size_t n, cap;
+	/* strangers can connect as often as they like: say it rarely */
+	struct msync_ratelimit rl;
 };
 
 static void lreg_accept(void *arg, struct msync_conn *c)
 {
 	struct msync_lreg *r = arg;
 	union sockunion loc, rem;
+	unsigned int dropped;
 	size_t i;
 
 	memset(&loc, 0, sizeof(loc));
@@ -41,7 +44,13 @@ static void lreg_accept(void *arg, struct msync_conn *c)
 			msync_session_accept(r->ss[i], c);
 			return;
 		}
-	zlog_info("rbs: connection from %pSU to %pSU refused: not a configured peer", &rem, &loc);
+	if (msync_ratelimit_ok(&r->rl, msync_now(r->io), MSYNC_LSNLOG_BURST, &dropped)) {
+		if (dropped)
+			zlog_info("rbs: %u more connections to %pSU refused in the last %d s (not logged)",
+				  dropped, &loc, MSYNC_LOG_WINDOW_MS / 1000);
+		zlog_info("rbs: connection from %pSU to %pSU refused: not a configured peer", &rem,
+			  &loc);
+	}
 	r->io->ops->close(c);
 }
 
@@ -90,6 +99,10 @@ int msync_lreg_join(struct msync_session *s)
 	}
 	r->ss[r->n++] = s;
 	s->lreg = r;
+	/* TCP-MD5 and TCP-AO keys for the peer's address, TTL for GTSM */
+	if (io->ops->listen_peer(io, r->lsn, &s->cfg.peer, &s->cfg.tp) < 0)
+		zlog_warn("rbs %s: TCP options of the listener on %pSU port %u for %pSU: %s",
+			  s->cfg.name, &a, s->cfg.port, &s->cfg.peer, safe_strerror(errno));
 	return 0;
 }
 
@@ -101,6 +114,7 @@ void msync_lreg_leave(struct msync_session *s)
 	if (!r)
 		return;
 	s->lreg = NULL;
+	(void)r->io->ops->listen_peer(r->io, r->lsn, &s->cfg.peer, NULL);
 	for (i = 0; i < r->n; i++)
 		if (r->ss[i] == s) {
 			r->ss[i] = r->ss[--r->n];

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mldsync session: connections to the twin, Hello agreement, connection
- * collisions, keepalive and hold timers, reconnect backoff.  The table
+ * mldsync session: connections to the twin, the handshake (Hello, Auth,
+ * Offers: doc/protocol.md section 4), frame authentication, connection
+ * collisions and the probe that protects a live session, keepalive, hold,
+ * handshake and write-progress timers, reconnect backoff.  The table
  * replication itself is in msync_sync.c.
  */
 #include <zebra.h>
@@ -17,14 +19,18 @@
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_SESSION, "mldsync session");
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_LINK, "mldsync connection");
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_BIDS, "mldsync backup-ids");
-DEFINE_MTYPE_STATIC(MSYNC, MSYNC_MSG_ITEMS, "mldsync hello/role items");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_MSG_ITEMS, "mldsync offer/role items");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_HELLO_TX, "mldsync sent hello");
 
 static void session_connect_cb(void *arg);
 static void link_hold_cb(void *arg);
-static void link_free(struct msync_link *l);
+static void link_handshake_cb(void *arg);
 static void link_close(struct msync_link *l, const char *reason, bool flush);
 static void session_keepalive_cb(void *arg);
 static void session_try_up(struct msync_session *s);
+static void session_collide_cb(void *arg);
+static void session_refuse(struct msync_session *s, int err, const char *reason);
+static void link_agreed(struct msync_link *l);
 
 /* ------------------------------------------------------------------ */
 /* helpers */
@@ -76,29 +82,38 @@ void msync_session_error(struct msync_session *s, int err, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	int64_t sec = msync_now(s->io) / 1000;
+	unsigned int dropped;
 
 	if (err >= 0 && err < MSYNC_ERR_MAX)
 		s->ctr.errors[err]++;
 
+	/* a hostile or broken twin, or a stranger, must not flood the log */
+	if (!msync_ratelimit_ok(&s->rl_err, msync_now(s->io), MSYNC_LOG_BURST, &dropped))
+		return;
+	if (dropped)
+		zlog_warn("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
+			  dropped, MSYNC_LOG_WINDOW_MS / 1000);
 	va_start(ap, fmt);
 	vsnprintfrr(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-
-	/* a hostile or broken twin must not flood the log */
-	if (sec != s->errlog_sec) {
-		if (s->errlog_dropped)
-			zlog_warn("rbs %s: %u similar messages suppressed", s->cfg.name,
-				  s->errlog_dropped);
-		s->errlog_sec = sec;
-		s->errlog_n = 0;
-		s->errlog_dropped = 0;
-	}
-	if (++s->errlog_n > MSYNC_ERRLOG_BURST) {
-		s->errlog_dropped++;
-		return;
-	}
 	zlog_warn("rbs %s: %s: %s", s->cfg.name, err >= 0 ? msync_err_name(err) : "error", msg);
+}
+
+void msync_session_info(struct msync_session *s, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	unsigned int dropped;
+
+	if (!msync_ratelimit_ok(&s->rl_info, msync_now(s->io), MSYNC_LOG_BURST, &dropped))
+		return;
+	if (dropped)
+		zlog_info("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
+			  dropped, MSYNC_LOG_WINDOW_MS / 1000);
+	va_start(ap, fmt);
+	vsnprintfrr(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	zlog_info("rbs %s: %s", s->cfg.name, msg);
 }
 
 static void set_reason(struct msync_session *s, const char *reason)
@@ -123,8 +138,8 @@ static void session_set_state(struct msync_session *s, enum msync_state new, con
 			   msync_state_name(new), reason ? ": " : "", reason ? reason : "");
 	else if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED ||
 		 new == MSYNC_ST_REFUSED)
-		zlog_info("rbs %s: %s -> %s%s%s", s->cfg.name, msync_state_name(old),
-			  msync_state_name(new), reason ? ": " : "", reason ? reason : "");
+		msync_session_info(s, "%s -> %s%s%s", msync_state_name(old), msync_state_name(new),
+				   reason ? ": " : "", reason ? reason : "");
 	if (s->cb.state_change)
 		s->cb.state_change(s, old, new, reason, s->cb.arg);
 }
@@ -193,7 +208,7 @@ bool msync_bid_sendable(struct msync_session *s, const struct msync_key *k)
 }
 
 /* ------------------------------------------------------------------ */
-/* connections */
+/* sending */
 
 static ssize_t link_write_fn(void *ctx, const void *buf, size_t len)
 {
@@ -210,33 +225,115 @@ static void link_arm_write(struct msync_link *l)
 	l->s->io->ops->want_write(l->conn);
 }
 
-void msync_link_send(struct msync_link *l, uint8_t type, const void *pb)
+/* 'I' for what the initiator (the end that connected) sends, 'R' for the
+ * responder's (doc/protocol.md 4.2) */
+static uint8_t link_dir(const struct msync_link *l, bool ours)
+{
+	return l->outbound == ours ? 'I' : 'R';
+}
+
+static void link_queued(struct msync_link *l, size_t before, size_t n)
 {
 	struct msync_session *s = l->s;
-	size_t n;
 
-	if (l->dead || !l->conn || !l->connected)
+	/* a queue that starts filling starts the write-progress clock */
+	if (!before)
+		l->tx_progress_ms = msync_now(s->io);
+	s->ctr.tx_msgs++;
+	s->ctr.tx_bytes += n;
+	link_arm_write(l);
+}
+
+static void link_auth_fail(struct msync_link *l, enum msync_auth_fail why, const char *fmt, ...)
+	PRINTFRR(3, 4);
+
+static void link_auth_fail(struct msync_link *l, enum msync_auth_fail why, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintfrr(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (l->dead)
 		return;
-	n = msync_msg_put(&l->wq, type, pb);
+	l->s->ctr.auth_failures[why]++;
+	if (!msync_session_up(l->s) || l == l->s->active)
+		set_reason(l->s, msg);
+	msync_link_fail(l, MSYNC_ERR_AUTH, "%s (%s)", msg, msync_auth_fail_name(why));
+}
+
+bool msync_link_send(struct msync_link *l, uint8_t type, const void *pb)
+{
+	struct msync_session *s = l->s;
+	struct msync_seal seal, *sp = NULL;
+	struct msync_authkey k;
+	size_t n, before = l->wq.bytes;
+
+	if (l->dead || !l->conn || !l->connected || !l->hello_rx)
+		return false;
+	if (s->cfg.auth != MSYNC_AUTH_NONE) {
+		/* asked for every frame: the key chain may have rolled over */
+		memset(&k, 0, sizeof(k));
+		if (!s->cb.send_key || s->cb.send_key(s, &k, s->cb.arg) < 0 || !k.secret) {
+			link_auth_fail(l, MSYNC_AUTH_FAIL_NO_SEND_KEY,
+				       "no key of the key chain is valid for sending");
+			return false;
+		}
+		seal.key_id = k.id;
+		seal.key = k.secret;
+		seal.keylen = k.len;
+		seal.dir = link_dir(l, true);
+		seal.transcript = l->transcript;
+		sp = &seal;
+	}
+	n = msync_env_put(&l->wq, type, l->tx_seq + 1, pb, sp);
 	if (!n) {
 		/* batches are sized well below the limit: a bug if hit */
 		zlog_err("rbs %s: %s message over %u bytes not sent", s->cfg.name,
 			 msync_msg_name(type), MSYNC_FRAME_MAX);
+		return false;
+	}
+	l->tx_seq++;
+	if (sp && l == s->active) {
+		s->tx_key_id = k.id;
+		s->tx_key_valid = true;
+	}
+	if (msync_debug & MSYNC_DEBUG_PACKET)
+		zlog_debug("rbs %s: sent %s seq %" PRIu64 " (%zu bytes%s)", s->cfg.name,
+			   msync_msg_name(type), l->tx_seq, n, sp ? ", sealed" : "");
+	link_queued(l, before, n);
+	return true;
+}
+
+bool msync_link_ctrl_room(const struct msync_link *l)
+{
+	return l->wq.bytes < l->s->wq_high;
+}
+
+void msync_link_send_ack(struct msync_link *l)
+{
+	Msync__Ack a = MSYNC__ACK__INIT;
+
+	if (l->rx_seq <= l->rx_acked)
+		return;
+	if (!msync_link_ctrl_room(l)) {
+		l->ack_due = true;
 		return;
 	}
-	s->ctr.tx_msgs++;
-	s->ctr.tx_bytes += n;
-	if (msync_debug & MSYNC_DEBUG_PACKET)
-		zlog_debug("rbs %s: sent %s (%zu bytes)", s->cfg.name, msync_msg_name(type), n);
-	link_arm_write(l);
+	a.has_seq = true;
+	a.seq = l->rx_seq;
+	if (msync_link_send(l, MSYNC_MSG_ACK, &a)) {
+		l->rx_acked = a.seq;
+		l->ack_due = false;
+	}
 }
 
 static void link_send_hello(struct msync_link *l)
 {
 	struct msync_session *s = l->s;
 	Msync__Hello h = MSYNC__HELLO__INIT;
-	Msync__Offer *offers = NULL, **ptrs = NULL;
-	size_t i, n = 0;
+	size_t before = l->wq.bytes, n;
 
 	h.has_version = true;
 	h.version = MSYNC_PROTOCOL_VERSION;
@@ -247,6 +344,13 @@ static void link_send_hello(struct msync_link *l)
 	h.keepalive_ms = cfg_keepalive(s);
 	h.has_hold_ms = true;
 	h.hold_ms = cfg_hold(s);
+	h.has_nonce = true;
+	h.nonce.len = MSYNC_NONCE_LEN;
+	h.nonce.data = l->nonce;
+	if (s->cfg.auth != MSYNC_AUTH_NONE) {
+		h.has_auth = true;
+		h.auth = (Msync__AuthType)s->cfg.auth;
+	}
 	if (l->local.sa.sa_family == AF_INET) {
 		h.has_router_id = true;
 		h.router_id.len = 4;
@@ -256,6 +360,23 @@ static void link_send_hello(struct msync_link *l)
 		h.router_id.len = 16;
 		h.router_id.data = (uint8_t *)&l->local.sin6.sin6_addr;
 	}
+	/* kept: the transcript covers the Hello as sent (4.2) */
+	l->hello_tx_len = msync__hello__get_packed_size(&h);
+	l->hello_tx = XMALLOC(MTYPE_MSYNC_HELLO_TX, l->hello_tx_len);
+	msync__hello__pack(&h, l->hello_tx);
+	n = msync_frame_put(&l->wq, MSYNC_FRAME_HELLO, l->hello_tx, l->hello_tx_len);
+	if (msync_debug & MSYNC_DEBUG_PACKET)
+		zlog_debug("rbs %s: sent hello (%zu bytes)", s->cfg.name, n);
+	link_queued(l, before, n);
+}
+
+static void link_send_offers(struct msync_link *l)
+{
+	struct msync_session *s = l->s;
+	Msync__Offers o = MSYNC__OFFERS__INIT;
+	Msync__Offer *offers = NULL, **ptrs = NULL;
+	size_t i, n = 0;
+
 	if (s->nbids) {
 		offers = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*offers));
 		ptrs = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*ptrs));
@@ -271,9 +392,9 @@ static void link_send_hello(struct msync_link *l)
 		ptrs[n] = &offers[n];
 		n++;
 	}
-	h.n_offers = n;
-	h.offers = ptrs;
-	msync_link_send(l, MSYNC_MSG_HELLO, &h);
+	o.n_offers = n;
+	o.offers = ptrs;
+	msync_link_send(l, MSYNC_MSG_OFFERS, &o);
 	XFREE(MTYPE_MSYNC_MSG_ITEMS, offers);
 	XFREE(MTYPE_MSYNC_MSG_ITEMS, ptrs);
 }
@@ -286,6 +407,11 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 
 	if (!msync_session_up(s) || !s->nbids)
 		return;
+	if (!msync_link_ctrl_room(s->active)) {
+		/* every role once the queue drains: the latest state only */
+		s->active->roles_due = true;
+		return;
+	}
 	items = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*items));
 	ptrs = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*ptrs));
 	for (i = 0; i < s->nbids; i++) {
@@ -310,6 +436,36 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 	XFREE(MTYPE_MSYNC_MSG_ITEMS, ptrs);
 }
 
+static void link_send_probe_reply(struct msync_link *l, uint64_t id)
+{
+	Msync__ProbeReply r = MSYNC__PROBE_REPLY__INIT;
+
+	if (!msync_link_ctrl_room(l)) {
+		l->probe_reply_due = true;
+		l->probe_reply_id = id;
+		return;
+	}
+	l->probe_reply_due = false;
+	r.has_id = true;
+	r.id = id;
+	msync_link_send(l, MSYNC_MSG_PROBE_REPLY, &r);
+}
+
+/* The queue drained: what control messages were kept back (4.5). */
+static void link_send_due(struct msync_link *l)
+{
+	struct msync_session *s = l->s;
+
+	if (l->ack_due && !l->dead)
+		msync_link_send_ack(l);
+	if (l->probe_reply_due && !l->dead)
+		link_send_probe_reply(l, l->probe_reply_id);
+	if (l->roles_due && !l->dead && l == s->active) {
+		l->roles_due = false;
+		send_roles(s, 0, false);
+	}
+}
+
 static void peer_roles_reset(struct msync_session *s)
 {
 	size_t i;
@@ -323,12 +479,25 @@ static void peer_roles_reset(struct msync_session *s)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* connections */
+
 static size_t link_count(const struct msync_session *s, bool connected_only)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < MSYNC_LINKS_MAX; i++)
 		if (s->links[i] && (!connected_only || s->links[i]->connected))
+			n++;
+	return n;
+}
+
+static size_t link_count_authed(const struct msync_session *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < MSYNC_LINKS_MAX; i++)
+		if (s->links[i] && s->links[i]->connected && s->links[i]->authed)
 			n++;
 	return n;
 }
@@ -364,12 +533,20 @@ static struct msync_link *link_new(struct msync_session *s, struct msync_conn *c
 			break;
 		}
 	if (slot == MSYNC_LINKS_MAX) {
-		/* make room: the oldest connection still without Hello */
+		/* make room: the oldest connection that is not the live one,
+		 * one whose twin is not authenticated yet first (a stranger
+		 * opening connections does not push the twin's out) */
 		struct msync_link *old = NULL;
 
-		for (i = 0; i < MSYNC_LINKS_MAX; i++)
-			if (s->links[i] != s->active && (!old || s->links[i]->serial < old->serial))
-				old = s->links[i];
+		for (i = 0; i < MSYNC_LINKS_MAX; i++) {
+			struct msync_link *c = s->links[i];
+
+			if (c == s->active)
+				continue;
+			if (!old || (old->authed && !c->authed) ||
+			    (old->authed == c->authed && c->serial < old->serial))
+				old = c;
+		}
 		link_close(old, "too many connections", false);
 		for (i = 0; i < MSYNC_LINKS_MAX; i++)
 			if (!s->links[i]) {
@@ -398,10 +575,26 @@ static struct msync_link *link_new(struct msync_session *s, struct msync_conn *c
 static void link_free(struct msync_link *l)
 {
 	XFREE(MTYPE_MSYNC_BIDS, l->peer_offers);
+	XFREE(MTYPE_MSYNC_HELLO_TX, l->hello_tx);
 	msync_timer_off(l->s->io, &l->t_hold);
+	msync_timer_off(l->s->io, &l->t_handshake);
 	msync_rbuf_fini(&l->rb);
 	msync_wq_fini(&l->wq);
+	explicit_bzero(l->transcript, sizeof(l->transcript));
 	XFREE(MTYPE_MSYNC_LINK, l);
+}
+
+/* Closed links stay allocated until the event that closed them has
+ * unwound: whoever called into the session may still look at them. */
+static void session_reap_cb(void *arg)
+{
+	struct msync_session *s = arg;
+	struct msync_link *l;
+
+	while ((l = s->graveyard)) {
+		s->graveyard = l->next_dead;
+		link_free(l);
+	}
 }
 
 static void session_links_changed(struct msync_session *s, const char *reason)
@@ -416,16 +609,33 @@ static void session_links_changed(struct msync_session *s, const char *reason)
 		backoff_arm(s);
 }
 
+static void probe_stop(struct msync_session *s)
+{
+	s->probing = false;
+	msync_timer_off(s->io, &s->t_probe);
+}
+
 /* The active connection is gone: the session is down.  Peer entries are
- * kept (the twin may be dead: that is what they are for) and age. */
+ * kept (the twin may be dead: that is what they are for) and age.
+ * Connections held while it was up are weighed now (5.2), once the
+ * event that took it down has unwound. */
 static void session_down(struct msync_session *s, const char *reason)
 {
+	size_t i;
+
 	if (s->state == MSYNC_ST_RESYNC || s->state == MSYNC_ST_ESTABLISHED)
 		s->ctr.sessions_down++;
 	s->active = NULL;
+	s->tx_key_valid = false;
 	set_reason(s, reason);
+	probe_stop(s);
 	msync_sync_stop(s);
 	peer_roles_reset(s);
+	for (i = 0; i < MSYNC_LINKS_MAX; i++)
+		if (s->links[i] && s->links[i]->held) {
+			msync_timer_set(s->io, &s->t_collide, 0, session_collide_cb, s);
+			break;
+		}
 }
 
 static void link_close(struct msync_link *l, const char *reason, bool flush)
@@ -437,22 +647,24 @@ static void link_close(struct msync_link *l, const char *reason, bool flush)
 		return;
 	l->dead = true;
 	if (flush && l->conn && l->connected)
-		/* best effort, never blocks: lets the twin read our Hello */
+		/* best effort, never blocks: lets the twin read our frames */
 		(void)msync_wq_flush(&l->wq, link_write_fn, l);
 	if (l->conn)
 		s->io->ops->close(l->conn);
 	l->conn = NULL;
 	msync_timer_off(s->io, &l->t_hold);
+	msync_timer_off(s->io, &l->t_handshake);
 	for (i = 0; i < MSYNC_LINKS_MAX; i++)
 		if (s->links[i] == l)
 			s->links[i] = NULL;
 	if (msync_debug & MSYNC_DEBUG_SESSION)
 		zlog_debug("rbs %s: connection %s %pSU closed: %s", s->cfg.name,
 			   l->outbound ? "to" : "from", &l->remote, reason ? reason : "");
+	l->next_dead = s->graveyard;
+	s->graveyard = l;
+	msync_timer_set(s->io, &s->t_reap, 0, session_reap_cb, s);
 	if (s->active == l)
 		session_down(s, reason);
-	if (!l->in_cb)
-		link_free(l);
 	session_links_changed(s, reason);
 	/* the connection we were waiting for is gone: go with the other */
 	session_try_up(s);
@@ -483,7 +695,7 @@ static void links_close_all(struct msync_session *s, const char *reason, bool fl
 	s->closing = false;
 }
 
-/* Hello disagreement: down until the retry timer, reason kept. */
+/* Disagreement: down until the retry timer, reason kept. */
 static void session_refuse(struct msync_session *s, int err, const char *reason)
 {
 	msync_session_error(s, err, "refused: %s", reason);
@@ -498,10 +710,32 @@ static void session_refuse(struct msync_session *s, int err, const char *reason)
 	backoff_up(s);
 }
 
+/* A connection that failed before its twin was authenticated (5.1): with
+ * a key it only closes; without one a Hello disagreement refuses a
+ * session that is not up, as in version 1. */
+static void link_reject(struct msync_link *l, int err, const char *why)
+{
+	struct msync_session *s = l->s;
+
+	if (s->cfg.auth == MSYNC_AUTH_NONE && !s->active &&
+	    (err == MSYNC_ERR_VERSION || err == MSYNC_ERR_HELLO_MISMATCH)) {
+		session_refuse(s, err, why);
+		return;
+	}
+	if (!msync_session_up(s))
+		set_reason(s, why);
+	msync_session_error(s, err, "connection %s %pSU refused: %s", l->outbound ? "to" : "from",
+			    &l->remote, why);
+	/* after our Hello, so that the other end can say why as well */
+	link_close(l, why, true);
+}
+
 static void link_up(struct msync_link *l)
 {
 	struct msync_session *s = l->s;
 	union sockunion loc, rem;
+	uint64_t r;
+	size_t i;
 
 	memset(&loc, 0, sizeof(loc));
 	memset(&rem, 0, sizeof(rem));
@@ -510,8 +744,14 @@ static void link_up(struct msync_link *l)
 		l->remote = rem;
 	}
 	l->connected = true;
-	l->last_rx_ms = msync_now(s->io);
+	l->up_ms = l->last_rx_ms = msync_now(s->io);
+	for (i = 0; i < MSYNC_NONCE_LEN; i += sizeof(r)) {
+		r = s->io->ops->random(s->io);
+		memcpy(l->nonce + i, &r, MIN(sizeof(r), MSYNC_NONCE_LEN - i));
+	}
 	msync_timer_set(s->io, &l->t_hold, l->hold_ms, link_hold_cb, l);
+	/* the whole handshake, whatever bytes trickle in meanwhile (4.5) */
+	msync_timer_set(s->io, &l->t_handshake, cfg_hold(s), link_handshake_cb, l);
 	if (msync_debug & MSYNC_DEBUG_SESSION)
 		zlog_debug("rbs %s: connection %pSU -> %pSU up (%s)", s->cfg.name, &l->local,
 			   &l->remote, l->outbound ? "outbound" : "inbound");
@@ -546,6 +786,9 @@ void msync_session_accept(struct msync_session *s, struct msync_conn *c)
 		s->io->ops->close(c);
 		return;
 	}
+	if (s->io->ops->conn_transport(c, &s->cfg.tp) < 0)
+		msync_session_error(s, MSYNC_ERR_SOCKET, "TCP options of a connection from %pSU: %s",
+				    &s->cfg.peer, safe_strerror(errno));
 	l = link_new(s, c, false);
 	link_up(l);
 }
@@ -554,7 +797,7 @@ static void start_connect(struct msync_session *s)
 {
 	struct msync_conn *c;
 
-	c = s->io->ops->connect(s->io, &s->cfg.source, &s->cfg.peer, s->cfg.port);
+	c = s->io->ops->connect(s->io, &s->cfg.source, &s->cfg.peer, s->cfg.port, &s->cfg.tp);
 	if (!c) {
 		if (msync_debug & MSYNC_DEBUG_SESSION)
 			zlog_debug("rbs %s: connect to %pSU: %s", s->cfg.name, &s->cfg.peer,
@@ -575,9 +818,11 @@ static void session_connect_cb(void *arg)
 	if (s->state == MSYNC_ST_REFUSED)
 		session_set_state(s, link_count(s, true) ? MSYNC_ST_HELLO : MSYNC_ST_CONNECT,
 				  s->last_reason);
-	/* one connection attempt at a time, and none while a connection
-	 * is already exchanging Hellos: fewer collisions to resolve */
-	if (!link_outbound(s) && !link_count(s, true))
+	/* one connection attempt at a time, and none while the twin is in
+	 * a handshake with us already: fewer collisions to resolve (a
+	 * connection whose twin is not authenticated yet does not count: a
+	 * stranger must not keep us from connecting) */
+	if (!link_outbound(s) && !link_count_authed(s))
 		start_connect(s);
 	backoff_arm(s);
 	backoff_up(s);
@@ -588,6 +833,7 @@ static void session_keepalive_cb(void *arg)
 	struct msync_session *s = arg;
 	Msync__Keepalive k = MSYNC__KEEPALIVE__INIT;
 	uint32_t ka = cfg_keepalive(s);
+	int64_t now = msync_now(s->io);
 	size_t i;
 
 	for (i = 0; i < MSYNC_LINKS_MAX; i++) {
@@ -595,8 +841,18 @@ static void session_keepalive_cb(void *arg)
 
 		if (!l || !l->connected)
 			continue;
-		msync_link_send(l, MSYNC_MSG_KEEPALIVE, &k);
+		/* a twin that stopped reading (4.5) */
+		if (l->wq.bytes && now - l->tx_progress_ms >= (int64_t)l->hold_ms) {
+			msync_link_fail(l, MSYNC_ERR_WRITE_STALLED,
+					"the twin took no byte for %" PRId64
+					" ms (%zu bytes queued)",
+					now - l->tx_progress_ms, l->wq.bytes);
+			continue;
+		}
 		ka = MIN(ka, MAX(l->hold_ms / 3, 1));
+		/* anything queued tells the twin we live as well */
+		if (!l->wq.bytes && l->authed)
+			msync_link_send(l, MSYNC_MSG_KEEPALIVE, &k);
 	}
 	if (link_count(s, true))
 		msync_timer_set(s->io, &s->t_keepalive, ka, session_keepalive_cb, s);
@@ -607,6 +863,9 @@ static void link_hold_cb(void *arg)
 	struct msync_link *l = arg;
 	int64_t idle = msync_now(l->s->io) - l->last_rx_ms;
 
+	/* until the handshake completes its own timer bounds it (4.5) */
+	if (l->connected && !l->agreed)
+		return;
 	if (idle < (int64_t)l->hold_ms) {
 		msync_timer_set(l->s->io, &l->t_hold, (uint32_t)(l->hold_ms - idle), link_hold_cb,
 				l);
@@ -616,12 +875,84 @@ static void link_hold_cb(void *arg)
 		link_close(l, "connect timed out", false);
 		return;
 	}
-	msync_link_fail(l, MSYNC_ERR_HOLD_EXPIRED, "hold timer expired (%u ms without a message)",
+	msync_link_fail(l, MSYNC_ERR_HOLD_EXPIRED, "hold timer expired (%u ms without a frame)",
 			l->hold_ms);
 }
 
+static void link_handshake_cb(void *arg)
+{
+	struct msync_link *l = arg;
+	char why[96];
+
+	if (l->agreed)
+		return;
+	snprintf(why, sizeof(why), "handshake not completed within %u ms", cfg_hold(l->s));
+	if (!msync_session_up(l->s))
+		set_reason(l->s, why);
+	msync_link_fail(l, MSYNC_ERR_HANDSHAKE_TIMEOUT, "%s", why);
+}
+
 /* ------------------------------------------------------------------ */
-/* Hello */
+/* the live session's probe (doc/protocol.md 5.2) */
+
+static void probe_timeout_cb(void *arg)
+{
+	struct msync_session *s = arg;
+
+	if (!s->probing || !s->active)
+		return;
+	s->probing = false;
+	s->ctr.probe_timeouts++;
+	/* session_down then weighs the held connections */
+	msync_link_fail(s->active, MSYNC_ERR_HOLD_EXPIRED,
+			"no answer to a probe within %u ms (another connection completed its handshake)",
+			s->active->hold_ms);
+}
+
+static void probe_start(struct msync_session *s, struct msync_link *newl)
+{
+	Msync__Probe p = MSYNC__PROBE__INIT;
+
+	msync_session_info(s,
+			   "connection %s %pSU completed its handshake while the session is up: probing the live connection",
+			   newl->outbound ? "to" : "from", &newl->remote);
+	if (s->probing)
+		return;
+	s->probing = true;
+	s->probe_id = s->io->ops->random(s->io);
+	s->ctr.probes_sent++;
+	p.has_id = true;
+	p.id = s->probe_id;
+	/* not a deferred control message: one at a time, and it decides;
+	 * if the live connection fails sending it (no key), it is gone and
+	 * the held connections are weighed from session_down */
+	if (!msync_link_send(s->active, MSYNC_MSG_PROBE, &p) || !s->active) {
+		s->probing = false;
+		return;
+	}
+	msync_timer_set(s->io, &s->t_probe, s->active->hold_ms, probe_timeout_cb, s);
+}
+
+static void probe_answered(struct msync_session *s)
+{
+	size_t i;
+
+	probe_stop(s);
+	for (i = 0; i < MSYNC_LINKS_MAX; i++) {
+		struct msync_link *l = s->links[i];
+
+		if (!l || !l->held)
+			continue;
+		s->ctr.takeovers_refused++;
+		msync_session_info(s,
+				   "connection %s %pSU closed: the twin answered on the live connection",
+				   l->outbound ? "to" : "from", &l->remote);
+		link_close(l, "the twin answered on the live connection", false);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Hello and Offers */
 
 static int offer_cmp(const void *a, const void *b)
 {
@@ -630,35 +961,16 @@ static int offer_cmp(const void *a, const void *b)
 	return numcmp(x->backup_id, y->backup_id);
 }
 
-/* Checks the twin's Hello against our configuration: 0 when both ends
- * agree, else -1 with the error class in *err and in why the reason the
- * operator will see. */
-static int hello_agree(struct msync_session *s, const Msync__Hello *h, struct msync_offer *po,
-		       size_t npo, enum msync_err *err, char *why, size_t whylen)
+/* Checks the twin's offers against ours: 0 when both ends agree, else -1
+ * with the reason the operator will see (class hello-mismatch). */
+static int offers_agree(struct msync_session *s, const struct msync_offer *po, size_t npo,
+			char *why, size_t whylen)
 {
 	size_t i = 0, j = 0;
 
-	if (h->version != MSYNC_PROTOCOL_VERSION) {
-		snprintf(why, whylen, "protocol version %u on peer, %u here", h->version,
-			 MSYNC_PROTOCOL_VERSION);
-		*err = MSYNC_ERR_VERSION;
-		return -1;
-	}
-	if (strcmp(h->service, s->cfg.name)) {
-		snprintf(why, whylen, "service name \"%s\" on peer, \"%s\" here", h->service,
-			 s->cfg.name);
-		*err = MSYNC_ERR_HELLO_MISMATCH;
-		return -1;
-	}
-	if (h->incarnation == s->incarnation) {
-		snprintf(why, whylen, "connected to itself (peer address is local)");
-		*err = MSYNC_ERR_HELLO_MISMATCH;
-		return -1;
-	}
 	for (j = 1; j < npo; j++)
 		if (po[j].backup_id == po[j - 1].backup_id) {
 			snprintf(why, whylen, "backup-id %u offered twice by peer", po[j].backup_id);
-			*err = MSYNC_ERR_HELLO_MISMATCH;
 			return -1;
 		}
 	/* merge walk of two sorted lists: report the lowest backup-id */
@@ -674,18 +986,15 @@ static int hello_agree(struct msync_session *s, const Msync__Hello *h, struct ms
 			break;
 		if (b && (j >= npo || b->backup_id < po[j].backup_id)) {
 			snprintf(why, whylen, "backup-id %u not configured on peer", b->backup_id);
-			*err = MSYNC_ERR_HELLO_MISMATCH;
 			return -1;
 		}
 		if (!b || po[j].backup_id < b->backup_id) {
 			snprintf(why, whylen, "backup-id %u not configured here", po[j].backup_id);
-			*err = MSYNC_ERR_HELLO_MISMATCH;
 			return -1;
 		}
 		if (b->svc != po[j].svc) {
 			snprintf(why, whylen, "backup-id %u: service-type %s here, %s on peer",
 				 b->backup_id, msync_svc_name(b->svc), msync_svc_name(po[j].svc));
-			*err = MSYNC_ERR_HELLO_MISMATCH;
 			return -1;
 		}
 		i++;
@@ -694,19 +1003,19 @@ static int hello_agree(struct msync_session *s, const Msync__Hello *h, struct ms
 	return 0;
 }
 
-static struct msync_offer *hello_offers(const Msync__Hello *h)
+static struct msync_offer *offers_from_pb(const Msync__Offers *o)
 {
 	struct msync_offer *po;
 	size_t i;
 
-	if (!h->n_offers)
+	if (!o->n_offers)
 		return NULL;
-	po = XCALLOC(MTYPE_MSYNC_BIDS, h->n_offers * sizeof(*po));
-	for (i = 0; i < h->n_offers; i++) {
-		po[i].backup_id = h->offers[i]->backup_id;
-		po[i].svc = (enum msync_svc)h->offers[i]->svc;
+	po = XCALLOC(MTYPE_MSYNC_BIDS, o->n_offers * sizeof(*po));
+	for (i = 0; i < o->n_offers; i++) {
+		po[i].backup_id = o->offers[i]->backup_id;
+		po[i].svc = (enum msync_svc)o->offers[i]->svc;
 	}
-	qsort(po, h->n_offers, sizeof(*po), offer_cmp);
+	qsort(po, o->n_offers, sizeof(*po), offer_cmp);
 	return po;
 }
 
@@ -751,7 +1060,7 @@ static bool link_beats(const struct msync_link *a, const struct msync_link *b)
 	return r ? r > 0 : a->serial < b->serial;
 }
 
-/* Hello agreed on l: it becomes the session's connection. */
+/* A connection agreed on l: it becomes the session's connection. */
 static void session_up(struct msync_link *l)
 {
 	struct msync_session *s = l->s;
@@ -766,11 +1075,14 @@ static void session_up(struct msync_link *l)
 	s->npeer_offers = l->npeer_offers;
 	l->peer_offers = NULL;
 	l->npeer_offers = 0;
+	strlcpy(s->peer_id, l->peer_rid, sizeof(s->peer_id));
+	msync_timer_off(s->io, &s->t_collide);
 	if (restarted) {
 		if (s->peer_inc)
-			zlog_info("rbs %s: twin %s restarted (incarnation %016" PRIx64
-				  " -> %016" PRIx64 ")",
-				  s->cfg.name, s->peer_id, s->peer_inc, l->peer_inc);
+			msync_session_info(s,
+					   "twin %s restarted (incarnation %016" PRIx64
+					   " -> %016" PRIx64 ")",
+					   s->peer_id, s->peer_inc, l->peer_inc);
 		s->peer_inc = l->peer_inc;
 		msync_sync_peer_inc_changed(s);
 	}
@@ -781,19 +1093,23 @@ static void session_up(struct msync_link *l)
 			link_close(s->links[i], "session up on another connection", false);
 	msync_timer_off(s->io, &s->t_connect);
 	s->ctr.sessions_up++;
-	snprintf(reason, sizeof(reason), "hello agreed with %s%s", s->peer_id,
+	snprintf(reason, sizeof(reason), "handshake agreed with %s%s", s->peer_id,
 		 restore ? " (twin restarted)" : "");
 	session_set_state(s, MSYNC_ST_RESYNC, reason);
 	send_roles(s, 0, false);
-	msync_sync_start(s, restore);
+	/* sending fails only without a key to send with: then it is down */
+	if (s->active)
+		msync_sync_start(s);
 }
 
-/* Goes up on the connection that agreed, once no other connection is
- * still due a Hello: a collision is then resolved before anything is
- * sent, so neither twin goes up twice. */
+/* Goes up on a connection that agreed, once no other connection is still
+ * in its handshake (for at most MSYNC_COLLIDE_WAIT_MS: a stranger that
+ * stalls its handshake delays nothing longer): a collision is then
+ * resolved before anything is sent, so neither twin goes up twice. */
 static void session_try_up(struct msync_session *s)
 {
 	struct msync_link *cand = NULL;
+	int64_t now = msync_now(s->io), wait = 0;
 	size_t i;
 
 	if (s->active || s->closing || (s->state != MSYNC_ST_CONNECT && s->state != MSYNC_ST_HELLO))
@@ -803,72 +1119,32 @@ static void session_try_up(struct msync_session *s)
 
 		if (!l || l->dead)
 			continue;
-		if (l->connected && !l->hello_rx)
-			return;
-		if (l->hello_rx)
+		if (l->connected && !l->agreed && now - l->up_ms < MSYNC_COLLIDE_WAIT_MS)
+			wait = MAX(wait, MSYNC_COLLIDE_WAIT_MS - (now - l->up_ms));
+		if (l->agreed && !l->held)
 			cand = l;
 	}
-	if (cand)
-		session_up(cand);
+	if (!cand)
+		return;
+	if (wait) {
+		msync_timer_set(s->io, &s->t_collide, (uint32_t)wait, session_collide_cb, s);
+		return;
+	}
+	session_up(cand);
 }
 
-static void rx_hello(struct msync_link *l, const Msync__Hello *h)
+/* Of the connections that agreed, keep one (5.2 collisions).  Links
+ * without a completed handshake never close others: the twin may not
+ * have seen them, and both ends must make the same choice. */
+static void links_resolve(struct msync_session *s, struct msync_link *l)
 {
-	struct msync_session *s = l->s;
-	struct msync_offer *po;
-	size_t npo = h->n_offers, i;
-	char why[192];
-	enum msync_err err;
+	size_t i;
 
-	if (l->hello_rx && h->incarnation != l->peer_inc) {
-		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "incarnation changed on a live connection");
-		return;
-	}
-	po = hello_offers(h);
-	if (hello_agree(s, h, po, npo, &err, why, sizeof(why)) < 0) {
-		XFREE(MTYPE_MSYNC_BIDS, po);
-		session_refuse(s, err, why);
-		return;
-	}
-	if (h->has_hold_ms && h->hold_ms >= MSYNC_HOLD_MIN)
-		l->hold_ms = MIN(cfg_hold(s), h->hold_ms);
-	l->peer_hold_ms = h->has_hold_ms ? h->hold_ms : 0;
-	l->peer_keepalive_ms = h->has_keepalive_ms ? h->keepalive_ms : 0;
-	msync_timer_set(s->io, &l->t_hold, l->hold_ms, link_hold_cb, l);
-
-	if (l->hello_rx) {
-		/* offers changed on a running session */
-		if (l == s->active && !offers_equal(po, npo, s->peer_offers, s->npeer_offers)) {
-			XFREE(MTYPE_MSYNC_BIDS, s->peer_offers);
-			s->peer_offers = po;
-			s->npeer_offers = npo;
-			zlog_info("rbs %s: twin changed its profiles, resync", s->cfg.name);
-			msync_sync_start(s, false);
-			return;
-		}
-		XFREE(MTYPE_MSYNC_BIDS, po);
-		return;
-	}
-
-	l->hello_rx = true;
-	l->peer_inc = h->incarnation;
-	l->peer_offers = po;
-	l->npeer_offers = npo;
-	if (h->has_router_id && h->router_id.len == 4)
-		inet_ntop(AF_INET, h->router_id.data, s->peer_id, sizeof(s->peer_id));
-	else if (h->has_router_id && h->router_id.len == 16)
-		inet_ntop(AF_INET6, h->router_id.data, s->peer_id, sizeof(s->peer_id));
-	else
-		sockunion2str(&l->remote, s->peer_id, sizeof(s->peer_id));
-
-	/* Resolve against the other connections that finished Hello too.
-	 * Links without a Hello never close others: the twin may not have
-	 * seen them, and both ends must make the same choice. */
 	s->closing = true; /* no session up half way through */
 	for (i = 0; i < MSYNC_LINKS_MAX; i++) {
 		struct msync_link *o = s->links[i];
 
-		if (!o || o == l || !o->hello_rx)
+		if (!o || o == l || !o->agreed || o->held)
 			continue;
 		if (o->peer_inc != l->peer_inc) {
 			link_close(o, "twin restarted (new incarnation)", false);
@@ -884,7 +1160,177 @@ static void rx_hello(struct msync_link *l, const Msync__Hello *h)
 		}
 	}
 	s->closing = false;
+}
+
+/* A held connection is released (the live one went down): weigh it as
+ * if it had just completed its handshake. */
+static void session_collide_cb(void *arg)
+{
+	struct msync_session *s = arg;
+	size_t i;
+
+	if (s->active) {
+		session_try_up(s);
+		return;
+	}
+	for (i = 0; i < MSYNC_LINKS_MAX; i++) {
+		struct msync_link *l = s->links[i];
+
+		if (!l || !l->held)
+			continue;
+		l->held = false;
+		if (l->held_data) {
+			/* the twin went up on it and we ignored its frames:
+			 * start clean, it reconnects at once */
+			link_close(l, "the twin went up on it while it was held", false);
+			continue;
+		}
+		link_agreed(l);
+		if (s->state == MSYNC_ST_REFUSED || s->active)
+			return;
+	}
 	session_try_up(s);
+}
+
+/* The twin's offers on l agree (l->agreed set, offers stored). */
+static void link_agreed(struct msync_link *l)
+{
+	struct msync_session *s = l->s;
+	char why[192];
+
+	if (s->active) {
+		/* never by itself: the live connection answers first */
+		l->held = true;
+		probe_start(s, l);
+		return;
+	}
+	if (l->disagree) {
+		offers_agree(s, l->peer_offers, l->npeer_offers, why, sizeof(why));
+		session_refuse(s, MSYNC_ERR_HELLO_MISMATCH, why);
+		return;
+	}
+	links_resolve(s, l);
+	session_try_up(s);
+}
+
+static void rx_offers(struct msync_link *l, const Msync__Offers *o)
+{
+	struct msync_session *s = l->s;
+	struct msync_offer *po = offers_from_pb(o);
+	size_t npo = o->n_offers;
+	char why[192];
+	bool agree = offers_agree(s, po, npo, why, sizeof(why)) == 0;
+
+	if (l->agreed) {
+		/* offers changed on a running connection */
+		if (l == s->active) {
+			if (!agree) {
+				XFREE(MTYPE_MSYNC_BIDS, po);
+				session_refuse(s, MSYNC_ERR_HELLO_MISMATCH, why);
+				return;
+			}
+			if (!offers_equal(po, npo, s->peer_offers, s->npeer_offers)) {
+				XFREE(MTYPE_MSYNC_BIDS, s->peer_offers);
+				s->peer_offers = po;
+				s->npeer_offers = npo;
+				msync_session_info(s, "twin changed its profiles, resync");
+				msync_sync_start(s);
+				return;
+			}
+		} else {
+			XFREE(MTYPE_MSYNC_BIDS, l->peer_offers);
+			l->peer_offers = po;
+			l->npeer_offers = npo;
+			l->disagree = !agree;
+			return;
+		}
+		XFREE(MTYPE_MSYNC_BIDS, po);
+		return;
+	}
+
+	l->agreed = true;
+	l->disagree = !agree;
+	l->peer_offers = po;
+	l->npeer_offers = npo;
+	msync_timer_off(s->io, &l->t_handshake);
+	if (l->peer_hold_ms >= MSYNC_HOLD_MIN)
+		l->hold_ms = MIN(cfg_hold(s), l->peer_hold_ms);
+	l->last_rx_ms = msync_now(s->io);
+	msync_timer_set(s->io, &l->t_hold, l->hold_ms, link_hold_cb, l);
+	if (msync_debug & MSYNC_DEBUG_SESSION)
+		zlog_debug("rbs %s: connection %s %pSU: handshake complete, offers %s", s->cfg.name,
+			   l->outbound ? "to" : "from", &l->remote, agree ? "agree" : "disagree");
+	link_agreed(l);
+}
+
+static void rx_hello(struct msync_link *l, const struct msync_msg *m, const uint8_t *payload,
+		     size_t plen)
+{
+	struct msync_session *s = l->s;
+	const Msync__Hello *h = (const Msync__Hello *)m->pb;
+	enum msync_auth peer_auth = h->has_auth ? (enum msync_auth)h->auth : MSYNC_AUTH_NONE;
+	char why[192], name[4 * MSYNC_NAME_MAX + 4];
+
+	if (h->version != MSYNC_PROTOCOL_VERSION) {
+		snprintf(why, sizeof(why), "protocol version %u on peer, %u here", h->version,
+			 MSYNC_PROTOCOL_VERSION);
+		link_reject(l, MSYNC_ERR_VERSION, why);
+		return;
+	}
+	if (!h->has_nonce) {
+		link_reject(l, MSYNC_ERR_MISSING_FIELD, "hello: no nonce");
+		return;
+	}
+	if (h->nonce.len != MSYNC_NONCE_LEN) {
+		snprintf(why, sizeof(why), "hello: nonce of %zu bytes", h->nonce.len);
+		link_reject(l, MSYNC_ERR_BAD_VALUE, why);
+		return;
+	}
+	if (h->n_offers) {
+		link_reject(l, MSYNC_ERR_BAD_VALUE, "hello: offers before authentication");
+		return;
+	}
+	if (strcmp(h->service, s->cfg.name)) {
+		snprintf(why, sizeof(why), "service name \"%s\" on peer, \"%s\" here",
+			 msync_sanitize(name, sizeof(name), h->service, strlen(h->service),
+					MSYNC_NAME_MAX - 1),
+			 s->cfg.name);
+		link_reject(l, MSYNC_ERR_HELLO_MISMATCH, why);
+		return;
+	}
+	if (h->incarnation == s->incarnation || !memcmp(h->nonce.data, l->nonce, MSYNC_NONCE_LEN)) {
+		link_reject(l, MSYNC_ERR_HELLO_MISMATCH,
+			    "connected to itself (peer address is local)");
+		return;
+	}
+	if (peer_auth != s->cfg.auth) {
+		snprintf(why, sizeof(why), "authentication %s here, %s on peer",
+			 msync_auth_name(s->cfg.auth), msync_auth_name(peer_auth));
+		link_auth_fail(l, MSYNC_AUTH_FAIL_MODE, "%s", why);
+		return;
+	}
+
+	l->hello_rx = true;
+	l->peer_inc = h->incarnation;
+	l->peer_hold_ms = h->has_hold_ms ? h->hold_ms : 0;
+	l->peer_keepalive_ms = h->has_keepalive_ms ? h->keepalive_ms : 0;
+	if (h->has_router_id && h->router_id.len == 4)
+		inet_ntop(AF_INET, h->router_id.data, l->peer_rid, sizeof(l->peer_rid));
+	else if (h->has_router_id && h->router_id.len == 16)
+		inet_ntop(AF_INET6, h->router_id.data, l->peer_rid, sizeof(l->peer_rid));
+	else
+		sockunion2str(&l->remote, l->peer_rid, sizeof(l->peer_rid));
+	if (l->outbound)
+		msync_transcript(l->transcript, l->hello_tx, l->hello_tx_len, payload, plen);
+	else
+		msync_transcript(l->transcript, payload, plen, l->hello_tx, l->hello_tx_len);
+
+	/* our proof: its MAC over the transcript */
+	{
+		Msync__Auth a = MSYNC__AUTH__INIT;
+
+		msync_link_send(l, MSYNC_MSG_AUTH, &a);
+	}
 }
 
 static void rx_role(struct msync_link *l, const Msync__RoleReport *r)
@@ -912,94 +1358,200 @@ static void rx_role(struct msync_link *l, const Msync__RoleReport *r)
 /* ------------------------------------------------------------------ */
 /* receive path */
 
+static uint32_t get_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) |
+	       (uint32_t)p[3];
+}
+
+/* The Envelope's bytes of an Envelope frame, its MAC verified (4.2):
+ * false if it failed (the link failed). */
+static bool link_unseal(struct msync_link *l, const struct msync_frame *f, size_t *elen)
+{
+	struct msync_session *s = l->s;
+	struct msync_authkey k;
+	uint8_t mac[MSYNC_MAC_LEN];
+	uint32_t id;
+
+	if (s->cfg.auth == MSYNC_AUTH_NONE) {
+		*elen = f->len;
+		return true;
+	}
+	if (f->len < MSYNC_TRAILER_LEN) {
+		link_auth_fail(l, MSYNC_AUTH_FAIL_BAD_MAC,
+			       "frame of %zu bytes too short for its MAC", f->len);
+		return false;
+	}
+	*elen = f->len - MSYNC_TRAILER_LEN;
+	id = get_be32(f->payload + *elen);
+	memset(&k, 0, sizeof(k));
+	if (!s->cb.accept_key || s->cb.accept_key(s, id, &k, s->cb.arg) < 0 || !k.secret) {
+		link_auth_fail(l, MSYNC_AUTH_FAIL_KEY_REJECTED, "key id %u not accepted", id);
+		return false;
+	}
+	msync_frame_mac(mac, k.secret, k.len, link_dir(l, false), l->transcript, id, f->payload,
+			*elen);
+	if (!msync_mac_equal(mac, f->payload + *elen + 4, MSYNC_MAC_LEN)) {
+		link_auth_fail(l, MSYNC_AUTH_FAIL_BAD_MAC, "bad MAC (key id %u)", id);
+		return false;
+	}
+	if (msync_debug & MSYNC_DEBUG_AUTH && (!l->rx_key_valid || l->rx_key_id != id))
+		zlog_debug("rbs %s: accepting frames with key id %u", s->cfg.name, id);
+	l->rx_key_id = id;
+	l->rx_key_valid = true;
+	return true;
+}
+
+/* Messages a held connection may carry; the rest is not acted on. */
+static bool held_ok(uint8_t type)
+{
+	return type == MSYNC_MSG_KEEPALIVE || type == MSYNC_MSG_PROBE ||
+	       type == MSYNC_MSG_PROBE_REPLY || type == MSYNC_MSG_OFFERS;
+}
+
+static void link_handle_msg(struct msync_link *l, struct msync_msg *m)
+{
+	struct msync_session *s = l->s;
+
+	if (!l->authed) {
+		if (m->type != MSYNC_MSG_AUTH) {
+			msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "%s before auth",
+					msync_msg_name(m->type));
+			return;
+		}
+		/* the MAC of this frame was the proof */
+		l->authed = true;
+		if (msync_debug & MSYNC_DEBUG_AUTH)
+			zlog_debug("rbs %s: connection %s %pSU: twin authenticated%s", s->cfg.name,
+				   l->outbound ? "to" : "from", &l->remote,
+				   s->cfg.auth == MSYNC_AUTH_NONE ? " (no authentication)" : "");
+		link_send_offers(l);
+		return;
+	}
+	if (m->type == MSYNC_MSG_AUTH) {
+		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "auth %" PRIu64 " after the handshake",
+				m->seq);
+		return;
+	}
+	if (!l->agreed) {
+		if (m->type != MSYNC_MSG_OFFERS) {
+			msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "%s before offers",
+					msync_msg_name(m->type));
+			return;
+		}
+		rx_offers(l, (Msync__Offers *)m->pb);
+		return;
+	}
+	if (l->held && !held_ok(m->type)) {
+		/* nothing from it reaches the session until the live
+		 * connection failed (5.2) */
+		l->held_data = true;
+		return;
+	}
+	/* the twin went up on this connection before we knew of no other
+	 * (it had not seen ours yet): follow it */
+	if (!held_ok(m->type) && !s->active)
+		session_up(l);
+	if (!held_ok(m->type) && l != s->active) {
+		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "%s on a connection not in use",
+				msync_msg_name(m->type));
+		return;
+	}
+
+	switch (m->type) {
+	case MSYNC_MSG_KEEPALIVE:
+		break;
+	case MSYNC_MSG_OFFERS:
+		rx_offers(l, (Msync__Offers *)m->pb);
+		break;
+	case MSYNC_MSG_PROBE:
+		link_send_probe_reply(l, ((Msync__Probe *)m->pb)->id);
+		break;
+	case MSYNC_MSG_PROBE_REPLY:
+		if (l == s->active && s->probing && ((Msync__ProbeReply *)m->pb)->id == s->probe_id)
+			probe_answered(s);
+		break;
+	case MSYNC_MSG_RESYNC_BEGIN:
+		msync_rx_begin(l, m->pb);
+		break;
+	case MSYNC_MSG_RESYNC_END:
+		msync_rx_end(l, m->pb);
+		break;
+	case MSYNC_MSG_UPDATE:
+		msync_rx_update(l, m->pb);
+		break;
+	case MSYNC_MSG_DELETE:
+		msync_rx_delete(l, m->pb);
+		break;
+	case MSYNC_MSG_ACK:
+		msync_rx_ack(l, m->pb);
+		break;
+	case MSYNC_MSG_DIGEST:
+		msync_rx_digest(l, m->pb);
+		break;
+	case MSYNC_MSG_RESYNC_REQUEST:
+		msync_rx_resync_request(l, m->pb);
+		break;
+	case MSYNC_MSG_ROLE:
+		rx_role(l, (Msync__RoleReport *)m->pb);
+		break;
+	}
+}
+
 static void link_handle_frame(struct msync_link *l, const struct msync_frame *f)
 {
 	struct msync_session *s = l->s;
 	struct msync_msg m;
 	char why[192];
 	enum msync_err err;
+	size_t elen;
 
 	s->ctr.rx_msgs++;
-	if (msync_msg_decode(f, &m, &err, why, sizeof(why)) < 0) {
-		if (err == MSYNC_ERR_UNKNOWN_TYPE)
-			/* framing is intact: skipping it is safe, and lets a
-			 * newer minor revision add messages */
-			msync_session_error(s, err, "%s ignored", why);
-		else
-			msync_link_fail(l, err, "%s", why);
+	if (f->type == MSYNC_FRAME_HELLO) {
+		if (l->hello_rx) {
+			msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "a second hello");
+			return;
+		}
+		if (msync_hello_decode(f->payload, f->len, &m, &err, why, sizeof(why)) < 0) {
+			link_reject(l, err, why);
+			return;
+		}
+		if (msync_debug & MSYNC_DEBUG_PACKET)
+			zlog_debug("rbs %s: received hello (%zu bytes)", s->cfg.name,
+				   f->len + MSYNC_FRAME_HDR);
+		l->last_rx_ms = msync_now(s->io);
+		rx_hello(l, &m, f->payload, f->len);
+		msync_msg_free(&m);
 		return;
 	}
-	if (msync_debug & MSYNC_DEBUG_PACKET)
-		zlog_debug("rbs %s: received %s (%zu bytes)", s->cfg.name, msync_msg_name(m.type),
-			   f->len + MSYNC_FRAME_HDR);
-
-	/* the twin went up on this connection before we knew of no other
-	 * (it had not seen ours yet): follow it */
-	if (m.type != MSYNC_MSG_HELLO && m.type != MSYNC_MSG_KEEPALIVE && l->hello_rx && !s->active)
-		session_up(l);
-	if (m.type != MSYNC_MSG_HELLO && m.type != MSYNC_MSG_KEEPALIVE &&
-	    (!l->hello_rx || l != s->active)) {
-		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "%s before hello", msync_msg_name(m.type));
+	if (f->type != MSYNC_FRAME_ENVELOPE) {
+		msync_link_fail(l, MSYNC_ERR_UNKNOWN_TYPE, "frame type %u", f->type);
+		return;
+	}
+	if (!l->hello_rx) {
+		msync_link_fail(l, MSYNC_ERR_UNEXPECTED, "envelope before hello");
+		return;
+	}
+	if (!link_unseal(l, f, &elen))
+		return;
+	if (msync_env_decode(f->payload, elen, &m, &err, why, sizeof(why)) < 0) {
+		msync_link_fail(l, err, "%s", why);
+		return;
+	}
+	if (m.seq != l->rx_seq + 1) {
+		msync_link_fail(l, MSYNC_ERR_SEQUENCE, "%s seq %" PRIu64 ", expected %" PRIu64,
+				msync_msg_name(m.type), m.seq, l->rx_seq + 1);
 		goto out;
 	}
-	if (msync_msg_is_data(m.type)) {
-		/* every data message starts with its seq (field 1) */
-		uint64_t seq = 0;
-
-		switch (m.type) {
-		case MSYNC_MSG_RESYNC_BEGIN:
-			seq = ((Msync__ResyncBegin *)m.pb)->seq;
-			break;
-		case MSYNC_MSG_RESYNC_END:
-			seq = ((Msync__ResyncEnd *)m.pb)->seq;
-			break;
-		case MSYNC_MSG_UPDATE:
-			seq = ((Msync__Update *)m.pb)->seq;
-			break;
-		case MSYNC_MSG_DELETE:
-			seq = ((Msync__Delete *)m.pb)->seq;
-			break;
-		}
-		if (seq != l->rx_seq + 1) {
-			msync_link_fail(l, MSYNC_ERR_SEQUENCE,
-					"%s seq %" PRIu64 ", expected %" PRIu64,
-					msync_msg_name(m.type), seq, l->rx_seq + 1);
-			goto out;
-		}
-		l->rx_seq = seq;
-	}
-
-	switch (m.type) {
-	case MSYNC_MSG_HELLO:
-		rx_hello(l, (Msync__Hello *)m.pb);
-		break;
-	case MSYNC_MSG_KEEPALIVE:
-		break;
-	case MSYNC_MSG_RESYNC_BEGIN:
-		msync_rx_begin(l, m.pb);
-		break;
-	case MSYNC_MSG_RESYNC_END:
-		msync_rx_end(l, m.pb);
-		break;
-	case MSYNC_MSG_UPDATE:
-		msync_rx_update(l, m.pb);
-		break;
-	case MSYNC_MSG_DELETE:
-		msync_rx_delete(l, m.pb);
-		break;
-	case MSYNC_MSG_ACK:
-		msync_rx_ack(l, m.pb);
-		break;
-	case MSYNC_MSG_DIGEST:
-		msync_rx_digest(l, m.pb);
-		break;
-	case MSYNC_MSG_RESYNC_REQUEST:
-		msync_rx_resync_request(l, m.pb);
-		break;
-	case MSYNC_MSG_ROLE:
-		rx_role(l, (Msync__RoleReport *)m.pb);
-		break;
-	}
+	l->rx_seq = m.seq;
+	if (msync_msg_is_data(m.type))
+		l->rx_data = true;
+	/* only a whole frame that passed every check shows the twin lives */
+	l->last_rx_ms = msync_now(s->io);
+	if (msync_debug & MSYNC_DEBUG_PACKET)
+		zlog_debug("rbs %s: received %s seq %" PRIu64 " (%zu bytes)", s->cfg.name,
+			   msync_msg_name(m.type), m.seq, f->len + MSYNC_FRAME_HDR);
+	link_handle_msg(l, &m);
 out:
 	msync_msg_free(&m);
 }
@@ -1009,9 +1561,7 @@ static void link_readable(void *arg)
 	struct msync_link *l = arg;
 	struct msync_session *s = l->s;
 	size_t budget = MSYNC_READ_BUDGET;
-	bool got = false;
 
-	l->in_cb++;
 	while (!l->dead && budget > 0) {
 		struct msync_frame f;
 		size_t avail;
@@ -1038,7 +1588,6 @@ static void link_readable(void *arg)
 		msync_rbuf_added(&l->rb, n);
 		budget -= MIN(budget, (size_t)n);
 		s->ctr.rx_bytes += n;
-		got = true;
 		while (!l->dead && (r = msync_rbuf_next(&l->rb, &f, &err)) == 1)
 			link_handle_frame(l, &f);
 		if (!l->dead && r < 0) {
@@ -1047,38 +1596,36 @@ static void link_readable(void *arg)
 		}
 	}
 	if (!l->dead) {
-		if (got)
-			l->last_rx_ms = msync_now(s->io);
-		/* one cumulative Ack per read burst */
-		if (l == s->active && l->rx_seq > l->rx_acked) {
-			Msync__Ack a = MSYNC__ACK__INIT;
-
-			a.has_seq = true;
-			a.seq = l->rx_seq;
-			l->rx_acked = l->rx_seq;
-			msync_link_send(l, MSYNC_MSG_ACK, &a);
+		/* one cumulative Ack per read burst that carried data */
+		if (l == s->active && l->rx_data) {
+			l->rx_data = false;
+			msync_link_send_ack(l);
 		}
-		s->io->ops->want_read(l->conn);
+		if (!l->dead)
+			s->io->ops->want_read(l->conn);
 	}
-	if (--l->in_cb == 0 && l->dead)
-		link_free(l);
 }
 
 static void link_writable(void *arg)
 {
 	struct msync_link *l = arg;
 	struct msync_session *s = l->s;
+	size_t before = l->wq.bytes;
 
 	l->write_armed = false;
-	l->in_cb++;
-	if (msync_wq_flush(&l->wq, link_write_fn, l) < 0)
+	if (msync_wq_flush(&l->wq, link_write_fn, l) < 0) {
 		msync_link_fail(l, MSYNC_ERR_SOCKET, "write: %s", safe_strerror(errno));
-	else if (l->wq.bytes)
+		return;
+	}
+	if (l->wq.bytes < before)
+		l->tx_progress_ms = msync_now(s->io);
+	if (l->wq.bytes)
 		link_arm_write(l);
-	if (!l->dead && l == s->active && l->wq.bytes <= s->wq_low)
-		msync_sync_pump(s);
-	if (--l->in_cb == 0 && l->dead)
-		link_free(l);
+	if (!l->dead && l->wq.bytes <= s->wq_low) {
+		link_send_due(l);
+		if (!l->dead && l == s->active)
+			msync_sync_pump(s);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1105,6 +1652,8 @@ static void session_stop(struct msync_session *s, const char *reason)
 	msync_lreg_leave(s);
 	msync_timer_off(s->io, &s->t_connect);
 	msync_timer_off(s->io, &s->t_keepalive);
+	msync_timer_off(s->io, &s->t_collide);
+	probe_stop(s);
 }
 
 struct msync_session *msync_session_new(struct msync_io *io, const struct msync_session_config *cfg,
@@ -1115,6 +1664,7 @@ struct msync_session *msync_session_new(struct msync_io *io, const struct msync_
 	s->io = io;
 	s->cfg = *cfg;
 	s->cfg.name[MSYNC_NAME_MAX - 1] = '\0';
+	s->cfg.tp.md5_password[MSYNC_TCP_KEY_MAX] = '\0';
 	if (cb)
 		s->cb = *cb;
 	s->incarnation = new_incarnation(s);
@@ -1141,6 +1691,8 @@ void msync_session_free(struct msync_session **sp)
 	msync_timer_off(s->io, &s->t_expire);
 	msync_timer_off(s->io, &s->t_pump);
 	msync_timer_off(s->io, &s->t_digest);
+	msync_timer_off(s->io, &s->t_reap);
+	session_reap_cb(s);
 	msync_sync_fini(s);
 	XFREE(MTYPE_MSYNC_BIDS, s->bids);
 	XFREE(MTYPE_MSYNC_BIDS, s->peer_offers);
@@ -1148,22 +1700,35 @@ void msync_session_free(struct msync_session **sp)
 	*sp = NULL;
 }
 
+/* TCP options that need new sockets: all but the TCP-AO key list, which
+ * applies to the next connection (keys roll over without a reset) */
+static bool transport_same(const struct msync_transport *a, const struct msync_transport *b)
+{
+	return !strcmp(a->md5_password, b->md5_password) && a->gtsm == b->gtsm &&
+	       a->tcp_ao == b->tcp_ao;
+}
+
 void msync_session_reconfigure(struct msync_session *s, const struct msync_session_config *cfg)
 {
 	bool reset = strncmp(s->cfg.name, cfg->name, MSYNC_NAME_MAX) ||
 		     !sockunion_same(&s->cfg.peer, &cfg->peer) ||
-		     !sockunion_same(&s->cfg.source, &cfg->source) || s->cfg.port != cfg->port;
+		     !sockunion_same(&s->cfg.source, &cfg->source) || s->cfg.port != cfg->port ||
+		     s->cfg.auth != cfg->auth || !transport_same(&s->cfg.tp, &cfg->tp);
 
 	if (!reset) {
-		/* timers apply from their next run */
+		/* timers apply from their next run, TCP-AO keys from the
+		 * next connection */
 		s->cfg.keepalive_ms = cfg->keepalive_ms;
 		s->cfg.hold_ms = cfg->hold_ms;
 		s->cfg.digest_ms = cfg->digest_ms;
+		s->cfg.tp.n_ao = cfg->tp.n_ao;
+		memcpy(s->cfg.tp.ao, cfg->tp.ao, sizeof(s->cfg.tp.ao));
 		return;
 	}
 	session_stop(s, "configuration changed");
 	s->cfg = *cfg;
 	s->cfg.name[MSYNC_NAME_MAX - 1] = '\0';
+	s->cfg.tp.md5_password[MSYNC_TCP_KEY_MAX] = '\0';
 	session_start(s);
 }
 
@@ -1226,23 +1791,20 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 	if (!changed)
 		return;
 
+	/* connections that told the twin our offers tell it again; the
+	 * others say the new ones once the twin is authenticated */
 	for (i = 0; i < MSYNC_LINKS_MAX; i++)
-		if (s->links[i] && s->links[i]->connected)
-			link_send_hello(s->links[i]);
+		if (s->links[i] && s->links[i]->authed)
+			link_send_offers(s->links[i]);
 	if (s->active) {
-		Msync__Hello h = MSYNC__HELLO__INIT;
 		char why[192];
-		enum msync_err err;
 
 		/* recheck with what the twin offered last */
-		h.version = MSYNC_PROTOCOL_VERSION;
-		h.service = s->cfg.name;
-		h.incarnation = s->active->peer_inc;
-		if (hello_agree(s, &h, s->peer_offers, s->npeer_offers, &err, why, sizeof(why)) < 0) {
-			session_refuse(s, err, why);
+		if (offers_agree(s, s->peer_offers, s->npeer_offers, why, sizeof(why)) < 0) {
+			session_refuse(s, MSYNC_ERR_HELLO_MISMATCH, why);
 			return;
 		}
-		msync_sync_start(s, false);
+		msync_sync_start(s);
 		send_roles(s, 0, false);
 	}
 }
@@ -1320,4 +1882,20 @@ bool msync_session_resync_pending(const struct msync_session *s)
 	if (!msync_session_up(s))
 		return false;
 	return s->rx.active || !s->rx.done || !s->tx.done;
+}
+
+bool msync_session_tx_key(const struct msync_session *s, uint32_t *id)
+{
+	if (!s->active || !s->tx_key_valid)
+		return false;
+	*id = s->tx_key_id;
+	return true;
+}
+
+bool msync_session_rx_key(const struct msync_session *s, uint32_t *id)
+{
+	if (!s->active || !s->active->rx_key_valid)
+		return false;
+	*id = s->active->rx_key_id;
+	return true;
 }

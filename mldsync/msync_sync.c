@@ -55,6 +55,23 @@ static uint32_t local_remaining(struct msync_session *s, const struct msync_tent
 	return rem > UINT32_MAX ? UINT32_MAX : (uint32_t)rem;
 }
 
+/* An entry of the twin's earlier lives that we give back to it (6.3):
+ * not our own echoed back, not expired, with a timer, not shadowed by a
+ * key of our local table, of an agreed backup-id. */
+static bool restorable(struct msync_session *s, struct msync_tentry *te, int64_t now)
+{
+	return !te->e.restored && te->inc != s->peer_inc && te->e.expires_ms != MSYNC_NEVER &&
+	       te->e.expires_ms > now && msync_bid_sendable(s, &te->e.key) &&
+	       !msync_table_find(&s->local, &te->e.key);
+}
+
+static uint32_t restored_remaining(const struct msync_tentry *te, int64_t now)
+{
+	int64_t rem = te->e.expires_ms - now;
+
+	return rem > UINT32_MAX ? UINT32_MAX : (uint32_t)MAX(rem, 1);
+}
+
 static void dirty_clear(struct msync_session *s)
 {
 	struct msync_dirty *d;
@@ -103,8 +120,6 @@ static void batch_send(struct msync_session *s, struct msync_link *l, struct bat
 	if (b->nu) {
 		Msync__Update u = MSYNC__UPDATE__INIT;
 
-		u.has_seq = true;
-		u.seq = ++l->tx_seq;
 		u.n_entries = b->nu;
 		u.entries = b->eptr;
 		msync_link_send(l, MSYNC_MSG_UPDATE, &u);
@@ -117,8 +132,6 @@ static void batch_send(struct msync_session *s, struct msync_link *l, struct bat
 			msync_key_to_pb(&b->keys[i], &b->pbk[i]);
 			b->kptr[i] = &b->pbk[i];
 		}
-		d.has_seq = true;
-		d.seq = ++l->tx_seq;
 		d.n_keys = b->nd;
 		d.keys = b->kptr;
 		msync_link_send(l, MSYNC_MSG_DELETE, &d);
@@ -141,10 +154,14 @@ static void emit_dirty(struct msync_session *s, struct msync_link *l, struct bat
 
 	while (b->nu < MSYNC_BATCH && b->nd < MSYNC_BATCH && (d = mdirty_pop(&s->dirty))) {
 		struct msync_tentry *te = msync_table_find(&s->local, &d->key);
+		struct msync_tentry *pe;
 
 		if (te) {
 			if (msync_bid_sendable(s, &te->e.key) && !walk_ahead(s, &te->e.key))
 				batch_entry(b, &te->e, local_remaining(s, te, now), false);
+		} else if ((pe = msync_table_find(&s->peer, &d->key)) && restorable(s, pe, now)) {
+			/* our local entry went, the twin's old one is back */
+			batch_entry(b, &pe->e, restored_remaining(pe, now), true);
 		} else if (msync_bid_sendable(s, &d->key)) {
 			b->keys[b->nd++] = d->key;
 		}
@@ -162,15 +179,13 @@ static void emit_resync(struct msync_session *s, struct msync_link *l, struct ba
 	if (s->tx.phase == MSYNC_TX_END) {
 		Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
 
-		e.has_seq = true;
-		e.seq = ++l->tx_seq;
 		e.has_generation = true;
 		e.generation = s->tx.generation;
 		e.has_count = true;
 		e.count = s->tx.count;
-		s->tx.end_seq = e.seq;
 		s->tx.end_sent = true;
-		msync_link_send(l, MSYNC_MSG_RESYNC_END, &e);
+		if (msync_link_send(l, MSYNC_MSG_RESYNC_END, &e))
+			s->tx.end_seq = l->tx_seq;
 		if (msync_debug & MSYNC_DEBUG_SESSION)
 			zlog_debug("rbs %s: resync %" PRIu64 " sent, %" PRIu64 " entries",
 				   s->cfg.name, s->tx.generation, s->tx.count);
@@ -184,13 +199,10 @@ static void emit_resync(struct msync_session *s, struct msync_link *l, struct ba
 			/* not offered on this session */
 		} else if (s->tx.phase == MSYNC_TX_LOCAL) {
 			batch_entry(b, &te->e, local_remaining(s, te, now), false);
-		} else if (!te->e.restored && te->inc != s->peer_inc && te->e.expires_ms > now &&
-			   !msync_table_find(&s->local, &te->e.key)) {
+		} else if (restorable(s, te, now)) {
 			/* an entry of the twin's previous life: give it back
 			 * so the restarted twin recovers its memberships */
-			int64_t rem = te->e.expires_ms == MSYNC_NEVER ? 0 : te->e.expires_ms - now;
-
-			batch_entry(b, &te->e, rem > UINT32_MAX ? UINT32_MAX : (uint32_t)rem, true);
+			batch_entry(b, &te->e, restored_remaining(te, now), true);
 		}
 		s->tx.cursor = te->e.key;
 		s->tx.has_cursor = true;
@@ -246,10 +258,13 @@ size_t msync_sync_dirty_count(struct msync_session *s)
 	return mdirty_count(&s->dirty);
 }
 
-void msync_sync_start(struct msync_session *s, bool restore)
+void msync_sync_start(struct msync_session *s)
 {
 	struct msync_link *l = s->active;
 	Msync__ResyncBegin b = MSYNC__RESYNC_BEGIN__INIT;
+
+	if (!l)
+		return;
 
 	s->tx.active = true;
 	s->tx.end_sent = false;
@@ -258,13 +273,13 @@ void msync_sync_start(struct msync_session *s, bool restore)
 	s->tx.has_cursor = false;
 	s->tx.generation++;
 	s->tx.count = 0;
-	s->tx.restore = restore;
+	/* every resync gives back what we hold of the twin's earlier lives,
+	 * so that its End sweeps restored entries like the others (6.3) */
+	s->tx.restore = s->old_lives;
 	s->tx.end_seq = 0;
 	/* the walk sends the latest state of every key */
 	dirty_clear(s);
 
-	b.has_seq = true;
-	b.seq = ++l->tx_seq;
 	b.has_generation = true;
 	b.generation = s->tx.generation;
 	msync_link_send(l, MSYNC_MSG_RESYNC_BEGIN, &b);
@@ -314,8 +329,28 @@ void msync_sync_fini(struct msync_session *s)
 void msync_sync_peer_inc_changed(struct msync_session *s)
 {
 	/* entries of the twin's earlier lives no longer describe its table:
-	 * they leave the digest and age by their timers */
+	 * they leave the digest and age by their timers; while any is left
+	 * we restore them (and digest what we restore) */
 	msync_table_digest_clear(&s->peer);
+	s->old_lives = msync_table_count(&s->peer) > 0;
+}
+
+/* Adds what we restore of a backup-id to a digest item (6.4): a walk,
+ * only while entries of the twin's earlier lives are held. */
+static void digest_restored(struct msync_session *s, uint32_t backup_id, uint64_t *count,
+			    uint64_t *sum, int64_t now, bool *any)
+{
+	struct msync_tentry *te;
+
+	for (te = msync_table_bid_first(&s->peer, backup_id);
+	     te && te->e.key.backup_id == backup_id; te = msync_table_next(&s->peer, te)) {
+		if (te->inc != s->peer_inc)
+			*any = true;
+		if (!restorable(s, te, now))
+			continue;
+		(*count)++;
+		*sum += msync_entry_hash(&te->e);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,6 +362,8 @@ void msync_sync_send_digest(struct msync_session *s)
 	Msync__DigestItem *items;
 	Msync__DigestItem **ptrs;
 	size_t i, n = 0;
+	int64_t now = msync_now(s->io);
+	bool old = false;
 
 	if (!s->nbids)
 		return;
@@ -343,9 +380,15 @@ void msync_sync_send_digest(struct msync_session *s)
 		items[n].has_count = items[n].has_sum = true;
 		msync_table_digest(&s->local, bid->backup_id, msync_svc_family(bid->svc),
 				   &items[n].count, &items[n].sum);
+		if (s->old_lives)
+			digest_restored(s, bid->backup_id, &items[n].count, &items[n].sum, now,
+					&old);
 		ptrs[n] = &items[n];
 		n++;
 	}
+	/* none of the twin's earlier lives left: back to O(1) digests */
+	if (s->old_lives && !old)
+		s->old_lives = false;
 	d.n_items = n;
 	d.items = ptrs;
 	if (n)
@@ -362,7 +405,8 @@ static void digest_cb(void *arg)
 		return;
 	/* only a settled table: with changes still queued here the twin
 	 * would see a difference that is about to go away */
-	if (s->state == MSYNC_ST_ESTABLISHED && !s->tx.active && !mdirty_count(&s->dirty))
+	if (s->state == MSYNC_ST_ESTABLISHED && !s->tx.active && !mdirty_count(&s->dirty) &&
+	    s->active->wq.bytes <= s->wq_low)
 		msync_sync_send_digest(s);
 	msync_timer_set(s->io, &s->t_digest, digest_interval(s), digest_cb, s);
 }
@@ -418,7 +462,10 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 			zlog_debug("rbs %s: %s", s->cfg.name, why);
 		return;
 	}
-	zlog_info("rbs %s: %s, requesting a resync", s->cfg.name, why);
+	/* a control message: with the queue full, the next digest asks */
+	if (!msync_link_ctrl_room(l))
+		return;
+	msync_session_info(s, "%s, requesting a resync", why);
 	r.reason = why;
 	s->rx.requested = true;
 	s->rx.mismatches = 0;
@@ -429,13 +476,17 @@ void msync_rx_resync_request(struct msync_link *l, const void *pb)
 {
 	const Msync__ResyncRequest *r = pb;
 	struct msync_session *s = l->s;
+	char reason[4 * 64 + 4];
 
-	zlog_info("rbs %s: twin requests a resync%s%s", s->cfg.name, r->reason ? ": " : "",
-		  r->reason ? r->reason : "");
+	/* the twin's words: escaped, cut short, rate-limited */
+	msync_session_info(s, "twin requests a resync%s%s", r->reason ? ": " : "",
+			   r->reason ? msync_sanitize(reason, sizeof(reason), r->reason,
+						      strlen(r->reason), 64)
+				     : "");
 	/* one in progress already carries the whole table */
 	if (s->tx.active)
 		return;
-	msync_sync_start(s, false);
+	msync_sync_start(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -483,16 +534,18 @@ void msync_rx_end(struct msync_link *l, const void *pb)
 		return;
 	}
 	/* Entries of this incarnation the resync did not mention are gone
-	 * on the twin.  Entries of its earlier lives (it restarted and lost
-	 * them) and entries echoed back to us are not swept: they age. */
+	 * on the twin, restored and non-expiring ones too (6.3).  Entries of
+	 * its earlier lives (it restarted and lost them) age by their
+	 * timers; those without one never would: they go now. */
 	for (te = msync_table_first(&s->peer); te; te = next) {
 		next = msync_table_next(&s->peer, te);
-		if (!te->e.restored && te->inc == s->peer_inc && te->mark != s->rx.mark)
+		if (te->inc == s->peer_inc ? te->mark != s->rx.mark
+					   : te->e.expires_ms == MSYNC_NEVER)
 			peer_del(s, te, MSYNC_DEL_RESYNC);
 	}
 	if (e->has_count && e->count != s->rx.count)
-		zlog_info("rbs %s: twin sent %" PRIu64 " entries, %" PRIu64 " accepted",
-			  s->cfg.name, e->count, s->rx.count);
+		msync_session_info(s, "twin sent %" PRIu64 " entries, %" PRIu64 " accepted",
+				   e->count, s->rx.count);
 	s->rx.active = false;
 	s->rx.done = true;
 	msync_sync_expire_rearm(s);
@@ -525,6 +578,9 @@ static int key_agreed(struct msync_session *s, const struct msync_key *k, enum m
 static void peer_apply(struct msync_session *s, const struct msync_entry *in, int64_t now)
 {
 	struct msync_tentry *te = msync_table_find(&s->peer, &in->key);
+	/* one we gave back is the twin's own again: it goes from what we
+	 * restore, say so (6.3) */
+	bool was_restorable = te && msync_session_up(s) && restorable(s, te, now);
 
 	if (!te) {
 		te = msync_table_add(&s->peer, in);
@@ -539,8 +595,10 @@ static void peer_apply(struct msync_session *s, const struct msync_entry *in, in
 	te->inc = s->peer_inc;
 	te->mark = s->rx.mark;
 	msync_table_set_expiry(&s->peer, te, in->timer_ms ? now + in->timer_ms : MSYNC_NEVER);
-	if (!te->e.restored)
-		msync_table_digest_join(&s->peer, te);
+	/* restored ones too: nothing the twin holds hides from the digest */
+	msync_table_digest_join(&s->peer, te);
+	if (was_restorable)
+		mark_dirty(s, &te->e.key);
 	if (msync_debug & MSYNC_DEBUG_ENTRY) {
 		char k[128];
 
@@ -737,6 +795,7 @@ int msync_local_delete(struct msync_session *s, const struct msync_key *k)
 			   msync_key_str(&n, ks, sizeof(ks)));
 	}
 	msync_table_del(&s->local, te);
+	/* sent as a Delete, or as the twin's own entry we restore */
 	mark_dirty(s, &n);
 	return 0;
 }

@@ -42,6 +42,8 @@
 #endif
 
 #define RBP_NAME_MAX MSYNC_NAME_MAX
+/* key chain names (FRR sets no limit; these go into show and logs) */
+#define RBP_KEYCHAIN_MAX 64
 
 DECLARE_MGROUP(RBP);
 
@@ -65,6 +67,15 @@ struct rbp_service {
 	union sockunion peer;
 	union sockunion source;
 	uint16_t port; /* as configured; this daemon uses port + offset */
+
+	/* authentication key-chain NAME ("": none): the twin and every
+	 * frame authenticated with the keys of that FRR key chain */
+	char auth_keychain[RBP_KEYCHAIN_MAX];
+	/* transport: password WORD (TCP-MD5), ttl-security (GTSM),
+	 * tcp-ao key-chain NAME */
+	char password[MSYNC_TCP_KEY_MAX + 1];
+	bool ttl_security;
+	char tcp_ao_keychain[RBP_KEYCHAIN_MAX];
 
 	/* the channel while a profile of our type uses it (rbp_session.c) */
 	struct msync_session *session;
@@ -174,6 +185,11 @@ void rbp_service_free(struct rbp_service *svc);
 const char *rbp_service_set_peer(struct rbp_service *svc, const union sockunion *peer,
 				 const union sockunion *source, long port, bool strict);
 void rbp_service_unset_peer(struct rbp_service *svc);
+/* NULL removes; a key chain may be configured before or after */
+const char *rbp_service_set_auth(struct rbp_service *svc, const char *keychain);
+const char *rbp_service_set_password(struct rbp_service *svc, const char *password);
+void rbp_service_set_ttl_security(struct rbp_service *svc, bool on);
+const char *rbp_service_set_tcp_ao(struct rbp_service *svc, const char *keychain);
 /* Why the service's channel cannot work, or NULL (for show) */
 const char *rbp_service_problem(const struct rbp_service *svc);
 

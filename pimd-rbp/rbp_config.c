@@ -217,6 +217,65 @@ void rbp_service_unset_peer(struct rbp_service *svc)
 	svc->port = 0;
 }
 
+const char *rbp_service_set_auth(struct rbp_service *svc, const char *keychain)
+{
+	const char *err;
+
+	if (!keychain) {
+		svc->auth_keychain[0] = '\0';
+		return NULL;
+	}
+	err = rbp_name_check("key chain", keychain, sizeof(svc->auth_keychain));
+	if (err)
+		return err;
+	strlcpy(svc->auth_keychain, keychain, sizeof(svc->auth_keychain));
+	DEBUGD(&rbp_dbg_config, "service %s: authentication key-chain %s", svc->name, keychain);
+	return NULL;
+}
+
+const char *rbp_service_set_password(struct rbp_service *svc, const char *password)
+{
+	size_t len;
+
+	if (!password) {
+		svc->password[0] = '\0';
+		return NULL;
+	}
+	len = strlen(password);
+	if (len > MSYNC_TCP_KEY_MAX)
+		return rbp_err("password is too long (%zu characters, TCP-MD5 takes at most %d)",
+			       len, MSYNC_TCP_KEY_MAX);
+	/* the kernel uses one of TCP-MD5 and TCP-AO per connection */
+	if (svc->tcp_ao_keychain[0])
+		return rbp_err("remote-backup-service %s uses tcp-ao key-chain %s: remove it first (the kernel signs a connection with one of TCP-MD5 and TCP-AO)",
+			       svc->name, svc->tcp_ao_keychain);
+	strlcpy(svc->password, password, sizeof(svc->password));
+	return NULL;
+}
+
+void rbp_service_set_ttl_security(struct rbp_service *svc, bool on)
+{
+	svc->ttl_security = on;
+}
+
+const char *rbp_service_set_tcp_ao(struct rbp_service *svc, const char *keychain)
+{
+	const char *err;
+
+	if (!keychain) {
+		svc->tcp_ao_keychain[0] = '\0';
+		return NULL;
+	}
+	err = rbp_name_check("key chain", keychain, sizeof(svc->tcp_ao_keychain));
+	if (err)
+		return err;
+	if (svc->password[0])
+		return rbp_err("remote-backup-service %s has a password: remove it first (the kernel signs a connection with one of TCP-MD5 and TCP-AO)",
+			       svc->name);
+	strlcpy(svc->tcp_ao_keychain, keychain, sizeof(svc->tcp_ao_keychain));
+	return NULL;
+}
+
 /* --- profiles --------------------------------------------------------- */
 
 struct rbp_profile *rbp_profile_find(const char *name)

@@ -240,7 +240,9 @@ static void rbp_core_cb_state(struct msync_session *s, enum msync_state old, enu
 	if (old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_ESTABLISHED)
 		rbp_core_schedule(RBP_PASS_ROLES);
 
-	if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_REFUSED)
+	/* refusals: mldsync logs them, rate-limited (a stranger without a
+	 * key can cause one per connection) */
+	if (new == MSYNC_ST_ESTABLISHED || old == MSYNC_ST_ESTABLISHED)
 		zlog_info("remote-backup-service %s: channel %s -> %s%s%s", svc->name,
 			  msync_state_name(old), msync_state_name(new),
 			  reason && *reason ? ": " : "", reason ? reason : "");

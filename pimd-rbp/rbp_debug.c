@@ -23,8 +23,9 @@ static void rbp_debug_sync(void)
 {
 	uint32_t f = 0;
 
+	/* authentication is part of a session's story */
 	if (DEBUG_MODE_CHECK(&rbp_dbg_session, DEBUG_MODE_ALL))
-		f |= MSYNC_DEBUG_SESSION;
+		f |= MSYNC_DEBUG_SESSION | MSYNC_DEBUG_AUTH;
 	if (DEBUG_MODE_CHECK(&rbp_dbg_packet, DEBUG_MODE_ALL))
 		f |= MSYNC_DEBUG_PACKET;
 	if (DEBUG_MODE_CHECK(&rbp_dbg_entry, DEBUG_MODE_ALL))

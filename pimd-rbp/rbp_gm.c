@@ -50,10 +50,18 @@ bool rbp_gm_group_replicated(pim_addr grp)
 #endif
 }
 
+/* The remaining membership time the twin ages its copy by.  Never 0,
+ * which the channel reads as "never expires": a timer that is due (its
+ * event not run yet) or under a millisecond has 0 left by
+ * event_timer_remain_msec(), and is 1 ms here, so that a copy whose
+ * Delete is lost still goes (doc/protocol.md 6.1). */
 static uint32_t rbp_remain_ms(struct event *t, uint32_t dflt, struct rbp_gm_info *info)
 {
+	uint32_t ms;
+
 	info->timer_exact = t != NULL;
-	return t ? event_timer_remain_msec(t) : dflt;
+	ms = t ? event_timer_remain_msec(t) : dflt;
+	return MAX(ms, 1);
 }
 
 #if PIM_IPV == 4

@@ -8,12 +8,119 @@
 #include <zebra.h>
 
 #include "lib_errors.h"
+#include "keychain.h"
 
 #include "rbp.h"
 #include "rbp_session.h"
 
 static struct msync_io *rbp_io;
 static struct msync_callbacks rbp_session_cb;
+
+/* --- keys: FRR key chains (lib/keychain) ------------------------------ */
+
+/* A key the channel can use: a key string, and HMAC-SHA-256 (or no
+ * algorithm configured: the channel's is HMAC-SHA-256 in any case) */
+static bool rbp_key_usable(const struct key *key)
+{
+	return key && key->string && key->string[0] &&
+	       (key->hash_algo == KEYCHAIN_ALGO_NULL || key->hash_algo == KEYCHAIN_ALGO_HMAC_SHA256);
+}
+
+static struct keychain *rbp_keychain(const char *name)
+{
+	return name[0] ? keychain_lookup(name) : NULL;
+}
+
+/* mldsync asks for every frame: a key chain rolls over without a reset */
+static int rbp_session_send_key(struct msync_session *s, struct msync_authkey *k, void *arg)
+{
+	const struct rbp_service *svc = arg;
+	struct keychain *kc = rbp_keychain(svc->auth_keychain);
+	struct key *key = kc ? key_lookup_for_send(kc) : NULL;
+
+	if (!rbp_key_usable(key))
+		return -1;
+	k->id = key->index;
+	k->secret = (const uint8_t *)key->string;
+	k->len = strlen(key->string);
+	return 0;
+}
+
+static int rbp_session_accept_key(struct msync_session *s, uint32_t id, struct msync_authkey *k,
+				  void *arg)
+{
+	const struct rbp_service *svc = arg;
+	struct keychain *kc = rbp_keychain(svc->auth_keychain);
+	struct key *key = kc ? key_lookup_for_accept(kc, id) : NULL;
+
+	if (!rbp_key_usable(key))
+		return -1;
+	k->id = key->index;
+	k->secret = (const uint8_t *)key->string;
+	k->len = strlen(key->string);
+	return 0;
+}
+
+/* What keeps the key chain from authenticating now, or NULL */
+static const char *rbp_auth_problem(const struct rbp_service *svc, char *buf, size_t len)
+{
+	struct keychain *kc;
+	struct key *key;
+
+	if (!svc->auth_keychain[0])
+		return NULL;
+	/* FRR 10.3 without patch 0012: pimd has no key chains at all */
+	if (!keychain_list) {
+		snprintf(buf, len, "this %s has no key chains (FRR patch 0012 missing)", RBP_DAEMON);
+		return buf;
+	}
+	kc = keychain_lookup(svc->auth_keychain);
+	if (!kc) {
+		snprintf(buf, len, "key chain %s does not exist", svc->auth_keychain);
+		return buf;
+	}
+	key = key_lookup_for_send(kc);
+	if (!key) {
+		snprintf(buf, len, "key chain %s has no key valid for sending now",
+			 svc->auth_keychain);
+		return buf;
+	}
+	if (!rbp_key_usable(key)) {
+		snprintf(buf, len, "key %u of key chain %s: %s", key->index, svc->auth_keychain,
+			 !key->string || !key->string[0]
+				 ? "no key-string"
+				 : "cryptographic-algorithm is not hmac-sha-256");
+		return buf;
+	}
+	return NULL;
+}
+
+/* TCP-AO master keys: every key of the chain valid for sending or
+ * accepting now, with an id TCP-AO can carry (0-255) */
+static void rbp_tcp_ao_keys(const struct rbp_service *svc, struct msync_transport *tp)
+{
+	struct keychain *kc = rbp_keychain(svc->tcp_ao_keychain);
+	struct key *send = kc ? key_lookup_for_send(kc) : NULL, *key;
+	struct listnode *node;
+
+	if (!kc)
+		return;
+	for (ALL_LIST_ELEMENTS_RO(kc->key, node, key)) {
+		struct msync_tcp_ao_key *ao;
+
+		if (tp->n_ao == MSYNC_TCP_AO_KEYS)
+			break;
+		if (key->index > 255 || !rbp_key_usable(key) ||
+		    strlen(key->string) > MSYNC_TCP_KEY_MAX ||
+		    (key != send && key_lookup_for_accept(kc, key->index) != key))
+			continue;
+		ao = &tp->ao[tp->n_ao++];
+		ao->id = key->index;
+		ao->current = key == send;
+		ao->len = strlen(key->string);
+		memcpy(ao->secret, key->string, ao->len);
+	}
+}
 
 bool rbp_session_needed(const struct rbp_service *svc)
 {
@@ -34,6 +141,12 @@ static void rbp_session_cfg(const struct rbp_service *svc, struct msync_session_
 	cfg->peer = svc->peer;
 	cfg->source = svc->source;
 	cfg->port = svc->port + RBP_PORT_OFFSET;
+	/* the keys themselves are asked for per frame */
+	cfg->auth = svc->auth_keychain[0] ? MSYNC_AUTH_HMAC_SHA256 : MSYNC_AUTH_NONE;
+	strlcpy(cfg->tp.md5_password, svc->password, sizeof(cfg->tp.md5_password));
+	cfg->tp.gtsm = svc->ttl_security;
+	cfg->tp.tcp_ao = svc->tcp_ao_keychain[0] != '\0';
+	rbp_tcp_ao_keys(svc, &cfg->tp);
 }
 
 /* The Hello offers every profile of the service, of both types, so that
@@ -108,6 +221,8 @@ void rbp_session_sync(struct rbp_service *svc)
 	if (!svc->session) {
 		struct msync_callbacks cb = rbp_session_cb;
 
+		cb.send_key = rbp_session_send_key;
+		cb.accept_key = rbp_session_accept_key;
 		cb.arg = svc;
 		svc->session = msync_session_new(rbp_io, &cfg, &cb);
 		zlog_info("remote-backup-service %s: %s channel to %pSU port %u started", svc->name,
@@ -151,6 +266,14 @@ void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si
 	si->up_since_s = -1;
 	si->last_reason = "";
 	si->problem = rbp_service_problem(svc);
+	si->auth = svc->auth_keychain[0] != '\0';
+	rbp_auth_problem(svc, si->auth_problem, sizeof(si->auth_problem));
+	if (!svc->tcp_ao_keychain[0])
+		si->tcp_ao = "off";
+	else if (!msync_tcp_ao_available())
+		si->tcp_ao = "not available on this kernel";
+	else
+		si->tcp_ao = "on";
 	if (!s) {
 		si->state = svc->peer_set ? "idle (no profile of this service type)"
 					  : "idle (no peer)";
@@ -169,6 +292,8 @@ void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si
 	si->local_entries = msync_local_count(s);
 	si->peer_entries = msync_peer_count(s);
 	si->c = *msync_session_counters(s);
+	si->tx_key_valid = msync_session_tx_key(s, &si->tx_key);
+	si->rx_key_valid = msync_session_rx_key(s, &si->rx_key);
 	up = msync_session_up_since(s);
 	if (msync_session_state(s) == MSYNC_ST_ESTABLISHED && up > 0)
 		si->up_since_s = (msync_now_ms(s) - up) / 1000;

@@ -18,6 +18,14 @@ struct rbp_session_info {
 	const char *problem; /* a configuration problem, or NULL */
 	size_t local_entries, peer_entries;
 	struct msync_counters c;
+
+	/* authentication: what is configured, what is in use, what is wrong
+	 * with it ("" if nothing); TCP-AO's state */
+	bool auth;
+	bool tx_key_valid, rx_key_valid;
+	uint32_t tx_key, rx_key;
+	char auth_problem[160];
+	const char *tcp_ao; /* "off", "on", "not available on this kernel" */
 };
 
 /* The callbacks every channel gets (cb->arg is set to the service) */

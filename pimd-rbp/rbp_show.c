@@ -23,6 +23,78 @@
 
 /* --- services ---------------------------------------------------------- */
 
+#define RBP_NOAUTH_WARNING                                                                         \
+	"no authentication: any host with the peer's address can act as the twin"
+
+static void rbp_show_auth_json(const struct rbp_service *svc, const struct rbp_session_info *si,
+			       json_object *js)
+{
+	json_object *jf = json_object_new_object();
+
+	json_object_string_add(js, "authentication", si->auth ? "hmac-sha-256" : "none");
+	if (si->auth)
+		json_object_string_add(js, "authKeyChain", svc->auth_keychain);
+	else
+		json_object_string_add(js, "authWarning", RBP_NOAUTH_WARNING);
+	if (si->auth_problem[0])
+		json_object_string_add(js, "authProblem", si->auth_problem);
+	if (si->tx_key_valid)
+		json_object_int_add(js, "authSendKeyId", si->tx_key);
+	if (si->rx_key_valid)
+		json_object_int_add(js, "authAcceptKeyId", si->rx_key);
+	json_object_boolean_add(js, "tcpMd5", svc->password[0] != '\0');
+	json_object_boolean_add(js, "ttlSecurity", svc->ttl_security);
+	json_object_string_add(js, "tcpAo", si->tcp_ao);
+	if (svc->tcp_ao_keychain[0])
+		json_object_string_add(js, "tcpAoKeyChain", svc->tcp_ao_keychain);
+	for (int f = 0; f < MSYNC_AUTH_FAIL_MAX; f++)
+		json_object_int_add(jf, msync_auth_fail_name(f), si->c.auth_failures[f]);
+	json_object_object_add(js, "authFailures", jf);
+	json_object_int_add(js, "probesSent", si->c.probes_sent);
+	json_object_int_add(js, "takeoversRefused", si->c.takeovers_refused);
+	json_object_int_add(js, "probeTimeouts", si->c.probe_timeouts);
+}
+
+static void rbp_show_auth_text(struct vty *vty, const struct rbp_service *svc,
+			       const struct rbp_session_info *si)
+{
+	bool any = false;
+
+	if (si->auth) {
+		vty_out(vty, "  Authentication   : key chain %s (HMAC-SHA-256)", svc->auth_keychain);
+		if (si->tx_key_valid)
+			vty_out(vty, ", sending with key %u", si->tx_key);
+		if (si->rx_key_valid)
+			vty_out(vty, ", last accepted key %u", si->rx_key);
+		vty_out(vty, "\n");
+		if (si->auth_problem[0])
+			vty_out(vty, "  Auth problem     : %s\n", si->auth_problem);
+	} else {
+		vty_out(vty, "  Authentication   : none\n");
+		vty_out(vty, "  Warning          : %s\n", RBP_NOAUTH_WARNING);
+	}
+	vty_out(vty, "  TCP-MD5          : %s\n", svc->password[0] ? "on" : "off");
+	vty_out(vty, "  TTL security     : %s\n",
+		svc->ttl_security ? "on (TTL 255 sent, 255 required)" : "off");
+	if (svc->tcp_ao_keychain[0])
+		vty_out(vty, "  TCP-AO           : key chain %s, %s\n", svc->tcp_ao_keychain,
+			si->tcp_ao);
+	else
+		vty_out(vty, "  TCP-AO           : off\n");
+	vty_out(vty, "  Auth failures    :");
+	for (int f = 0; f < MSYNC_AUTH_FAIL_MAX; f++)
+		if (si->c.auth_failures[f]) {
+			vty_out(vty, " %s %" PRIu64, msync_auth_fail_name(f),
+				si->c.auth_failures[f]);
+			any = true;
+		}
+	vty_out(vty, "%s\n", any ? "" : " none");
+	vty_out(vty,
+		"  Takeovers        : %" PRIu64 " refused (the twin answered a probe), %" PRIu64
+		" after a probe timed out\n",
+		si->c.takeovers_refused, si->c.probe_timeouts);
+}
+
 static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, json_object *js)
 {
 	struct rbp_session_info si;
@@ -64,6 +136,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
 			json_object_int_add(jerr, msync_err_name(e), si.c.errors[e]);
 		json_object_object_add(js, "errors", jerr);
+		rbp_show_auth_json(svc, &si, js);
 		jprf = json_object_new_array();
 	}
 
@@ -92,6 +165,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		vty_out(vty, "  Peer             : not configured\n");
 	if (si.problem)
 		vty_out(vty, "  Problem          : %s\n", si.problem);
+	rbp_show_auth_text(vty, svc, &si);
 	vty_out(vty, "  TCP state        : %s\n", si.state);
 	if (si.up_since_s >= 0)
 		vty_out(vty, "  Up for           : %llds\n", (long long)si.up_since_s);

@@ -139,6 +139,77 @@ DEFPY(no_rbp_service_peer, no_rbp_service_peer_cmd,
 	return rbp_cli_done(vty, NULL);
 }
 
+#define KEYCHAIN_HELP                                                                              \
+	"Use a key chain\n"                                                                        \
+	"Key chain name (key chain NAME)\n"
+
+DEFPY(rbp_service_auth, rbp_service_auth_cmd, "authentication key-chain WORD$name",
+      "Authenticate the twin and every frame of the channel (HMAC-SHA-256)\n" KEYCHAIN_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_auth(svc, name));
+}
+
+DEFPY(no_rbp_service_auth, no_rbp_service_auth_cmd, "no authentication key-chain [WORD]",
+      NO_STR
+      "Authenticate the twin and every frame of the channel (HMAC-SHA-256)\n" KEYCHAIN_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_auth(svc, NULL));
+}
+
+DEFPY(rbp_service_password, rbp_service_password_cmd, "password WORD$pw",
+      "TCP-MD5 signature of the channel's TCP segments (RFC 2385)\n"
+      "The password, the same on both routers (at most 80 characters)\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_password(svc, pw));
+}
+
+DEFPY(no_rbp_service_password, no_rbp_service_password_cmd, "no password [WORD]",
+      NO_STR
+      "TCP-MD5 signature of the channel's TCP segments (RFC 2385)\n"
+      "The password\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_password(svc, NULL));
+}
+
+DEFPY(rbp_service_ttl_security, rbp_service_ttl_security_cmd, "[no] ttl-security",
+      NO_STR
+      "The twin is directly connected: send TTL/hop limit 255, accept only 255 (GTSM, RFC 5082)\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	rbp_service_set_ttl_security(svc, !no);
+	return rbp_cli_done(vty, NULL);
+}
+
+DEFPY(rbp_service_tcp_ao, rbp_service_tcp_ao_cmd, "tcp-ao key-chain WORD$name",
+      "TCP Authentication Option (RFC 5925) where the kernel has it; key ids 0-255\n" KEYCHAIN_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+	const char *err = rbp_service_set_tcp_ao(svc, name);
+
+	if (!err && !msync_tcp_ao_available())
+		vty_out(vty,
+			"%% Warning: TCP-AO is not available on this kernel; the channel runs without it\n");
+	return rbp_cli_done(vty, err);
+}
+
+DEFPY(no_rbp_service_tcp_ao, no_rbp_service_tcp_ao_cmd, "no tcp-ao key-chain [WORD]",
+      NO_STR
+      "TCP Authentication Option (RFC 5925)\n" KEYCHAIN_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_tcp_ao(svc, NULL));
+}
+
 static int rbp_service_config_write(struct vty *vty)
 {
 	const struct rbp_service *svc;
@@ -149,6 +220,14 @@ static int rbp_service_config_write(struct vty *vty)
 		if (svc->peer_set)
 			vty_out(vty, " peer %pSU source %pSU port %u\n", &svc->peer, &svc->source,
 				svc->port);
+		if (svc->auth_keychain[0])
+			vty_out(vty, " authentication key-chain %s\n", svc->auth_keychain);
+		if (svc->password[0])
+			vty_out(vty, " password %s\n", svc->password);
+		if (svc->ttl_security)
+			vty_out(vty, " ttl-security\n");
+		if (svc->tcp_ao_keychain[0])
+			vty_out(vty, " tcp-ao key-chain %s\n", svc->tcp_ao_keychain);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -491,6 +570,13 @@ void rbp_vty_init(void)
 	install_element(CONFIG_NODE, &no_rbp_service_cmd);
 	install_element(RBP_SERVICE_NODE, &rbp_service_peer_cmd);
 	install_element(RBP_SERVICE_NODE, &no_rbp_service_peer_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_auth_cmd);
+	install_element(RBP_SERVICE_NODE, &no_rbp_service_auth_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_password_cmd);
+	install_element(RBP_SERVICE_NODE, &no_rbp_service_password_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_ttl_security_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_tcp_ao_cmd);
+	install_element(RBP_SERVICE_NODE, &no_rbp_service_tcp_ao_cmd);
 
 	install_element(CONFIG_NODE, &rbp_profile_cmd);
 	install_element(CONFIG_NODE, &no_rbp_profile_cmd);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Builds the mldsync libFuzzer target (frame reader and message handler)
-# with clang -fsanitize=fuzzer,address,undefined and runs it.
+# Builds the mldsync libFuzzer target (frame reader, handshake and its
+# authentication, message handler) with clang
+# -fsanitize=fuzzer,address,undefined and runs it.
 #
 #   tests/fuzz/run.sh [SECONDS]          default 30
 #
@@ -50,6 +51,7 @@ echo "run.sh: building $out/fuzz_msync"
 $CC $cflags -o "$out/fuzz_msync" \
 	"$srcdir/tests/fuzz/fuzz_msync.c" \
 	"$srcdir/tests/unit/fake_io.c" \
+	"$srcdir/mldsync/msync_auth.c" \
 	"$srcdir/mldsync/msync_codec.c" \
 	"$srcdir/mldsync/msync_entry.c" \
 	"$srcdir/mldsync/msync_frame.c" \
@@ -73,7 +75,7 @@ if [ "${FUZZ_JOBS:-1}" != 1 ]; then
 fi
 # shellcheck disable=SC2086
 (cd "$srcdir/tests/fuzz" && "$out/fuzz_msync" -max_total_time="$secs" \
-	-print_final_stats=1 -max_len=8192 $jobs ${FUZZ_ARGS:-} "$work" "$seeds") \
+	-print_final_stats=1 -max_len=8192 -timeout=${FUZZ_TIMEOUT:-10} $jobs ${FUZZ_ARGS:-} "$work" "$seeds") \
 	>"$log" 2>&1 || status=$?
 stats=$log
 if [ -n "$jobs" ]; then

@@ -21,6 +21,8 @@ struct fake_tmr {
 
 struct fake_io;
 
+#define FAKE_LSN_PEERS 8
+
 struct msync_lsn {
 	struct fake_io *fio;
 	union sockunion addr;
@@ -28,6 +30,11 @@ struct msync_lsn {
 	msync_accept_fn fn;
 	void *arg;
 	struct msync_lsn *next;
+	/* TCP-MD5 passwords by peer, as the kernel keeps them */
+	struct {
+		union sockunion peer;
+		char password[MSYNC_TCP_KEY_MAX + 1];
+	} md5[FAKE_LSN_PEERS];
 };
 
 struct msync_conn {
@@ -62,6 +69,9 @@ struct fake_io {
 	bool down;
 	uint16_t next_port;
 	struct msync_lsn *lsns;
+	/* the TCP options last given, per operation */
+	struct msync_transport tp[FAKE_TP_MAX];
+	unsigned int tp_calls[FAKE_TP_MAX];
 };
 
 struct fake_net {
@@ -203,14 +213,30 @@ static struct msync_lsn *find_lsn(struct fake_io *h, const union sockunion *dst,
 	return NULL;
 }
 
+static const char *lsn_md5(struct msync_lsn *l, const union sockunion *peer)
+{
+	size_t i;
+
+	for (i = 0; i < FAKE_LSN_PEERS; i++)
+		if (l->md5[i].password[0] && sockunion_same(&l->md5[i].peer, peer))
+			return l->md5[i].password;
+	return "";
+}
+
 static struct msync_conn *f_connect(struct msync_io *io, const union sockunion *src,
-				    const union sockunion *dst, uint16_t port)
+				    const union sockunion *dst, uint16_t port,
+				    const struct msync_transport *tp)
 {
 	struct fake_io *fio = FIO(io);
 	struct fake_net *net = fio->net;
 	struct fake_io *h = NULL;
 	struct msync_conn *c, *s;
 	size_t i;
+
+	if (tp) {
+		fio->tp[FAKE_TP_CONNECT] = *tp;
+		fio->tp_calls[FAKE_TP_CONNECT]++;
+	}
 
 	if (fio->down) {
 		errno = ENETDOWN;
@@ -237,6 +263,10 @@ static struct msync_conn *f_connect(struct msync_io *io, const union sockunion *
 		c->connect_err = ECONNREFUSED;
 		return c;
 	}
+	/* TCP-MD5: a SYN signed with another key, or with none where one is
+	 * expected, is dropped: the connect never completes */
+	if (strcmp(lsn_md5(find_lsn(h, dst, port), &fio->addr), tp ? tp->md5_password : ""))
+		return c;
 	/* the server side is made at once; the accept and the connect
 	 * result are delivered by the loop (and held while cut) */
 	s = conn_new(h, fio);
@@ -249,6 +279,38 @@ static struct msync_conn *f_connect(struct msync_io *io, const union sockunion *
 	s->lsn = find_lsn(h, dst, port);
 	c->connect_known = true;
 	return c;
+}
+
+static int f_listen_peer(struct msync_io *io, struct msync_lsn *l, const union sockunion *peer,
+			 const struct msync_transport *tp)
+{
+	struct fake_io *fio = FIO(io);
+	size_t i, free_slot = FAKE_LSN_PEERS;
+
+	if (tp) {
+		fio->tp[FAKE_TP_LISTEN] = *tp;
+		fio->tp_calls[FAKE_TP_LISTEN]++;
+	}
+	for (i = 0; i < FAKE_LSN_PEERS; i++) {
+		if (l->md5[i].password[0] && sockunion_same(&l->md5[i].peer, peer))
+			break;
+		if (!l->md5[i].password[0] && free_slot == FAKE_LSN_PEERS)
+			free_slot = i;
+	}
+	if (i == FAKE_LSN_PEERS)
+		i = free_slot;
+	if (i == FAKE_LSN_PEERS)
+		return 0;
+	l->md5[i].peer = *peer;
+	snprintf(l->md5[i].password, sizeof(l->md5[i].password), "%s", tp ? tp->md5_password : "");
+	return 0;
+}
+
+static int f_conn_transport(struct msync_conn *c, const struct msync_transport *tp)
+{
+	c->fio->tp[FAKE_TP_ACCEPT] = *tp;
+	c->fio->tp_calls[FAKE_TP_ACCEPT]++;
+	return 0;
 }
 
 static void f_set_cbs(struct msync_conn *c, const struct msync_conn_cbs *cbs, void *arg)
@@ -308,6 +370,8 @@ static ssize_t f_read(struct msync_conn *c, void *buf, size_t len)
 
 static void in_append(struct msync_conn *c, const void *buf, size_t len)
 {
+	if (!len)
+		return;
 	if (c->in_len + len > c->in_alloc) {
 		c->in_alloc = MAX(c->in_alloc * 2, c->in_len + len);
 		c->in = realloc(c->in, c->in_alloc);
@@ -437,7 +501,9 @@ static const struct msync_io_ops fake_ops = {
 	.timer_armed = f_timer_armed,
 	.listen = f_listen,
 	.listen_close = f_listen_close,
+	.listen_peer = f_listen_peer,
 	.connect = f_connect,
+	.conn_transport = f_conn_transport,
 	.set_cbs = f_set_cbs,
 	.read = f_read,
 	.write = f_write,
@@ -808,7 +874,7 @@ struct msync_conn *fake_raw_connect(struct msync_io *from, const char *to, uint1
 	memset(&any, 0, sizeof(any));
 	if (str2sockunion(to, &dst) < 0)
 		return NULL;
-	c = f_connect(from, &any, &dst, port);
+	c = f_connect(from, &any, &dst, port, NULL);
 	if (c)
 		c->raw = true;
 	return c;
@@ -843,4 +909,14 @@ bool fake_raw_eof(struct msync_conn *c)
 void fake_raw_close(struct msync_conn *c)
 {
 	f_close(c);
+}
+
+const struct msync_transport *fake_io_transport(struct msync_io *io, enum fake_tp which,
+						unsigned int *calls)
+{
+	struct fake_io *fio = FIO(io);
+
+	if (calls)
+		*calls = fio->tp_calls[which];
+	return &fio->tp[which];
 }

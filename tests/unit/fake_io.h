@@ -16,9 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mldsync/msync.h"
 #include "mldsync/msync_io.h"
 
 struct fake_net;
+
+/* the operations that get TCP options */
+enum fake_tp {
+	FAKE_TP_CONNECT = 0,
+	FAKE_TP_LISTEN,
+	FAKE_TP_ACCEPT,
+	FAKE_TP_MAX,
+};
 
 struct fake_net *fake_net_new(uint64_t seed);
 void fake_net_free(struct fake_net **net);
@@ -47,6 +56,12 @@ size_t fake_io_conn_count(struct msync_io *io);
 /* Connections between two hosts drop everything while cut (both ways);
  * connections opened while cut never complete. */
 void fake_net_cut(struct fake_net *net, struct msync_io *a, struct msync_io *b, bool cut);
+
+/* The TCP options last given to an operation of host io (TCP-MD5
+ * passwords are also enforced: a connect whose password differs from the
+ * one the listener holds for its address never completes). */
+const struct msync_transport *fake_io_transport(struct msync_io *io, enum fake_tp which,
+						unsigned int *calls);
 
 /* Raw connections driven by the test itself (a hand-made twin). */
 struct msync_conn *fake_raw_connect(struct msync_io *from, const char *to, uint16_t port);

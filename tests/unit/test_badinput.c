@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mldsync bad input: a hand-made twin sends every class of malformed
- * input.  Each gives a counted error and a log line with the reason; the
- * session is reset where going on would be unsafe; no partial entry ever
- * reaches the table.
+ * mldsync bad input: a hand-made twin (no authentication: what reaches
+ * the checks behind it) sends every class of malformed input.  Each gives
+ * a counted error and a log line with the reason; the session is reset
+ * where going on would be unsafe; no partial entry ever reaches the
+ * table.
  */
 #include <zebra.h>
 
@@ -16,13 +17,7 @@ static struct fake_net *net;
 static struct msync_io *ioa, *ior;
 static struct msync_session *A;
 static struct tu_rec ra;
-static struct msync_conn *raw;
-static uint64_t seq;	  /* our data sequence */
-static uint64_t a_tx_seq; /* A's last data seq seen */
-static bool a_end_seen;
-static int a_resync_requests;
-static uint64_t a_end_seq;
-static struct msync_rbuf rrb;
+static struct tu_raw rw;
 
 static const struct msync_counters *ctr(void)
 {
@@ -36,118 +31,46 @@ static uint64_t err(enum msync_err e)
 
 static void send_raw(const void *p, size_t len)
 {
-	fake_raw_send(raw, p, len);
-	fake_net_run(net, 1);
+	tu_raw_bytes(&rw, p, len);
 }
 
 static void send_msg(uint8_t type, const void *pb)
 {
-	static uint8_t buf[MSYNC_FRAME_MAX + 8];
-	size_t n = msync_msg_pack(buf, sizeof(buf), type, pb);
-
-	ck_assert_uint_gt(n, 0);
-	send_raw(buf, n);
+	tu_raw_send(&rw, type, pb);
 }
 
-/* Reads what A sent: notes its data sequence and its resync End. */
 static void drain(void)
 {
-	struct msync_frame f;
-	struct msync_msg m;
-	size_t avail, n;
-	uint8_t *p;
-	int r, e;
-	enum msync_err class;
-	char why[128];
-
-	for (;;) {
-		p = msync_rbuf_space(&rrb, &avail);
-		n = fake_raw_recv(raw, p, avail);
-		if (!n)
-			break;
-		msync_rbuf_added(&rrb, n);
-		while ((r = msync_rbuf_next(&rrb, &f, &e)) == 1) {
-			ck_assert_int_eq(msync_msg_decode(&f, &m, &class, why, sizeof(why)), 0);
-			switch (m.type) {
-			case MSYNC_MSG_RESYNC_BEGIN:
-				a_tx_seq = ((Msync__ResyncBegin *)m.pb)->seq;
-				break;
-			case MSYNC_MSG_UPDATE:
-				a_tx_seq = ((Msync__Update *)m.pb)->seq;
-				break;
-			case MSYNC_MSG_DELETE:
-				a_tx_seq = ((Msync__Delete *)m.pb)->seq;
-				break;
-			case MSYNC_MSG_RESYNC_REQUEST:
-				a_resync_requests++;
-				break;
-			case MSYNC_MSG_RESYNC_END:
-				a_tx_seq = ((Msync__ResyncEnd *)m.pb)->seq;
-				a_end_seq = a_tx_seq;
-				a_end_seen = true;
-				break;
-			}
-			msync_msg_free(&m);
-		}
-		ck_assert_int_ge(r, 0);
-	}
+	tu_raw_drain(&rw);
 }
 
-static void send_hello(uint32_t version, const char *name, uint32_t bid0, enum msync_svc svc0,
-		       size_t n_offers)
+static void send_hello(uint32_t version, const char *name)
 {
-	Msync__Hello h = MSYNC__HELLO__INIT;
-	Msync__Offer o[2] = { MSYNC__OFFER__INIT, MSYNC__OFFER__INIT };
-	Msync__Offer *op[2] = { &o[0], &o[1] };
-
-	h.has_version = true;
-	h.version = version;
-	h.service = (char *)name;
-	h.has_incarnation = true;
-	h.incarnation = 0x1234;
-	o[0].has_backup_id = o[0].has_svc = true;
-	o[0].backup_id = bid0;
-	o[0].svc = (Msync__SvcType)svc0;
-	o[1].has_backup_id = o[1].has_svc = true;
-	o[1].backup_id = 11;
-	o[1].svc = MSYNC__SVC_TYPE__SVC_MLD;
-	h.n_offers = n_offers;
-	h.offers = op;
-	send_msg(MSYNC_MSG_HELLO, &h);
+	tu_raw_hello(&rw, version, name, 0x1234);
 }
 
-static void send_begin_end(void)
+/* the handshake, offering bid0/svc0 and 11 mld */
+static void handshake(uint32_t bid0, enum msync_svc svc0)
 {
-	Msync__ResyncBegin b = MSYNC__RESYNC_BEGIN__INIT;
-	Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
+	Msync__Auth a = MSYNC__AUTH__INIT;
+	struct msync_offer o[2] = { { bid0, svc0 }, { 11, MSYNC_SVC_MLD } };
 
-	b.has_seq = b.has_generation = true;
-	b.seq = ++seq;
-	b.generation = 1;
-	send_msg(MSYNC_MSG_RESYNC_BEGIN, &b);
-	e.has_seq = e.has_generation = true;
-	e.seq = ++seq;
-	e.generation = 1;
-	send_msg(MSYNC_MSG_RESYNC_END, &e);
-}
-
-static void send_ack(uint64_t s)
-{
-	Msync__Ack a = MSYNC__ACK__INIT;
-
-	a.has_seq = true;
-	a.seq = s;
-	send_msg(MSYNC_MSG_ACK, &a);
+	send_hello(MSYNC_PROTOCOL_VERSION, "rbs1");
+	drain();
+	send_msg(MSYNC_MSG_AUTH, &a);
+	drain();
+	tu_raw_offers(&rw, o, 2);
+	drain();
 }
 
 static void establish(void)
 {
-	send_hello(MSYNC_PROTOCOL_VERSION, "rbs1", 10, MSYNC_SVC_IGMP, 2);
+	handshake(10, MSYNC_SVC_IGMP);
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_RESYNC);
-	send_begin_end();
+	tu_raw_begin_end(&rw);
 	drain();
-	ck_assert(a_end_seen);
-	send_ack(a_end_seq);
+	ck_assert(rw.end_rx);
+	tu_raw_ack(&rw, rw.end_seq);
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
 	tu_log_clear();
 }
@@ -166,23 +89,15 @@ static void setup(void)
 	A = msync_session_new(ioa, &cfg, &cb);
 	msync_session_set_offers(A, tu_offers, 2);
 	fake_net_run(net, 1);
-	raw = fake_raw_connect(ior, "10.0.0.1", TU_PORT);
-	fake_net_run(net, 1);
-	ck_assert(fake_raw_connected(raw));
+	tu_raw_connect(&rw, net, ior, "10.0.0.1");
+	ck_assert(fake_raw_connected(rw.c));
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_HELLO);
-	seq = a_tx_seq = a_end_seq = 0;
-	a_end_seen = false;
-	a_resync_requests = 0;
-	msync_rbuf_init(&rrb);
 }
 
 static void teardown(void)
 {
 	msync_session_free(&A);
-	if (raw)
-		fake_raw_close(raw);
-	raw = NULL;
-	msync_rbuf_fini(&rrb);
+	tu_raw_close(&rw);
 	fake_io_free(&ioa);
 	fake_io_free(&ior);
 	fake_net_free(&net);
@@ -192,7 +107,7 @@ static void teardown(void)
 static void assert_reset(void)
 {
 	drain();
-	ck_assert(fake_raw_eof(raw));
+	ck_assert(fake_raw_eof(rw.c));
 	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_ESTABLISHED);
 	ck_assert_int_ne(msync_session_state(A), MSYNC_ST_RESYNC);
 }
@@ -200,7 +115,7 @@ static void assert_reset(void)
 static void assert_alive(void)
 {
 	drain();
-	ck_assert(!fake_raw_eof(raw));
+	ck_assert(!fake_raw_eof(rw.c));
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
 }
 
@@ -245,8 +160,6 @@ static void send_update(struct pbent *ents, size_t n)
 
 	for (i = 0; i < n; i++)
 		ep[i] = &ents[i].e;
-	u.has_seq = true;
-	u.seq = ++seq;
 	u.n_entries = n;
 	u.entries = ep;
 	send_msg(MSYNC_MSG_UPDATE, &u);
@@ -279,13 +192,13 @@ static void one_bad_entry(struct pbent *bad, enum msync_err cls, const char *log
 
 START_TEST(test_truncated)
 {
-	uint8_t b[14] = { 0, 0, 0, 100, MSYNC_MSG_UPDATE };
+	uint8_t b[14] = { 0, 0, 0, 100, MSYNC_FRAME_ENVELOPE };
 
 	establish();
 	send_raw(b, sizeof(b));
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_ESTABLISHED);
-	fake_raw_close(raw);
-	raw = NULL;
+	fake_raw_close(rw.c);
+	rw.c = NULL;
 	fake_net_run(net, 1);
 	ck_assert_uint_eq(err(MSYNC_ERR_TRUNCATED), 1);
 	ck_assert(tu_log_has("closed inside a frame"));
@@ -296,7 +209,7 @@ END_TEST
 
 START_TEST(test_oversize)
 {
-	uint8_t b[8] = { 0, 1, 0, 1, MSYNC_MSG_UPDATE };
+	uint8_t b[8] = { 0, 1, 0, 1, MSYNC_FRAME_ENVELOPE };
 
 	establish();
 	send_raw(b, sizeof(b));
@@ -319,31 +232,41 @@ START_TEST(test_zero_length)
 }
 END_TEST
 
-/* Unknown types are skipped (framing is intact): counted, logged, up. */
+/* No frame may be skipped in version 2 (it would still take a sequence
+ * number): an unknown frame type or Envelope body resets. */
 START_TEST(test_unknown_type)
 {
 	uint8_t b[9] = { 0, 0, 0, 5, 99, 1, 2, 3, 4 };
-	struct pbent e;
 
 	establish();
 	send_raw(b, sizeof(b));
 	ck_assert_uint_eq(err(MSYNC_ERR_UNKNOWN_TYPE), 1);
-	ck_assert(tu_log_has("message type 99 ignored"));
-	assert_alive();
-	pbent(&e, 10, "239.1.1.1", NULL);
-	send_update(&e, 1);
-	ck_assert_uint_eq(msync_peer_count(A), 1);
+	ck_assert(tu_log_has("frame type 99"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_unknown_body)
+{
+	/* Envelope{seq 3, field 20: a body of a later version} */
+	uint8_t b[10] = { 0, 0, 0, 6, MSYNC_FRAME_ENVELOPE, 0x08, 0x03, 0xa2, 0x01, 0x00 };
+
+	establish();
+	send_raw(b, sizeof(b));
+	ck_assert_uint_eq(err(MSYNC_ERR_UNKNOWN_TYPE), 1);
+	ck_assert(tu_log_has("envelope 3 without a known body"));
+	assert_reset();
 }
 END_TEST
 
 START_TEST(test_decode)
 {
-	uint8_t b[10] = { 0, 0, 0, 6, MSYNC_MSG_UPDATE, 0x12, 0xff, 0xff, 0xff, 0xff };
+	uint8_t b[10] = { 0, 0, 0, 6, MSYNC_FRAME_ENVELOPE, 0x12, 0xff, 0xff, 0xff, 0xff };
 
 	establish();
 	send_raw(b, sizeof(b));
 	ck_assert_uint_eq(err(MSYNC_ERR_DECODE), 1);
-	ck_assert(tu_log_has("update: 5 bytes do not decode"));
+	ck_assert(tu_log_has("envelope: 5 bytes do not decode"));
 	assert_reset();
 	ck_assert_uint_eq(msync_peer_count(A), 0);
 }
@@ -351,12 +274,13 @@ END_TEST
 
 START_TEST(test_missing_seq)
 {
-	Msync__Update u = MSYNC__UPDATE__INIT;
+	/* Envelope{keepalive} without seq */
+	uint8_t b[7] = { 0, 0, 0, 3, MSYNC_FRAME_ENVELOPE, 0x12, 0x00 };
 
 	establish();
-	send_msg(MSYNC_MSG_UPDATE, &u);
+	send_raw(b, sizeof(b));
 	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
-	ck_assert(tu_log_has("update: no sequence number"));
+	ck_assert(tu_log_has("envelope: no sequence number"));
 	assert_reset();
 }
 END_TEST
@@ -364,13 +288,30 @@ END_TEST
 START_TEST(test_missing_hello_field)
 {
 	Msync__Hello h = MSYNC__HELLO__INIT;
+	uint8_t buf[64];
 
 	h.has_version = true;
-	h.version = 1;
+	h.version = 2;
 	h.service = (char *)"rbs1";
-	send_msg(MSYNC_MSG_HELLO, &h);
+	send_raw(buf, msync_hello_pack(buf, sizeof(buf), &h));
 	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
 	ck_assert(tu_log_has("hello: no incarnation"));
+	assert_reset();
+}
+END_TEST
+
+START_TEST(test_missing_nonce)
+{
+	Msync__Hello h = MSYNC__HELLO__INIT;
+	uint8_t buf[64];
+
+	h.has_version = h.has_incarnation = true;
+	h.version = 2;
+	h.incarnation = 5;
+	h.service = (char *)"rbs1";
+	send_raw(buf, msync_hello_pack(buf, sizeof(buf), &h));
+	ck_assert_uint_eq(err(MSYNC_ERR_MISSING_FIELD), 1);
+	ck_assert(tu_log_has("hello: no nonce"));
 	assert_reset();
 }
 END_TEST
@@ -405,21 +346,75 @@ START_TEST(test_missing_entry_timer)
 }
 END_TEST
 
+/* A version 1 twin: its Hello (with offers, no nonce) is refused on its
+ * version, and ours tells it "protocol version 2 on peer": what a version
+ * 1 twin decodes of our Hello is its own Hello with version 2. */
 START_TEST(test_version)
 {
-	send_hello(2, "rbs1", 10, MSYNC_SVC_IGMP, 2);
+	Msync__Hello h = MSYNC__HELLO__INIT;
+	Msync__Offer o = MSYNC__OFFER__INIT, *op = &o;
+	uint8_t buf[128];
+
+	h.has_version = h.has_incarnation = true;
+	h.version = 1;
+	h.incarnation = 0x1234;
+	h.service = (char *)"rbs1";
+	o.has_backup_id = o.has_svc = true;
+	o.backup_id = 10;
+	o.svc = MSYNC__SVC_TYPE__SVC_IGMP;
+	h.n_offers = 1;
+	h.offers = &op;
+	send_raw(buf, msync_hello_pack(buf, sizeof(buf), &h));
 	ck_assert_uint_eq(err(MSYNC_ERR_VERSION), 1);
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
-	ck_assert_str_eq(msync_session_last_reason(A), "protocol version 2 on peer, 1 here");
-	ck_assert(tu_log_has("protocol version 2 on peer, 1 here"));
+	ck_assert_str_eq(msync_session_last_reason(A), "protocol version 1 on peer, 2 here");
+	ck_assert(tu_log_has("protocol version 1 on peer, 2 here"));
 	drain();
-	ck_assert(fake_raw_eof(raw));
+	ck_assert(rw.hello_rx);
+	ck_assert_uint_eq(rw.peer_version, 2);
+	ck_assert(fake_raw_eof(rw.c));
+}
+END_TEST
+
+/* A Hello of version 2 with offers: they only go after authentication. */
+START_TEST(test_hello_offers)
+{
+	Msync__Hello h = MSYNC__HELLO__INIT;
+	Msync__Offer o = MSYNC__OFFER__INIT, *op = &o;
+	uint8_t buf[128], nonce[32] = { 1 };
+
+	h.has_version = h.has_incarnation = h.has_nonce = true;
+	h.version = 2;
+	h.incarnation = 0x1234;
+	h.nonce.len = 32;
+	h.nonce.data = nonce;
+	h.service = (char *)"rbs1";
+	o.has_backup_id = o.has_svc = true;
+	o.backup_id = 10;
+	o.svc = MSYNC__SVC_TYPE__SVC_IGMP;
+	h.n_offers = 1;
+	h.offers = &op;
+	send_raw(buf, msync_hello_pack(buf, sizeof(buf), &h));
+	ck_assert_uint_eq(err(MSYNC_ERR_BAD_VALUE), 1);
+	ck_assert(tu_log_has("hello: offers before authentication"));
+	assert_reset();
+}
+END_TEST
+
+/* Peer bytes of a service name are escaped in the reason and the log. */
+START_TEST(test_service_name_escaped)
+{
+	send_hello(MSYNC_PROTOCOL_VERSION, "r\x1b[2Jb\n");
+	ck_assert_uint_eq(err(MSYNC_ERR_HELLO_MISMATCH), 1);
+	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
+	ck_assert(strstr(msync_session_last_reason(A), "\\x1b[2Jb\\x0a"));
+	ck_assert(!strchr(msync_session_last_reason(A), 0x1b));
 }
 END_TEST
 
 START_TEST(test_hello_mismatch)
 {
-	send_hello(1, "rbs1", 10, MSYNC_SVC_MLD, 2);
+	handshake(10, MSYNC_SVC_MLD);
 	ck_assert_uint_eq(err(MSYNC_ERR_HELLO_MISMATCH), 1);
 	ck_assert_int_eq(msync_session_state(A), MSYNC_ST_REFUSED);
 	ck_assert_str_eq(msync_session_last_reason(A),
@@ -450,8 +445,6 @@ START_TEST(test_unknown_backup_id_delete)
 	establish();
 	pbent(&e, 99, "239.1.1.2", NULL);
 	kp = &e.k;
-	d.has_seq = true;
-	d.seq = ++seq;
 	d.n_keys = 1;
 	d.keys = &kp;
 	send_msg(MSYNC_MSG_DELETE, &d);
@@ -525,11 +518,11 @@ START_TEST(test_sequence)
 	struct pbent e;
 
 	establish();
-	seq += 5;
+	rw.tx_seq += 5;
 	pbent(&e, 10, "239.1.1.1", NULL);
 	send_update(&e, 1);
 	ck_assert_uint_eq(err(MSYNC_ERR_SEQUENCE), 1);
-	ck_assert(tu_log_has("update seq 8, expected 3"));
+	ck_assert(tu_log_has("update seq 11, expected 6"));
 	assert_reset();
 	ck_assert_uint_eq(msync_peer_count(A), 0);
 }
@@ -542,7 +535,35 @@ START_TEST(test_update_before_hello)
 	pbent(&e, 10, "239.1.1.1", NULL);
 	send_update(&e, 1);
 	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
-	ck_assert(tu_log_has("update before hello"));
+	ck_assert(tu_log_has("envelope before hello"));
+	assert_reset();
+	ck_assert_uint_eq(msync_peer_count(A), 0);
+}
+END_TEST
+
+/* Between the Hello and the agreed offers only Auth, then Offers. */
+START_TEST(test_update_before_offers)
+{
+	Msync__Auth a = MSYNC__AUTH__INIT;
+	struct pbent e;
+
+	send_hello(MSYNC_PROTOCOL_VERSION, "rbs1");
+	drain();
+	pbent(&e, 10, "239.1.1.1", NULL);
+	send_update(&e, 1);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
+	ck_assert(tu_log_has("update before auth"));
+	assert_reset();
+	teardown();
+	setup();
+	send_hello(MSYNC_PROTOCOL_VERSION, "rbs1");
+	drain();
+	send_msg(MSYNC_MSG_AUTH, &a);
+	drain();
+	ck_assert(rw.offers_rx);
+	send_update(&e, 1);
+	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
+	ck_assert(tu_log_has("update before offers"));
 	assert_reset();
 	ck_assert_uint_eq(msync_peer_count(A), 0);
 }
@@ -553,8 +574,7 @@ START_TEST(test_end_without_begin)
 	Msync__ResyncEnd e = MSYNC__RESYNC_END__INIT;
 
 	establish();
-	e.has_seq = e.has_generation = true;
-	e.seq = ++seq;
+	e.has_generation = true;
 	e.generation = 5;
 	send_msg(MSYNC_MSG_RESYNC_END, &e);
 	ck_assert_uint_eq(err(MSYNC_ERR_UNEXPECTED), 1);
@@ -566,7 +586,7 @@ END_TEST
 START_TEST(test_ack_beyond)
 {
 	establish();
-	send_ack(a_tx_seq + 10);
+	tu_raw_ack(&rw, rw.rx_seq + 10);
 	ck_assert_uint_eq(err(MSYNC_ERR_SEQUENCE), 1);
 	ck_assert(tu_log_has("beyond the last sent"));
 	assert_reset();
@@ -628,11 +648,11 @@ START_TEST(test_digest)
 	send_msg(MSYNC_MSG_DIGEST, &d);
 	ck_assert_uint_eq(ctr()->digest_mismatches, 1);
 	drain();
-	ck_assert_int_eq(a_resync_requests, 0);
+	ck_assert_int_eq(rw.resync_requests, 0);
 	send_msg(MSYNC_MSG_DIGEST, &d);
 	ck_assert_uint_eq(ctr()->digest_mismatches, 2);
 	drain();
-	ck_assert_int_eq(a_resync_requests, 1);
+	ck_assert_int_eq(rw.resync_requests, 1);
 	ck_assert(tu_log_has("digest mismatch on backup-id 10: 0 entries here, 1 on twin"));
 	assert_alive();
 
@@ -656,23 +676,20 @@ START_TEST(test_no_partial_entry)
 	establish();
 	pbent(&e, 10, "239.1.1.1", NULL);
 	ep[0] = &e.e;
-	u.has_seq = true;
-	u.seq = ++seq;
 	u.n_entries = 1;
 	u.entries = ep;
-	n = msync_msg_pack(buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base);
+	n = tu_raw_pack(&rw, buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base, ++rw.tx_seq);
 	/* the same frame cut short in its last field, then a new frame */
 	send_raw(buf, n);
 	pbent(&e, 10, "239.1.1.2", NULL);
-	u.seq = ++seq;
-	n = msync_msg_pack(buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base);
+	n = tu_raw_pack(&rw, buf, sizeof(buf), MSYNC_MSG_UPDATE, &u.base, ++rw.tx_seq);
 	buf[3] -= 3; /* length now ends inside the entry */
 	send_raw(buf, n - 3);
 	ck_assert_uint_eq(err(MSYNC_ERR_DECODE), 1);
 	assert_reset();
 	ck_assert_uint_eq(msync_peer_count(A), 1);
 	ck_assert_int_eq(ra.updates, 1);
-	ck_assert(tu_log_has("update: "));
+	ck_assert(tu_log_has("envelope: "));
 }
 END_TEST
 
@@ -688,13 +705,17 @@ int main(void)
 	TU_ADD(tc, test_oversize);
 	TU_ADD(tc, test_zero_length);
 	TU_ADD(tc, test_unknown_type);
+	TU_ADD(tc, test_unknown_body);
 	TU_ADD(tc, test_decode);
 	TU_ADD(tc, test_missing_seq);
 	TU_ADD(tc, test_missing_hello_field);
+	TU_ADD(tc, test_missing_nonce);
 	TU_ADD(tc, test_missing_entry_field);
 	TU_ADD(tc, test_missing_entry_key);
 	TU_ADD(tc, test_missing_entry_timer);
 	TU_ADD(tc, test_version);
+	TU_ADD(tc, test_hello_offers);
+	TU_ADD(tc, test_service_name_escaped);
 	TU_ADD(tc, test_hello_mismatch);
 	TU_ADD(tc, test_unknown_backup_id);
 	TU_ADD(tc, test_unknown_backup_id_delete);
@@ -706,6 +727,7 @@ int main(void)
 	TU_ADD(tc, test_bad_version_field);
 	TU_ADD(tc, test_sequence);
 	TU_ADD(tc, test_update_before_hello);
+	TU_ADD(tc, test_update_before_offers);
 	TU_ADD(tc, test_end_without_begin);
 	TU_ADD(tc, test_ack_beyond);
 	TU_ADD(tc, test_hold);

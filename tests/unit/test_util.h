@@ -24,6 +24,29 @@
 void tu_init(void);
 void tu_log_clear(void);
 bool tu_log_has(const char *needle);
+/* lines holding needle among the last 256; every line since the clear */
+unsigned int tu_log_count(const char *needle);
+unsigned int tu_log_lines(void);
+
+/* A key chain for tests: lifetimes on the fake clock (ms), like FRR's
+ * key_lookup_for_send/accept on the wall clock.  send/accept 0..0: always. */
+struct tu_key {
+	uint32_t id;
+	char secret[64];
+	int64_t send_from, send_to, accept_from, accept_to;
+};
+
+struct tu_keyring {
+	struct fake_net *net;
+	struct tu_key keys[8];
+	size_t n;
+	unsigned int send_calls, accept_calls;
+};
+
+void tu_keyring_init(struct tu_keyring *kr, struct fake_net *net);
+/* send and accept windows [from, to) on the fake clock; to 0: no end */
+struct tu_key *tu_keyring_add(struct tu_keyring *kr, uint32_t id, const char *secret);
+void tu_keyring_del(struct tu_keyring *kr, uint32_t id);
 
 struct tu_rec {
 	int state_changes;
@@ -35,6 +58,7 @@ struct tu_rec {
 	struct msync_entry last_update, last_delete;
 	uint32_t last_role_bid;
 	enum msync_role last_role;
+	struct tu_keyring *keys; /* send_key/accept_key, when set */
 };
 
 void tu_callbacks(struct tu_rec *r, struct msync_callbacks *cb);
@@ -54,11 +78,14 @@ struct tu_twins {
 	struct msync_session *a, *b;
 	struct tu_rec ra, rb;
 	struct msync_session_config ca, cb;
+	struct tu_keyring ka, kb;
 };
 
 extern const struct msync_offer tu_offers[2];
 
 void tu_twins_new(struct tu_twins *t, uint64_t seed);
+/* The same, authenticating: both key chains hold key 1 "key-one" */
+void tu_twins_new_auth(struct tu_twins *t, uint64_t seed);
 void tu_twins_free(struct tu_twins *t);
 /* A new process on A's host: a fresh session (new incarnation). */
 void tu_twins_restart(struct tu_twins *t, bool a);
@@ -74,5 +101,54 @@ extern int64_t tu_expiry_slack;
  * table: keys, filter, version, role and expiry time? */
 bool tu_replica_equal(struct msync_session *src, struct msync_session *dst, char *why,
 		      size_t whylen);
+
+/* A hand-made twin on a raw connection to a session: speaks the protocol
+ * frame by frame (Hello, sealed Envelopes), so that tests can send what a
+ * session never would, and reads what the session sends back. */
+struct tu_raw {
+	struct fake_net *net;
+	struct msync_conn *c;
+	bool outbound; /* it connected: it is the initiator */
+	enum msync_auth auth;
+	uint32_t key_id;
+	char key[64];
+	uint8_t nonce[32];
+	uint8_t hello[512];
+	size_t hello_len;
+	uint8_t peer_hello[512];
+	size_t peer_hello_len;
+	uint8_t transcript[32];
+	uint64_t tx_seq, rx_seq;
+	struct msync_rbuf rb;
+	/* what the session sent */
+	bool hello_rx, auth_rx, offers_rx, end_rx, eof;
+	uint32_t peer_version;
+	uint64_t end_seq, data_seq;
+	uint64_t last_probe_id;
+	int acks, probes, resync_requests, keepalives, frames;
+	uint32_t rx_key_id;
+	bool bad; /* a frame from the session failed our checks */
+};
+
+/* r connects from host io to addr:port (TU_PORT if 0) */
+void tu_raw_connect(struct tu_raw *r, struct fake_net *net, struct msync_io *io, const char *addr);
+void tu_raw_close(struct tu_raw *r);
+void tu_raw_key(struct tu_raw *r, uint32_t id, const char *key);
+/* sends a Hello (version, service; nonce fresh; auth as set) */
+void tu_raw_hello(struct tu_raw *r, uint32_t version, const char *service, uint64_t incarnation);
+/* an Envelope with the next seq / a given seq, sealed if a key is set */
+void tu_raw_send(struct tu_raw *r, uint8_t type, const void *pb);
+void tu_raw_send_seq(struct tu_raw *r, uint8_t type, const void *pb, uint64_t seq);
+size_t tu_raw_pack(struct tu_raw *r, uint8_t *buf, size_t len, uint8_t type, const void *pb,
+		   uint64_t seq);
+void tu_raw_bytes(struct tu_raw *r, const void *p, size_t len);
+void tu_raw_offers(struct tu_raw *r, const struct msync_offer *o, size_t n);
+/* Hello (v2, "rbs1"), Auth, Offers tu_offers: the session agrees */
+void tu_raw_handshake(struct tu_raw *r, uint64_t incarnation);
+/* reads and checks what the session sent */
+void tu_raw_drain(struct tu_raw *r);
+/* ResyncBegin and End (generation 1) */
+void tu_raw_begin_end(struct tu_raw *r);
+void tu_raw_ack(struct tu_raw *r, uint64_t seq);
 
 #endif /* _TEST_UTIL_H */

@@ -32,8 +32,19 @@ ERROR_CLASSES = [
     "truncated", "oversize", "zero-length", "unknown-type", "decode",
     "missing-field", "version", "hello-mismatch", "unknown-backup-id",
     "bad-group", "bad-family", "hold-expired", "socket", "bad-value",
-    "sequence", "unexpected",
+    "sequence", "unexpected", "auth", "handshake-timeout", "write-stalled",
 ]
+
+AUTH_FAILURES = ["mode-mismatch", "no-send-key", "key-not-accepted", "bad-mac"]
+
+# a service without authentication, as rbp_show.c prints it
+NO_AUTH = {
+    "authentication": "none",
+    "authWarning": "no authentication: any host with the peer's address can act as the twin",
+    "tcpMd5": False, "ttlSecurity": False, "tcpAo": "off",
+    "authFailures": {f: 0 for f in AUTH_FAILURES},
+    "probesSent": 0, "takeoversRefused": 0, "probeTimeouts": 0,
+}
 
 
 def _counters(**kw):
@@ -54,6 +65,11 @@ def _service(name, stype, **kw):
     s = {"name": name, "serviceType": stype}
     s.update(kw)
     s.update({k: v for k, v in _counters().items() if k not in kw})
+    if "authentication" not in kw:
+        s.update({k: v for k, v in copy.deepcopy(NO_AUTH).items() if k not in kw})
+    else:
+        s.update({k: v for k, v in copy.deepcopy(NO_AUTH).items()
+                  if k not in kw and k not in ("authWarning",)})
     return s
 
 
@@ -69,6 +85,26 @@ SVC_PIMD = {
         "svc2": _service(
             "svc2", "igmp", tcpState="idle (no peer)", resyncState="-",
             lastReason="", profiles=[], entriesSent=0, entriesReceived=0,
+        ),
+        # authenticated, TCP-MD5, GTSM, TCP-AO asked for on a kernel
+        # without it; a key rolled over; a few failures
+        "svc4": _service(
+            "svc4", "igmp", peer="10.0.20.2", source="10.0.20.1", port=2100,
+            channelPort=2100, tcpState="established", resyncState="done",
+            upSeconds=7, lastReason="bad MAC (key id 1) (bad-mac)", profiles=[],
+            authentication="hmac-sha-256", authKeyChain="rbs-keys",
+            authSendKeyId=2, authAcceptKeyId=2, tcpMd5=True, ttlSecurity=True,
+            tcpAo="not available on this kernel", tcpAoKeyChain="ao-keys",
+            authFailures={"mode-mismatch": 0, "no-send-key": 0,
+                          "key-not-accepted": 1, "bad-mac": 3},
+            probesSent=2, takeoversRefused=1, probeTimeouts=1,
+            errors=dict({e: 0 for e in ERROR_CLASSES}, auth=4),
+        ),
+        "svc5": _service(
+            "svc5", "igmp", peer="10.0.30.2", source="10.0.30.1", port=2200,
+            channelPort=2200, tcpState="connect", resyncState="-",
+            lastReason="", profiles=[], authentication="hmac-sha-256",
+            authKeyChain="nosuch", authProblem="key chain nosuch does not exist",
         ),
     }
 }
@@ -259,7 +295,7 @@ def test_brief_samples_vtysh():
 def test_instance_shape():
     inst = yangcheck.to_instance("service", SVC_PIMD)
     svcs = inst["frr-rbp:service-state"]["services"]
-    assert [s["name"] for s in svcs] == ["svc1", "svc2"]
+    assert [s["name"] for s in svcs] == ["svc1", "svc2", "svc4", "svc5"]
     # 64-bit counters become strings (RFC 7951), others stay numbers
     assert svcs[0]["updatesSent"] == "7" and svcs[0]["port"] == 5000
     assert svcs[0]["errors"]["socket"] == "0"
@@ -333,6 +369,16 @@ BAD = [
     ("ent-no-origin", "entries", ENT_PIMD, "pimd", _ent(3), _del("origin"), "origin"),
     ("svc-no-tcpstate", "service", SVC_PIMD, "pimd", _svc, _del("tcpState"), "tcpState"),
     ("svc-no-err-class", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _del("socket"), "socket"),
+    ("svc-no-auth-err", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _del("write-stalled"), "write-stalled"),
+    ("svc-no-auth", "service", SVC_PIMD, "pimd", _svc, _del("authentication"), "authentication"),
+    ("svc-no-authfail", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["authFailures"], _del("bad-mac"), "bad-mac"),
+    ("svc-auth-enum", "service", SVC_PIMD, "pimd", _svc, _set("authentication", "md5"), "md5"),
+    ("svc-warning-auth", "service", SVC_PIMD, "pimd", lambda d: d["services"]["svc4"],
+     _set("authWarning", "x"), "authWarning"),
+    ("svc-chain-noauth", "service", SVC_PIMD, "pimd", _svc, _set("authKeyChain", "k"), "authKeyChain"),
+    ("svc-tcpao-enum", "service", SVC_PIMD, "pimd", _svc, _set("tcpAo", "unavailable"), "unavailable"),
+    ("svc-tcpao-chain-off", "service", SVC_PIMD, "pimd", _svc, _set("tcpAoKeyChain", "k"), "tcpAoKeyChain"),
+    ("svc-md5-type", "service", SVC_PIMD, "pimd", _svc, _set("tcpMd5", "on"), "tcpMd5"),
     ("prf-no-active", "profile", PRF_PIMD, "pimd", _prf, _del("active"), "active"),
     ("ent-no-profile", "entries", ENT_PIMD, "pimd", _ent(1), _del("profile"), "profile"),
     # out of range, wrong type of value
@@ -512,9 +558,13 @@ exit
 !
 remote-backup-service svc6
  peer 2001:db8:10::2 source 2001:db8:10::1 port 5002
+ authentication key-chain rbs-keys
+ password md5-secret
+ ttl-security
 exit
 !
 remote-backup-service idle
+ tcp-ao key-chain ao-keys
 exit
 !
 remote-backup-profile p1
@@ -603,6 +653,9 @@ CONFIG_BAD = [
     ("unknown-line", ("peer-backup hot\n vrrp6-id", "peer-backup hot\n backup-mode warm\n vrrp6-id"), "backup-mode"),
     ("hot-typo", ("peer-backup hot\n vrrp6-id", "peer-backup hto\n vrrp6-id"), "hto"),
     ("vrf", ("interface eth1", "interface eth1 vrf red"), "default VRF"),
+    ("md5-and-ao", (" tcp-ao key-chain ao-keys\n", " tcp-ao key-chain ao-keys\n password x\n"), "exclude"),
+    ("password-long", (" password md5-secret\n", " password " + "p" * 81 + "\n"), "p" * 81),
+    ("auth-typo", (" authentication key-chain rbs-keys\n", " authentication keychain rbs-keys\n"), "keychain"),
 ]
 
 

@@ -418,6 +418,14 @@ def config_to_instance(text):
                     "source": words[3],
                     "port": _num(words[5]),
                 }
+            elif len(words) == 3 and words[:2] == ["authentication", "key-chain"]:
+                ent["authentication-key-chain"] = words[2]
+            elif len(words) == 2 and words[0] == "password":
+                ent["password"] = words[1]
+            elif words == ["ttl-security"]:
+                ent["ttl-security"] = [None]
+            elif len(words) == 3 and words[:2] == ["tcp-ao", "key-chain"]:
+                ent["tcp-ao-key-chain"] = words[2]
             else:
                 raise AssertionError(bad)
         elif kind == "profile":
