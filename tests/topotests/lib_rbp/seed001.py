@@ -432,6 +432,24 @@ def debug_state():
     return "\n".join(out)
 
 
+def forwarding_state(family):
+    """Why a stream does or does not reach the LAN: roles, gates, PIM and
+    the kernel's multicast routes of both twins (for an assertion message)."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    ip = ipv(family)
+    out = []
+    for rn in ROUTERS:
+        for cmd in ("show vrrp", "show remote-backup-profile", "show {} pim upstream".format(ip),
+                    "show {} mroute".format(ip), "show {} pim neighbor".format(ip),
+                    "show {} pim rp-info".format(ip), "show {} pim nexthop".format(ip),
+                    "show {} route".format(ip)):
+            out.append("--- {} {}\n{}".format(rn, cmd, lib_rbp.vtysh(gear(rn), cmd)))
+        out.append("--- {} kernel\n{}".format(
+            rn, gear(rn).cmd("ip {} mroute".format("" if family == 4 else "-6"))))
+    return "\n".join(out)
+
+
 def wait_installed(family, group, source=None, timeout=30):
     """Wait until r2 holds r1's entry of group (and source) installed hot;
     assert; return the entry."""

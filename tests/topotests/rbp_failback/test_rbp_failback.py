@@ -77,19 +77,24 @@ def test_failback_after_restart():
             assert ok, "not replicated to r2"
             ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
                                        timeout=30)
-            assert ok, "no stream before the failure"
+            assert ok, "no IPv{} stream before the failure\n{}".format(
+                fam, S.forwarding_state(fam))
 
         S.kill_all("r1")
         S.set_report_port(tgen, "r2")
         for fam in (4, 6):
             ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
                                        timeout=30)
-            assert ok, "the stream did not resume through r2"
+            assert ok, "the IPv{} stream did not resume through r2\n{}".format(
+                fam, S.forwarding_state(fam))
 
         t_restart = time.monotonic()
         lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
         # the delay runs: r1 is backup at priority 1 although its base is higher
-        js = vrrp_track("r1")
+        # (vrrpd starts its routers in Initialize, until the interfaces are up)
+        ok, js = lib_rbp.wait_until(lambda: (lambda j: j if j["state"] != "Initialize" else None)(
+            vrrp_track("r1")), timeout=10)
+        assert ok, "r1's VRRP router stays in Initialize"
         assert js["state"] == "Backup", js
         assert js["effectivePriority"] == 1 and js["basePriority"] > 1, js
         assert js.get("preemptDelayRemaining", -1) >= 0, js
