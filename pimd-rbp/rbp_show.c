@@ -131,6 +131,8 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		json_object_int_add(js, "resyncsSent", si.c.resyncs_sent);
 		json_object_int_add(js, "resyncsReceived", si.c.resyncs_received);
 		json_object_int_add(js, "digestMismatches", si.c.digest_mismatches);
+		json_object_int_add(js, "resyncRequestsSent", si.c.resync_requests_sent);
+		json_object_int_add(js, "peerLimitDrops", si.c.peer_limit_drops);
 		json_object_int_add(js, "sessionsUp", si.c.sessions_up);
 		jerr = json_object_new_object();
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
@@ -185,6 +187,10 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		"  Resyncs          : %" PRIu64 " sent, %" PRIu64 " received, %" PRIu64
 		" digest mismatches\n",
 		si.c.resyncs_sent, si.c.resyncs_received, si.c.digest_mismatches);
+	vty_out(vty,
+		"  Resync requests  : %" PRIu64 " sent; %" PRIu64
+		" of the twin's entries not stored at max-entries\n",
+		si.c.resync_requests_sent, si.c.peer_limit_drops);
 	vty_out(vty, "  Errors           :");
 	bool any = false;
 

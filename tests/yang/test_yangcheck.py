@@ -54,7 +54,8 @@ def _counters(**kw):
         "deletesSent": 1, "deletesReceived": 0,
         "messagesSent": 120, "messagesReceived": 118,
         "resyncsSent": 1, "resyncsReceived": 1,
-        "digestMismatches": 0, "sessionsUp": 1,
+        "digestMismatches": 0, "resyncRequestsSent": 0, "peerLimitDrops": 0,
+        "sessionsUp": 1,
         "errors": {e: 0 for e in ERROR_CLASSES},
     }
     c.update(kw)
@@ -361,6 +362,7 @@ BAD = [
     ("ent-version-str", "entries", ENT_PIMD, "pimd", _ent(0), _set("version", "3"), "version"),
     ("svc-port-str", "service", SVC_PIMD, "pimd", _svc, _set("port", "5000"), "port"),
     ("svc-counter-str", "service", SVC_PIMD, "pimd", _svc, _set("updatesSent", "7"), "updatesSent"),
+    ("svc-drops-str", "service", SVC_PIMD, "pimd", _svc, _set("peerLimitDrops", "7"), "peerLimitDrops"),
     ("prf-bool-str", "profile", PRF_PIMD, "pimd", _prf, _set("active", "true"), "active"),
     ("prf-id-str", "profile", PRF_PIMD, "pimd", _prf, _set("backupId", "ten"), "backupId"),
     ("ent-group-num", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", 4009820931), "group"),
