@@ -102,6 +102,7 @@ def test_max_entries(joins):  # pylint: disable=unused-argument,redefined-outer-
     limit = held - 1
     g3 = "239.1.1.3"
     recv3 = None
+    requests = None
     # a lower limit applies without a channel reset: the channel's peer
     # table gives up its last keys, their install records go with them
     r2_conf("remote-backup-profile p4", "max-entries {}".format(limit))
@@ -133,10 +134,15 @@ def test_max_entries(joins):  # pylint: disable=unused-argument,redefined-outer-
         # full: r1's digests differ but r2 asks for nothing (2.5 digest
         # intervals; a resync would only bring the same entries again)
         sent = resyncs_sent()
-        mism = S.service("r2", 4)["digestMismatches"]
+        svc2 = S.service("r2", 4)
         time.sleep(25)
         assert resyncs_sent() == sent, S.service("r1", 4)
-        assert S.service("r2", 4)["digestMismatches"] == mism, S.service("r2", 4)
+        for key in ("digestMismatches", "resyncRequestsSent"):
+            assert S.service("r2", 4)[key] == svc2[key], (key, S.service("r2", 4))
+        assert S.service("r2", 4)["peerLimitDrops"] >= prf["peerTableDropped"]
+        requests = svc2["resyncRequestsSent"]
+        yangcheck.validate_vtysh_json("service", lib_rbp.vtysh_json(
+            gear("r2"), "show remote-backup-service json"))
         prf = S.profile_state("r2", 4)
         assert prf["peerTableEntries"] == limit and prf["peerTableFull"], prf
     finally:
@@ -150,6 +156,8 @@ def test_max_entries(joins):  # pylint: disable=unused-argument,redefined-outer-
         wait(lambda: not S.profile_state("r2", 4)["peerTableFull"],
              "peer table still full without the limit")
         assert S.profile_state("r2", 4)["twinEntries"] == installed + 1
+        # room asked once (or r1's refreshes filled it): no storm either way
+        assert S.service("r2", 4)["resyncRequestsSent"] <= requests + 1, S.service("r2", 4)
         assert "max-entries" not in lib_rbp.running_config(gear("r2"))
     finally:
         if recv3:
