@@ -36,6 +36,9 @@ extern "C" {
 #define MSYNC_NAME_MAX	       32 /* service and interface names, with NUL */
 #define MSYNC_TCP_KEY_MAX      80 /* TCP-MD5 and TCP-AO key length (Linux) */
 #define MSYNC_TCP_AO_KEYS      8  /* TCP-AO master keys per connection */
+/* The twin's entries held per backup-id when the offer gives no bound
+ * (doc/protocol.md 6.5 and 8) */
+#define MSYNC_PEER_ENTRIES_DEFAULT 65536
 
 enum msync_svc {
 	MSYNC_SVC_NONE = 0,
@@ -96,6 +99,7 @@ enum msync_del_reason {
 	MSYNC_DEL_EXPIRED,  /* its replicated timer ran out */
 	MSYNC_DEL_RESYNC,   /* not in the twin's last full resync */
 	MSYNC_DEL_CONFIG,   /* profile removed locally */
+	MSYNC_DEL_LIMIT,    /* beyond a max_entries lowered here */
 };
 
 /* Error classes, each counted; see doc/protocol.md. */
@@ -147,12 +151,25 @@ struct msync_counters {
 	/* the live connection probed because another one completed its
 	 * handshake; it answered (the other closed); it did not (replaced) */
 	uint64_t probes_sent, takeovers_refused, probe_timeouts;
+	/* the twin's entries not stored: their backup-id's peer table held
+	 * its max_entries already (every backup-id; msync_peer_limit() has
+	 * them per backup-id) */
+	uint64_t peer_limit_drops;
+	uint64_t resync_requests_sent; /* ResyncRequests we sent the twin */
 };
 
-/* A profile this side replicates on the session, offered in Hello. */
+/* A profile this side replicates on the session, offered to the twin. */
 struct msync_offer {
 	uint32_t backup_id;
 	enum msync_svc svc;
+	/* Local only, not sent: at most this many of the twin's entries of the
+	 * backup-id are held in the peer table; an Update of a new key beyond
+	 * is not stored (nor given to peer_update) and counted, the digest
+	 * then waits for room (doc/protocol.md 6.5).  0: the default,
+	 * MSYNC_PEER_ENTRIES_DEFAULT.  Changing it needs no reset: lowered,
+	 * the entries beyond the new bound go (peer_delete, MSYNC_DEL_LIMIT),
+	 * the last keys first. */
+	uint32_t max_entries;
 };
 
 /* A TCP-AO master key (RFC 5925): send id = receive id = id. */
@@ -275,6 +292,19 @@ size_t msync_local_count(struct msync_session *s);
 size_t msync_peer_count(struct msync_session *s);
 /* Drop peer entries of a backup-id (profile removed here). */
 void msync_peer_flush(struct msync_session *s, uint32_t backup_id);
+
+/* The bound of a backup-id's peer table (struct msync_offer.max_entries)
+ * and what it did. */
+struct msync_peer_limit {
+	uint32_t max_entries; /* in force */
+	size_t held;	      /* the twin's entries of the backup-id held here */
+	uint64_t dropped;     /* new keys not stored, or removed when lowered */
+	/* entries were dropped and not recovered since: the digest of the
+	 * backup-id is not acted on until there is room again (6.5) */
+	bool full;
+};
+/* 0, or -1 if the backup-id is not offered on the session. */
+int msync_peer_limit(const struct msync_session *s, uint32_t backup_id, struct msync_peer_limit *pl);
 
 /* State and statistics. */
 enum msync_state msync_session_state(const struct msync_session *s);

@@ -81,6 +81,13 @@ struct msync_bid {
 	enum msync_svc svc; /* offered here; MSYNC_SVC_NONE: not offered */
 	enum msync_role role;
 	enum msync_role peer_role;
+	/* the bound of the peer table (6.5): the offer's, never 0 */
+	uint32_t max_entries;
+	uint64_t limit_drops;
+	/* entries dropped at the bound since the last full resync, and the
+	 * twin's digest has not matched since: its mismatches are expected */
+	bool full;
+	struct msync_ratelimit rl_limit; /* "peer table full" lines */
 };
 
 /* One TCP connection to the twin; a session holds up to MSYNC_LINKS_MAX
@@ -193,6 +200,7 @@ struct msync_session {
 		bool done;   /* an End was received since the session came up */
 		bool requested;
 		unsigned int mismatches; /* consecutive digests that differed */
+		int64_t request_ms;	 /* last ResyncRequest sent, 0: none */
 		uint64_t generation;
 		uint64_t count;
 		uint32_t mark;
@@ -265,6 +273,8 @@ void msync_sync_pump(struct msync_session *s);
 void msync_sync_send_digest(struct msync_session *s);
 void msync_sync_expire_rearm(struct msync_session *s);
 void msync_sync_peer_inc_changed(struct msync_session *s);
+/* the bound of a backup-id changed: entries beyond a lower one go */
+void msync_sync_limit_changed(struct msync_session *s, uint32_t backup_id);
 /* handlers of data and table messages from the active link */
 void msync_rx_begin(struct msync_link *l, const void *pb);
 void msync_rx_end(struct msync_link *l, const void *pb);

@@ -1732,10 +1732,35 @@ void msync_session_reconfigure(struct msync_session *s, const struct msync_sessi
 	session_start(s);
 }
 
+/* The offers changed: tell the twin, check them against its last ones. */
+static void offers_changed(struct msync_session *s)
+{
+	size_t i;
+
+	/* connections that told the twin our offers tell it again; the
+	 * others say the new ones once the twin is authenticated */
+	for (i = 0; i < MSYNC_LINKS_MAX; i++)
+		if (s->links[i] && s->links[i]->authed)
+			link_send_offers(s->links[i]);
+	if (s->active) {
+		char why[192];
+
+		/* recheck with what the twin offered last */
+		if (offers_agree(s, s->peer_offers, s->npeer_offers, why, sizeof(why)) < 0) {
+			session_refuse(s, MSYNC_ERR_HELLO_MISMATCH, why);
+			return;
+		}
+		msync_sync_start(s);
+		send_roles(s, 0, false);
+	}
+}
+
 void msync_session_set_offers(struct msync_session *s, const struct msync_offer *offers, size_t n)
 {
 	struct msync_offer *before = NULL;
 	size_t i, nbefore = 0, w;
+	uint32_t *bound = NULL;
+	size_t nbound = 0;
 	bool changed;
 
 	for (i = 0; i < s->nbids; i++)
@@ -1753,12 +1778,18 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 	for (i = 0; i < s->nbids; i++)
 		s->bids[i].svc = MSYNC_SVC_NONE;
 	for (i = 0; i < n; i++) {
+		struct msync_bid *b;
+
 		if (offers[i].svc != MSYNC_SVC_IGMP && offers[i].svc != MSYNC_SVC_MLD) {
 			zlog_warn("rbs %s: backup-id %u: no service-type, not offered", s->cfg.name,
 				  offers[i].backup_id);
 			continue;
 		}
-		bid_get(s, offers[i].backup_id)->svc = offers[i].svc;
+		b = bid_get(s, offers[i].backup_id);
+		b->svc = offers[i].svc;
+		/* the bound is ours alone: the twin is not told (6.5) */
+		b->max_entries = offers[i].max_entries ? offers[i].max_entries
+						       : MSYNC_PEER_ENTRIES_DEFAULT;
 	}
 	/* forget backup-ids that carry nothing any more */
 	for (i = 0, w = 0; i < s->nbids; i++) {
@@ -1788,25 +1819,28 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 			changed = true;
 	}
 	XFREE(MTYPE_MSYNC_BIDS, before);
-	if (!changed)
-		return;
 
-	/* connections that told the twin our offers tell it again; the
-	 * others say the new ones once the twin is authenticated */
-	for (i = 0; i < MSYNC_LINKS_MAX; i++)
-		if (s->links[i] && s->links[i]->authed)
-			link_send_offers(s->links[i]);
-	if (s->active) {
-		char why[192];
-
-		/* recheck with what the twin offered last */
-		if (offers_agree(s, s->peer_offers, s->npeer_offers, why, sizeof(why)) < 0) {
-			session_refuse(s, MSYNC_ERR_HELLO_MISMATCH, why);
-			return;
-		}
-		msync_sync_start(s);
-		send_roles(s, 0, false);
+	/* backup-ids holding more of the twin's entries than their bound
+	 * now allows, trimmed once the offers are in place (peer_delete
+	 * callbacks may call in) */
+	for (i = 0; i < s->nbids; i++)
+		if (s->bids[i].svc != MSYNC_SVC_NONE &&
+		    msync_table_bid_count(&s->peer, s->bids[i].backup_id) > s->bids[i].max_entries)
+			nbound++;
+	if (nbound) {
+		bound = XCALLOC(MTYPE_MSYNC_BIDS, nbound * sizeof(*bound));
+		for (i = 0, w = 0; i < s->nbids; i++)
+			if (s->bids[i].svc != MSYNC_SVC_NONE &&
+			    msync_table_bid_count(&s->peer, s->bids[i].backup_id) >
+				    s->bids[i].max_entries)
+				bound[w++] = s->bids[i].backup_id;
 	}
+
+	if (changed)
+		offers_changed(s);
+	for (i = 0; i < nbound; i++)
+		msync_sync_limit_changed(s, bound[i]);
+	XFREE(MTYPE_MSYNC_BIDS, bound);
 }
 
 void msync_session_set_role(struct msync_session *s, uint32_t backup_id, enum msync_role role)
@@ -1868,6 +1902,20 @@ int64_t msync_session_up_since(const struct msync_session *s)
 int64_t msync_now_ms(const struct msync_session *s)
 {
 	return msync_now(s->io);
+}
+
+int msync_peer_limit(const struct msync_session *s, uint32_t backup_id, struct msync_peer_limit *pl)
+{
+	struct msync_bid *b = msync_bid_find((struct msync_session *)s, backup_id);
+
+	memset(pl, 0, sizeof(*pl));
+	if (!b || b->svc == MSYNC_SVC_NONE)
+		return -1;
+	pl->max_entries = b->max_entries;
+	pl->held = msync_table_bid_count(&s->peer, backup_id);
+	pl->dropped = b->limit_drops;
+	pl->full = b->full;
+	return 0;
 }
 
 enum msync_role msync_session_peer_role(const struct msync_session *s, uint32_t backup_id)

@@ -416,7 +416,9 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 	const Msync__Digest *d = pb;
 	struct msync_session *s = l->s;
 	Msync__ResyncRequest r = MSYNC__RESYNC_REQUEST__INIT;
+	int64_t now = msync_now(s->io);
 	char why[128] = "";
+	bool room = false;
 	size_t i, j;
 
 	for (j = 0; j < d->n_items; j++) {
@@ -430,9 +432,10 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 	/* mid-resync the peer table is incomplete by design */
 	if (s->state != MSYNC_ST_ESTABLISHED || s->rx.active || s->rx.requested)
 		return;
-	for (i = 0; i < s->nbids && !why[0]; i++) {
+	for (i = 0; i < s->nbids; i++) {
 		struct msync_bid *b = &s->bids[i];
 		uint64_t cnt, sum, rcnt = 0, rsum = 0;
+		size_t held;
 
 		if (b->svc == MSYNC_SVC_NONE)
 			continue;
@@ -443,7 +446,33 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 				break;
 			}
 		msync_table_digest(&s->peer, b->backup_id, msync_svc_family(b->svc), &cnt, &sum);
-		if (cnt != rcnt || sum != rsum)
+		if (cnt == rcnt && sum == rsum) {
+			/* nothing of the twin's is missing here any more */
+			b->full = false;
+			continue;
+		}
+		if (b->full) {
+			/* The difference is what the bound dropped (6.5): a
+			 * resync would bring the same entries and drop them
+			 * again.  Only once there is room (the twin deleted,
+			 * entries expired, the bound went up) does asking help. */
+			held = msync_table_bid_count(&s->peer, b->backup_id);
+			if (held >= b->max_entries) {
+				if (msync_debug & MSYNC_DEBUG_SESSION)
+					zlog_debug("rbs %s: backup-id %u: digest differs, peer table full (%zu entries, %" PRIu64
+						   " on twin)",
+						   s->cfg.name, b->backup_id, held, rcnt);
+				continue;
+			}
+			if (!room || !why[0])
+				snprintf(why, sizeof(why),
+					 "backup-id %u has room again: %zu of %u entries held, %" PRIu64
+					 " on twin",
+					 b->backup_id, held, b->max_entries, rcnt);
+			room = true;
+			continue;
+		}
+		if (!why[0])
 			snprintf(why, sizeof(why),
 				 "digest mismatch on backup-id %u: %" PRIu64
 				 " entries here, %" PRIu64 " on twin",
@@ -456,12 +485,17 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 	s->ctr.digest_mismatches++;
 	/* An entry expiring here a moment before its owner deletes it
 	 * there differs for one digest only: ask for a resync when the
-	 * difference persists. */
-	if (++s->rx.mismatches < 2) {
+	 * difference persists.  Entries dropped at the bound are known to
+	 * differ: ask as soon as there is room, at most once per digest
+	 * interval. */
+	++s->rx.mismatches;
+	if (!room && s->rx.mismatches < 2) {
 		if (msync_debug & MSYNC_DEBUG_SESSION)
 			zlog_debug("rbs %s: %s", s->cfg.name, why);
 		return;
 	}
+	if (s->rx.request_ms && now - s->rx.request_ms < digest_interval(s))
+		return;
 	/* a control message: with the queue full, the next digest asks */
 	if (!msync_link_ctrl_room(l))
 		return;
@@ -469,6 +503,8 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 	r.reason = why;
 	s->rx.requested = true;
 	s->rx.mismatches = 0;
+	s->rx.request_ms = now;
+	s->ctr.resync_requests_sent++;
 	msync_link_send(l, MSYNC_MSG_RESYNC_REQUEST, &r);
 }
 
@@ -500,6 +536,9 @@ void msync_rx_begin(struct msync_link *l, const void *pb)
 	s->rx.active = true;
 	s->rx.requested = false;
 	s->rx.mismatches = 0;
+	/* a full resync starts over: what it cannot hold sets it again */
+	for (size_t i = 0; i < s->nbids; i++)
+		s->bids[i].full = false;
 	s->rx.generation = b->generation;
 	s->rx.count = 0;
 	if (++s->rx.mark == 0)
@@ -575,7 +614,45 @@ static int key_agreed(struct msync_session *s, const struct msync_key *k, enum m
 	return 0;
 }
 
-static void peer_apply(struct msync_session *s, const struct msync_entry *in, int64_t now)
+/* The bound of the peer table (6.5): a new key of a backup-id that holds
+ * its max_entries already is not stored.  Counted, logged once per log
+ * window and backup-id; the digest of the backup-id is then expected to
+ * differ until there is room again. */
+static bool peer_room(struct msync_session *s, const struct msync_entry *in, int64_t now)
+{
+	struct msync_bid *b = msync_bid_find(s, in->key.backup_id);
+	uint32_t max = b && b->max_entries ? b->max_entries : MSYNC_PEER_ENTRIES_DEFAULT;
+	size_t held = msync_table_bid_count(&s->peer, in->key.backup_id);
+
+	if (held < max)
+		return true;
+	s->ctr.peer_limit_drops++;
+	if (b) {
+		b->limit_drops++;
+		b->full = true;
+	}
+	if (msync_debug & MSYNC_DEBUG_ENTRY) {
+		char k[128];
+
+		zlog_debug("rbs %s: peer entry %s dropped: backup-id %u holds %zu entries",
+			   s->cfg.name, msync_key_str(&in->key, k, sizeof(k)), in->key.backup_id,
+			   held);
+	}
+	/* a hostile twin can send them by the thousand: one line per window,
+	 * with the count so far */
+	if (b && msync_ratelimit_ok(&b->rl_limit, now, 1, NULL)) {
+		char k[128];
+
+		zlog_warn("rbs %s: backup-id %u: peer table full (%zu entries, max-entries %u): the twin's entry %s not stored (%" PRIu64
+			  " dropped so far)",
+			  s->cfg.name, in->key.backup_id, held, max,
+			  msync_key_str(&in->key, k, sizeof(k)), b->limit_drops);
+	}
+	return false;
+}
+
+/* false: not stored (the bound of its backup-id) */
+static bool peer_apply(struct msync_session *s, const struct msync_entry *in, int64_t now)
 {
 	struct msync_tentry *te = msync_table_find(&s->peer, &in->key);
 	/* one we gave back is the twin's own again: it goes from what we
@@ -583,6 +660,8 @@ static void peer_apply(struct msync_session *s, const struct msync_entry *in, in
 	bool was_restorable = te && msync_session_up(s) && restorable(s, te, now);
 
 	if (!te) {
+		if (!peer_room(s, in, now))
+			return false;
 		te = msync_table_add(&s->peer, in);
 	} else {
 		msync_table_digest_leave(&s->peer, te);
@@ -609,6 +688,7 @@ static void peer_apply(struct msync_session *s, const struct msync_entry *in, in
 	}
 	if (s->cb.peer_update)
 		s->cb.peer_update(s, &te->e, s->cb.arg);
+	return true;
 }
 
 void msync_rx_update(struct msync_link *l, const void *pb)
@@ -628,8 +708,9 @@ void msync_rx_update(struct msync_link *l, const void *pb)
 			msync_session_error(s, err, "entry dropped: %s", why);
 			continue;
 		}
-		peer_apply(s, &e, now);
 		s->ctr.rx_updates++;
+		if (!peer_apply(s, &e, now))
+			continue;
 		if (s->rx.active)
 			s->rx.count++;
 	}
@@ -822,6 +903,36 @@ void msync_peer_flush(struct msync_session *s, uint32_t backup_id)
 	     te && te->e.key.backup_id == backup_id; te = next) {
 		next = msync_table_next(&s->peer, te);
 		peer_del(s, te, MSYNC_DEL_CONFIG);
+	}
+	msync_sync_expire_rearm(s);
+}
+
+void msync_sync_limit_changed(struct msync_session *s, uint32_t backup_id)
+{
+	struct msync_bid *b = msync_bid_find(s, backup_id);
+	struct msync_tentry *te, *next;
+	size_t held = msync_table_bid_count(&s->peer, backup_id), keep, n = 0;
+
+	if (!b || b->svc == MSYNC_SVC_NONE || held <= b->max_entries)
+		return;
+	keep = b->max_entries;
+	zlog_info("rbs %s: backup-id %u: max-entries %u, %zu of the twin's entries held: the last %zu go",
+		  s->cfg.name, backup_id, b->max_entries, held, held - keep);
+	/* the first keys stay, the last go; what goes is counted like what
+	 * the bound drops on receive, and the digest waits for room */
+	for (te = msync_table_bid_first(&s->peer, backup_id);
+	     te && te->e.key.backup_id == backup_id; te = next) {
+		next = msync_table_next(&s->peer, te);
+		if (n++ < keep)
+			continue;
+		s->ctr.peer_limit_drops++;
+		peer_del(s, te, MSYNC_DEL_LIMIT);
+		/* callbacks may have moved the backup-ids */
+		b = msync_bid_find(s, backup_id);
+		if (b) {
+			b->limit_drops++;
+			b->full = true;
+		}
 	}
 	msync_sync_expire_rearm(s);
 }

@@ -17,6 +17,7 @@
 
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_ENTRY, "mldsync entry");
 DEFINE_MTYPE_STATIC(MSYNC, MSYNC_DIGEST, "mldsync digest");
+DEFINE_MTYPE_STATIC(MSYNC, MSYNC_BIDCOUNT, "mldsync entries per backup-id");
 
 static int mtab_cmp(const struct msync_tentry *a, const struct msync_tentry *b)
 {
@@ -41,17 +42,50 @@ static int mdig_cmp(const struct msync_dig *a, const struct msync_dig *b)
 
 DECLARE_RBTREE_UNIQ(mdig, struct msync_dig, item, mdig_cmp);
 
+static int mbidc_cmp(const struct msync_bidcount *a, const struct msync_bidcount *b)
+{
+	return numcmp(a->backup_id, b->backup_id);
+}
+
+DECLARE_RBTREE_UNIQ(mbidc, struct msync_bidcount, item, mbidc_cmp);
+
+/* One more (delta 1) or one fewer (-1) entry of a backup-id. */
+static void bidc_add(struct msync_table *t, uint32_t backup_id, int delta)
+{
+	struct msync_bidcount ref = {}, *c;
+
+	ref.backup_id = backup_id;
+	c = mbidc_find(&t->bidc, &ref);
+	if (!c) {
+		assert(delta > 0);
+		c = XCALLOC(MTYPE_MSYNC_BIDCOUNT, sizeof(*c));
+		c->backup_id = backup_id;
+		mbidc_add(&t->bidc, c);
+	}
+	if (delta > 0) {
+		c->count++;
+		return;
+	}
+	assert(c->count > 0);
+	if (--c->count == 0) {
+		mbidc_del(&t->bidc, c);
+		XFREE(MTYPE_MSYNC_BIDCOUNT, c);
+	}
+}
+
 void msync_table_init(struct msync_table *t)
 {
 	mtab_init(&t->keys);
 	mexp_init(&t->exp);
 	mdig_init(&t->digs);
+	mbidc_init(&t->bidc);
 }
 
 void msync_table_fini(struct msync_table *t)
 {
 	struct msync_tentry *te;
 	struct msync_dig *d;
+	struct msync_bidcount *c;
 
 	while ((te = mexp_pop(&t->exp)))
 		;
@@ -59,9 +93,12 @@ void msync_table_fini(struct msync_table *t)
 		XFREE(MTYPE_MSYNC_ENTRY, te);
 	while ((d = mdig_pop(&t->digs)))
 		XFREE(MTYPE_MSYNC_DIGEST, d);
+	while ((c = mbidc_pop(&t->bidc)))
+		XFREE(MTYPE_MSYNC_BIDCOUNT, c);
 	mexp_fini(&t->exp);
 	mtab_fini(&t->keys);
 	mdig_fini(&t->digs);
+	mbidc_fini(&t->bidc);
 }
 
 size_t msync_table_count(const struct msync_table *t)
@@ -108,6 +145,16 @@ struct msync_tentry *msync_table_bid_first(struct msync_table *t, uint32_t backu
 	return mtab_find_gteq(&t->keys, &ref);
 }
 
+size_t msync_table_bid_count(const struct msync_table *t, uint32_t backup_id)
+{
+	struct msync_bidcount ref = {};
+	const struct msync_bidcount *c;
+
+	ref.backup_id = backup_id;
+	c = mbidc_const_find(&t->bidc, &ref);
+	return c ? c->count : 0;
+}
+
 struct msync_tentry *msync_table_add(struct msync_table *t, const struct msync_entry *e)
 {
 	struct msync_tentry *te = XCALLOC(MTYPE_MSYNC_ENTRY, sizeof(*te));
@@ -117,6 +164,7 @@ struct msync_tentry *msync_table_add(struct msync_table *t, const struct msync_e
 	te->e.expires_ms = MSYNC_NEVER;
 	old = mtab_add(&t->keys, te);
 	assert(!old);
+	bidc_add(t, te->e.key.backup_id, 1);
 	return te;
 }
 
@@ -125,6 +173,7 @@ void msync_table_del(struct msync_table *t, struct msync_tentry *te)
 	msync_table_digest_leave(t, te);
 	msync_table_set_expiry(t, te, MSYNC_NEVER);
 	mtab_del(&t->keys, te);
+	bidc_add(t, te->e.key.backup_id, -1);
 	XFREE(MTYPE_MSYNC_ENTRY, te);
 }
 

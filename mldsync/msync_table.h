@@ -17,6 +17,7 @@ extern "C" {
 PREDECL_RBTREE_UNIQ(mtab);
 PREDECL_HEAP(mexp);
 PREDECL_RBTREE_UNIQ(mdig);
+PREDECL_RBTREE_UNIQ(mbidc);
 
 #define MSYNC_NEVER INT64_MAX
 
@@ -40,10 +41,18 @@ struct msync_dig {
 	uint64_t sum;
 };
 
+/* Entries of a backup-id, all of them (in the digest or not). */
+struct msync_bidcount {
+	struct mbidc_item item;
+	uint32_t backup_id;
+	size_t count;
+};
+
 struct msync_table {
 	struct mtab_head keys;
 	struct mexp_head exp;
 	struct mdig_head digs;
+	struct mbidc_head bidc;
 };
 
 void msync_table_init(struct msync_table *t);
@@ -58,6 +67,8 @@ struct msync_tentry *msync_table_next(struct msync_table *t, struct msync_tentry
 struct msync_tentry *msync_table_after(struct msync_table *t, const struct msync_key *k);
 /* First entry of a backup-id. */
 struct msync_tentry *msync_table_bid_first(struct msync_table *t, uint32_t backup_id);
+/* Number of entries of a backup-id (O(log backup-ids)). */
+size_t msync_table_bid_count(const struct msync_table *t, uint32_t backup_id);
 
 /* Inserts a copy of e (key must not be present); not in the digest nor
  * in the expiry heap yet. */

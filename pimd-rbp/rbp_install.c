@@ -379,6 +379,7 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	       why == MSYNC_DEL_EXPIRED	 ? "expired"
 	       : why == MSYNC_DEL_RESYNC ? "not in resync"
 	       : why == MSYNC_DEL_CONFIG ? "configuration"
+	       : why == MSYNC_DEL_LIMIT	 ? "beyond max-entries"
 					 : "deleted by twin");
 	rbp_inst_free(inst);
 }

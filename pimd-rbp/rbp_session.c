@@ -150,7 +150,10 @@ static void rbp_session_cfg(const struct rbp_service *svc, struct msync_session_
 }
 
 /* The Hello offers every profile of the service, of both types, so that
- * the twins notice any disagreement.
+ * the twins notice any disagreement.  Each carries the profile's
+ * max-entries, the bound of the channel's peer table for it (local, not
+ * sent: a change applies without a reset; a lower one removes the twin's
+ * entries beyond it).
  */
 static void rbp_session_offers(struct rbp_service *svc)
 {
@@ -169,6 +172,7 @@ static void rbp_session_offers(struct rbp_service *svc)
 		}
 		offers[n].backup_id = prf->backup_id;
 		offers[n].svc = prf->type;
+		offers[n].max_entries = prf->max_entries;
 		n++;
 	}
 	msync_session_set_offers(svc->session, offers, n);

@@ -131,6 +131,8 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		json_object_int_add(js, "resyncsSent", si.c.resyncs_sent);
 		json_object_int_add(js, "resyncsReceived", si.c.resyncs_received);
 		json_object_int_add(js, "digestMismatches", si.c.digest_mismatches);
+		json_object_int_add(js, "resyncRequestsSent", si.c.resync_requests_sent);
+		json_object_int_add(js, "peerLimitDrops", si.c.peer_limit_drops);
 		json_object_int_add(js, "sessionsUp", si.c.sessions_up);
 		jerr = json_object_new_object();
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
@@ -185,6 +187,10 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		"  Resyncs          : %" PRIu64 " sent, %" PRIu64 " received, %" PRIu64
 		" digest mismatches\n",
 		si.c.resyncs_sent, si.c.resyncs_received, si.c.digest_mismatches);
+	vty_out(vty,
+		"  Resync requests  : %" PRIu64 " sent; %" PRIu64
+		" of the twin's entries not stored at max-entries\n",
+		si.c.resync_requests_sent, si.c.peer_limit_drops);
 	vty_out(vty, "  Errors           :");
 	bool any = false;
 
@@ -251,6 +257,16 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 {
 	const struct rbp_if *rif;
 	bool ours = rbp_profile_is_ours(prf);
+	struct msync_session *s = ours ? rbp_profile_session(prf) : NULL;
+	/* the channel's peer table holds at most max-entries of the twin's
+	 * entries for the profile; what it did not store counts as refused
+	 * at max-entries too (the installer's own limit then rarely bites) */
+	struct msync_peer_limit pl = {};
+	bool have_pl = s && msync_peer_limit(s, prf->backup_id, &pl) == 0;
+	uint64_t refused[RBP_REFUSE_MAX];
+
+	memcpy(refused, prf->refused, sizeof(refused));
+	refused[RBP_REFUSE_LIMIT] += pl.dropped;
 	const char *peer_state = ours ? rbp_role_name(rbp_session_peer_role(prf)) : "-";
 	struct rbp_role_scope scope = { .lan = rbp_profile_vrrp_on_lan(prf) };
 	json_object *jifs = js ? json_object_new_array() : NULL;
@@ -280,8 +296,11 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 			json_object *jref = json_object_new_object();
 
 			json_object_int_add(js, "twinEntries", prf->n_entries);
+			json_object_int_add(js, "peerTableEntries", pl.held);
+			json_object_int_add(js, "peerTableDropped", pl.dropped);
+			json_object_boolean_add(js, "peerTableFull", pl.full);
 			for (int r = 0; r < RBP_REFUSE_MAX; r++)
-				json_object_int_add(jref, rbp_refusal_key(r), prf->refused[r]);
+				json_object_int_add(jref, rbp_refusal_key(r), refused[r]);
 			json_object_object_add(js, "refused", jref);
 		}
 		frr_each (rbp_ifs_const, &rbp_ifs, rif)
@@ -322,13 +341,19 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		return;
 	}
 	vty_out(vty, "  Twin's entries   : %u of at most %u\n", prf->n_entries, prf->max_entries);
+	if (have_pl)
+		vty_out(vty,
+			"  Peer table       : %zu of at most %u held, %" PRIu64
+			" not stored at max-entries%s\n",
+			pl.held, pl.max_entries, pl.dropped,
+			pl.full ? " (full: waits for room to resync)" : "");
 	vty_out(vty, "  Refused          :");
 	bool any = false;
 
 	for (int r = 0; r < RBP_REFUSE_MAX; r++)
-		if (prf->refused[r]) {
+		if (refused[r]) {
 			vty_out(vty, "%s %s %" PRIu64, any ? "," : "", rbp_refusal_text(r),
-				prf->refused[r]);
+				refused[r]);
 			any = true;
 		}
 	vty_out(vty, "%s\n", any ? "" : " none");

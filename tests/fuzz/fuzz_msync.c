@@ -48,8 +48,10 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/* a small bound on backup-id 10 so that inputs reach the peer table's
+ * limit, its full state and the digest's room logic (protocol.md 6.5) */
 static const struct msync_offer offers[2] = {
-	{ .backup_id = 10, .svc = MSYNC_SVC_IGMP },
+	{ .backup_id = 10, .svc = MSYNC_SVC_IGMP, .max_entries = 4 },
 	{ .backup_id = 11, .svc = MSYNC_SVC_MLD },
 };
 

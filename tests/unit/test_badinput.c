@@ -693,6 +693,98 @@ START_TEST(test_no_partial_entry)
 }
 END_TEST
 
+/* An authenticated but broken (or hostile) twin sends thousands of
+ * entries of one backup-id: the peer table holds the bound, the rest is
+ * counted, one log line says so; its digest then asks for nothing until
+ * it deletes entries and so makes room: then one ResyncRequest. */
+static void send_digest(uint32_t bid, uint64_t count, uint64_t sum)
+{
+	Msync__Digest d = MSYNC__DIGEST__INIT;
+	Msync__DigestItem di = MSYNC__DIGEST_ITEM__INIT, *dip = &di;
+
+	di.has_backup_id = di.has_count = di.has_sum = true;
+	di.backup_id = bid;
+	di.count = count;
+	di.sum = sum;
+	d.n_items = 1;
+	d.items = &dip;
+	send_msg(MSYNC_MSG_DIGEST, &d);
+}
+
+START_TEST(test_peer_limit_flood)
+{
+	static struct pbent e[MSYNC_BATCH];
+	Msync__Entry *ep[MSYNC_BATCH];
+	Msync__Update u = MSYNC__UPDATE__INIT;
+	Msync__Delete d = MSYNC__DELETE__INIT;
+	Msync__Key *kp[10];
+	struct msync_offer o[2] = { { 10, MSYNC_SVC_IGMP, 100 }, { 11, MSYNC_SVC_MLD, 0 } };
+	struct msync_peer_limit pl;
+	char g[32];
+	int f, i;
+
+	msync_session_set_offers(A, o, 2);
+	establish();
+	for (f = 0; f < 40; f++) {
+		for (i = 0; i < MSYNC_BATCH; i++) {
+			snprintf(g, sizeof(g), "239.1.%d.%d", f, i);
+			pbent(&e[i], 10, g, NULL);
+			ep[i] = &e[i].e;
+		}
+		u.n_entries = MSYNC_BATCH;
+		u.entries = ep;
+		send_msg(MSYNC_MSG_UPDATE, &u);
+		drain();
+	}
+	ck_assert_int_eq(msync_peer_limit(A, 10, &pl), 0);
+	ck_assert_uint_eq(pl.max_entries, 100);
+	ck_assert_uint_eq(pl.held, 100);
+	ck_assert_uint_eq(pl.dropped, 40 * MSYNC_BATCH - 100);
+	ck_assert(pl.full);
+	ck_assert_uint_eq(ctr()->peer_limit_drops, 40 * MSYNC_BATCH - 100);
+	ck_assert_uint_eq(msync_peer_count(A), 100);
+	ck_assert_int_eq(ra.updates, 100);
+	ck_assert_uint_eq(tu_log_count("peer table full"), 1);
+	ck_assert(tu_log_has("backup-id 10: peer table full (100 entries, max-entries 100)"));
+
+	/* its digests differ, and are not acted on */
+	for (i = 0; i < 5; i++)
+		send_digest(10, 40 * MSYNC_BATCH, 42);
+	drain();
+	ck_assert_int_eq(rw.resync_requests, 0);
+	ck_assert_uint_eq(ctr()->digest_mismatches, 0);
+	assert_alive();
+
+	/* it deletes ten of the held ones: room, one request */
+	for (i = 0; i < 10; i++) {
+		snprintf(g, sizeof(g), "239.1.0.%d", i);
+		pbent(&e[i], 10, g, NULL);
+		kp[i] = &e[i].k;
+	}
+	d.n_keys = 10;
+	d.keys = kp;
+	send_msg(MSYNC_MSG_DELETE, &d);
+	ck_assert_int_eq(msync_peer_limit(A, 10, &pl), 0);
+	ck_assert_uint_eq(pl.held, 90);
+	send_digest(10, 40 * MSYNC_BATCH - 10, 42);
+	drain();
+	ck_assert_int_eq(rw.resync_requests, 1);
+	ck_assert(tu_log_has("backup-id 10 has room again: 90 of 100 entries held, 5110 on twin"));
+	for (i = 0; i < 5; i++)
+		send_digest(10, 40 * MSYNC_BATCH - 10, 42);
+	drain();
+	ck_assert_int_eq(rw.resync_requests, 1);
+	ck_assert_uint_eq(ctr()->resync_requests_sent, 1);
+	assert_alive();
+	/* the other backup-id still takes entries */
+	pbent(&e[0], 11, "ff0e::1", NULL);
+	ep[0] = &e[0].e;
+	u.n_entries = 1;
+	send_msg(MSYNC_MSG_UPDATE, &u);
+	ck_assert_uint_eq(msync_peer_count(A), 91);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msync_badinput");
@@ -733,6 +825,7 @@ int main(void)
 	TU_ADD(tc, test_hold);
 	TU_ADD(tc, test_role);
 	TU_ADD(tc, test_digest);
+	TU_ADD(tc, test_peer_limit_flood);
 	TU_ADD(tc, test_no_partial_entry);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -767,6 +767,245 @@ START_TEST(test_stranger_and_self)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* the bound of the peer table (doc/protocol.md 6.5) */
+
+static void set_limit(struct msync_session *s, uint32_t max10)
+{
+	struct msync_offer o[2];
+
+	memcpy(o, tu_offers, sizeof(o));
+	o[0].max_entries = max10;
+	msync_session_set_offers(s, o, 2);
+}
+
+static struct msync_peer_limit limit_of(struct msync_session *s, uint32_t bid)
+{
+	struct msync_peer_limit pl;
+
+	ck_assert_int_eq(msync_peer_limit(s, bid, &pl), 0);
+	return pl;
+}
+
+static bool peer_has_nth(struct msync_session *s, int base, int i)
+{
+	struct msync_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.backup_id = 10;
+	strcpy(k.ifname, "eth0");
+	k.family = AF_INET;
+	k.group.v4.s_addr = htonl(0xe8000000 | (base + i));
+	return msync_peer_find(s, &k) != NULL;
+}
+
+static void del_nth(struct msync_session *s, int base, int i)
+{
+	struct msync_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.backup_id = 10;
+	strcpy(k.ifname, "eth0");
+	k.family = AF_INET;
+	k.group.v4.s_addr = htonl(0xe8000000 | (base + i));
+	ck_assert_int_eq(msync_local_delete(s, &k), 0);
+}
+
+static int refresh_one(const struct msync_entry *e, void *arg)
+{
+	struct msync_entry n = *e;
+
+	ck_assert_int_eq(msync_local_update(arg, &n), 0);
+	return 0;
+}
+
+/* Runs ms, A's owner refreshing every entry of its local table every 7 s
+ * (as IGMP reports would; not in step with the digest's 10 s, which is
+ * only sent when no change is waiting) */
+static void run_refreshing(uint32_t ms)
+{
+	for (uint32_t t = 0; t < ms; t += 7000) {
+		msync_local_walk(T.a, refresh_one, T.a);
+		fake_net_run(T.net, MIN(7000, ms - t));
+	}
+}
+
+/* The twin publishes 10 entries, B holds at most 5: the first 5 keys of
+ * the resync are held, the rest dropped and counted; updates of held
+ * keys keep applying; the digest differs for good but asks for nothing
+ * (no resync storm) until there is room: then one resync brings entries
+ * back, up to the bound; a raised bound brings all of them back. */
+START_TEST(test_peer_limit)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	const struct msync_counters *cb = msync_session_counters(T.b);
+	struct msync_peer_limit pl;
+	int i;
+
+	/* the default bound, and the accessor's view of an unknown id */
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.max_entries, MSYNC_PEER_ENTRIES_DEFAULT);
+	ck_assert_int_eq(msync_peer_limit(T.b, 99, &pl), -1);
+
+	set_limit(T.b, 5);
+	add_many(T.a, 10, 1, 60000);
+	add(T.a, 11, "eth0", "ff0e::1", NULL, 0);
+	up();
+	ck_assert_uint_eq(msync_peer_count(T.b), 6);
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.max_entries, 5);
+	ck_assert_uint_eq(pl.held, 5);
+	ck_assert_uint_eq(pl.dropped, 5);
+	ck_assert(pl.full);
+	ck_assert_uint_eq(cb->peer_limit_drops, 5);
+	/* the owner never heard of the dropped ones */
+	ck_assert_int_eq(T.rb.updates, 6);
+	for (i = 0; i < 5; i++)
+		ck_assert(peer_has_nth(T.b, 1, i));
+	for (i = 5; i < 10; i++)
+		ck_assert(!peer_has_nth(T.b, 1, i));
+	/* the other backup-id is not bounded by it */
+	ck_assert(peer_has(T.b, 11, "eth0", "ff0e::1", NULL));
+	ck_assert(!limit_of(T.b, 11).full);
+	ck_assert(tu_log_has("backup-id 10: peer table full (5 entries, max-entries 5)"));
+
+	/* 20 digest intervals, A refreshing its entries every 5 s: the held
+	 * ones stay (their updates apply), the others are dropped every
+	 * time, counted, logged once per 10 s window; no resync request */
+	tu_log_clear();
+	msync_debug = MSYNC_DEBUG_SESSION;
+	run_refreshing(200000);
+	msync_debug = 0;
+	/* the digests came, and differed */
+	ck_assert_uint_ge(tu_log_count("digest differs, peer table full"), 15);
+	ck_assert_uint_eq(ca->resyncs_sent, 1);
+	ck_assert_uint_eq(cb->resyncs_received, 1);
+	ck_assert_uint_eq(cb->resync_requests_sent, 0);
+	ck_assert_uint_eq(cb->digest_mismatches, 0);
+	ck_assert_uint_eq(msync_peer_count(T.b), 6);
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_EXPIRED], 0);
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_ge(pl.dropped, 5 + 28 * 5);
+	ck_assert_uint_le(tu_log_count("max-entries 5): the twin"), 21);
+	ck_assert_uint_ge(tu_log_count("max-entries 5): the twin"), 10);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+
+	/* room: A leaves two of the held entries; B asks once and holds 5
+	 * again, now with two of those dropped before */
+	del_nth(T.a, 1, 0);
+	del_nth(T.a, 1, 1);
+	fake_net_run(T.net, 100);
+	ck_assert_uint_eq(limit_of(T.b, 10).held, 3);
+	/* (no refresh meanwhile: a refresh of a dropped key is an update of
+	 * a new key and takes the room by itself) */
+	fake_net_run(T.net, 25000);
+	ck_assert_uint_eq(cb->resync_requests_sent, 1);
+	ck_assert_uint_eq(ca->resyncs_sent, 2);
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.held, 5);
+	ck_assert(pl.full);
+	for (i = 2; i < 7; i++)
+		ck_assert(peer_has_nth(T.b, 1, i));
+	ck_assert(!peer_has_nth(T.b, 1, 7));
+	ck_assert(tu_log_has("has room again"));
+	/* and quiet again: the table is full */
+	run_refreshing(100000);
+	ck_assert_uint_eq(cb->resync_requests_sent, 1);
+	ck_assert_uint_eq(ca->resyncs_sent, 2);
+
+	/* a higher bound, without a reset: one resync, everything held, the
+	 * digests agree, the full state is gone */
+	set_limit(T.b, 100);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	fake_net_run(T.net, 25000);
+	ck_assert_uint_eq(cb->resync_requests_sent, 2);
+	ck_assert_uint_eq(ca->resyncs_sent, 3);
+	ck_assert_uint_eq(cb->sessions_down, 0);
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.held, 8);
+	ck_assert_uint_eq(pl.max_entries, 100);
+	run_refreshing(30000);
+	ck_assert(!limit_of(T.b, 10).full);
+	ck_assert_uint_eq(cb->resync_requests_sent, 2);
+	check_replicas();
+}
+END_TEST
+
+/* A lower bound applies at once: the twin's entries beyond it go (the
+ * last keys, peer_delete MSYNC_DEL_LIMIT), counted; nothing is asked of
+ * the twin while the table is full; a flap's resync does not refill it. */
+START_TEST(test_peer_limit_lowered)
+{
+	const struct msync_counters *ca = msync_session_counters(T.a);
+	const struct msync_counters *cb = msync_session_counters(T.b);
+	struct msync_peer_limit pl;
+	int i;
+
+	add_many(T.a, 10, 1, 0);
+	up();
+	ck_assert_uint_eq(msync_peer_count(T.b), 10);
+	set_limit(T.b, 4);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(msync_peer_count(T.b), 4);
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_LIMIT], 6);
+	for (i = 0; i < 4; i++)
+		ck_assert(peer_has_nth(T.b, 1, i));
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.dropped, 6);
+	ck_assert(pl.full);
+	/* offers unchanged for the twin: no new resync either way */
+	fake_net_run(T.net, 60000);
+	ck_assert_uint_eq(ca->resyncs_sent, 1);
+	ck_assert_uint_eq(cb->resync_requests_sent, 0);
+	/* a flap: the resync holds the same 4 and drops the rest */
+	fake_io_reset_conns(T.ioa);
+	fake_net_run(T.net, 1);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	ck_assert_uint_eq(msync_peer_count(T.b), 4);
+	pl = limit_of(T.b, 10);
+	ck_assert_uint_eq(pl.dropped, 12);
+	ck_assert(pl.full);
+	fake_net_run(T.net, 60000);
+	ck_assert_uint_eq(cb->resync_requests_sent, 0);
+	ck_assert_uint_eq(ca->resyncs_sent, 2);
+	ck_assert_int_eq(T.rb.updates, 10 + 4);
+}
+END_TEST
+
+/* Room by expiry: while the channel is down the twin leaves the groups B
+ * holds (its Deletes are lost) and they age out here; the reconnect's
+ * resync brings what B dropped before, and nothing is asked afterwards. */
+START_TEST(test_peer_limit_expiry)
+{
+	const struct msync_counters *cb = msync_session_counters(T.b);
+	int i;
+
+	set_limit(T.b, 3);
+	add_many(T.a, 3, 1, 20000);
+	add_many(T.a, 3, 100, 0);
+	up();
+	ck_assert_uint_eq(limit_of(T.b, 10).held, 3);
+	ck_assert(limit_of(T.b, 10).full);
+	for (i = 0; i < 3; i++)
+		ck_assert(peer_has_nth(T.b, 1, i));
+	fake_net_cut(T.net, T.ioa, T.iob, true);
+	for (i = 0; i < 3; i++)
+		del_nth(T.a, 1, i);
+	fake_net_run(T.net, 25000);
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_EXPIRED], 3);
+	ck_assert_uint_eq(limit_of(T.b, 10).held, 0);
+	fake_net_cut(T.net, T.ioa, T.iob, false);
+	ck_assert(fake_net_run_until(T.net, 60000, tu_both_settled, &T));
+	for (i = 0; i < 3; i++)
+		ck_assert(peer_has_nth(T.b, 100, i));
+	fake_net_run(T.net, 30000);
+	ck_assert(!limit_of(T.b, 10).full);
+	ck_assert_uint_eq(cb->resync_requests_sent, 0);
+	check_replicas();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("msync_session");
@@ -797,6 +1036,9 @@ int main(void)
 	TU_ADD(tc, test_reconfigure);
 	TU_ADD(tc, test_ipv6_transport);
 	TU_ADD(tc, test_stranger_and_self);
+	TU_ADD(tc, test_peer_limit);
+	TU_ADD(tc, test_peer_limit_lowered);
+	TU_ADD(tc, test_peer_limit_expiry);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

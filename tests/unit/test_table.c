@@ -36,6 +36,10 @@ START_TEST(test_insert_find_delete)
 		msync_table_add(&t, &e);
 	}
 	ck_assert_uint_eq(msync_table_count(&t), 3000);
+	/* entries per backup-id, kept with every add and delete */
+	ck_assert_uint_eq(msync_table_bid_count(&t, 10), 1000);
+	ck_assert_uint_eq(msync_table_bid_count(&t, 12), 1000);
+	ck_assert_uint_eq(msync_table_bid_count(&t, 13), 0);
 	for (i = 0; i < 3000; i++) {
 		mk(&e, 10 + i % 3, i % 4, i, i % 5);
 		te = msync_table_find(&t, &e.key);
@@ -56,6 +60,15 @@ START_TEST(test_insert_find_delete)
 		msync_table_del(&t, msync_table_find(&t, &e.key));
 	}
 	ck_assert_uint_eq(msync_table_count(&t), 1500);
+	ck_assert_uint_eq(msync_table_bid_count(&t, 10) + msync_table_bid_count(&t, 11) +
+				  msync_table_bid_count(&t, 12),
+			  1500);
+	ck_assert_uint_eq(msync_table_bid_count(&t, 10), 500);
+	/* the last of a backup-id: the count goes with it */
+	while ((te = msync_table_bid_first(&t, 11)) && te->e.key.backup_id == 11)
+		msync_table_del(&t, te);
+	ck_assert_uint_eq(msync_table_bid_count(&t, 11), 0);
+	ck_assert_uint_eq(msync_table_count(&t), 1000);
 	mk(&e, 10, 0, 0, 0);
 	ck_assert_ptr_null(msync_table_find(&t, &e.key));
 	msync_table_fini(&t);

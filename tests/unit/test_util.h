@@ -54,7 +54,7 @@ struct tu_rec {
 	char last_reason[256];
 	unsigned int entered[MSYNC_ST_REFUSED + 1]; /* times each state */
 	int updates, deletes, roles, resync_done;
-	int del_by[MSYNC_DEL_CONFIG + 1];
+	int del_by[MSYNC_DEL_LIMIT + 1];
 	struct msync_entry last_update, last_delete;
 	uint32_t last_role_bid;
 	enum msync_role last_role;

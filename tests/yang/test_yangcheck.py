@@ -54,7 +54,8 @@ def _counters(**kw):
         "deletesSent": 1, "deletesReceived": 0,
         "messagesSent": 120, "messagesReceived": 118,
         "resyncsSent": 1, "resyncsReceived": 1,
-        "digestMismatches": 0, "sessionsUp": 1,
+        "digestMismatches": 0, "resyncRequestsSent": 0, "peerLimitDrops": 0,
+        "sessionsUp": 1,
         "errors": {e: 0 for e in ERROR_CLASSES},
     }
     c.update(kw)
@@ -136,7 +137,7 @@ PRF_PIMD = {
             "service": "svc1", "backupMode": "hot", "trackProtocol": "vrrp",
             "vrrpFamily": 4, "vrrpId": 1, "vrrpInterface": "eth0",
             "state": "master", "roleSource": "vrrpd-track",
-            "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth0"],
+            "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth0"],
         },
         "p6": {
             "name": "p6", "serviceType": "mld", "backupId": 11,
@@ -173,7 +174,7 @@ PRF_PIM6D = {
             "name": "p6", "serviceType": "mld", "backupId": 11,
             "service": "svc1", "backupMode": "warm", "trackProtocol": "none",
             "state": "unknown", "roleSource": "none", "peerState": "unknown",
-            "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth1"],
+            "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth1"],
         },
     }
 }
@@ -279,7 +280,7 @@ def test_brief_samples_vtysh():
         "name": "p1", "serviceType": "igmp", "backupId": 10, "service": "svc1",
         "backupMode": "hot", "trackProtocol": "vrrp", "vrrpFamily": 4,
         "vrrpId": 1, "vrrpInterface": "eth0", "state": "master",
-        "roleSource": "vrrpd-track", "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0},
+        "roleSource": "vrrpd-track", "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0},
         "interfaces": ["eth0"]}}}}
     ent = {"entries": [{
         "interface": "r2-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
@@ -361,6 +362,7 @@ BAD = [
     ("ent-version-str", "entries", ENT_PIMD, "pimd", _ent(0), _set("version", "3"), "version"),
     ("svc-port-str", "service", SVC_PIMD, "pimd", _svc, _set("port", "5000"), "port"),
     ("svc-counter-str", "service", SVC_PIMD, "pimd", _svc, _set("updatesSent", "7"), "updatesSent"),
+    ("svc-drops-str", "service", SVC_PIMD, "pimd", _svc, _set("peerLimitDrops", "7"), "peerLimitDrops"),
     ("prf-bool-str", "profile", PRF_PIMD, "pimd", _prf, _set("active", "true"), "active"),
     ("prf-id-str", "profile", PRF_PIMD, "pimd", _prf, _set("backupId", "ten"), "backupId"),
     ("ent-group-num", "entries", ENT_PIMD, "pimd", _ent(0), _set("group", 4009820931), "group"),
@@ -403,6 +405,10 @@ BAD = [
     ("prf-handled-type", "profile", PRF_PIMD, "pimd", lambda d: d["profiles"]["p6"], _set("state", "handled by pimd"), "handled by pimd"),
     ("prf-no-type-state", "profile", PRF_PIMD, "pimd", lambda d: d["profiles"]["p0"], _set("serviceType", "igmp"), "no service-type"),
     ("prf-rolesource-none", "profile", PRF_PIMD, "pimd", _prf, _set("roleSource", "none"), "roleSource"),
+    ("prf-peertable-inactive", "profile", PRF_PIMD, "pimd", lambda d: d["profiles"]["p6"],
+     _set("peerTableEntries", 3), "peerTableEntries"),
+    ("prf-peertable-full-str", "profile", PRF_PIMD, "pimd", _prf, _set("peerTableFull", "yes"), "peerTableFull"),
+    ("prf-peertable-dropped-neg", "profile", PRF_PIMD, "pimd", _prf, _set("peerTableDropped", -1), "-1"),
     ("ent-local-installed", "entries", ENT_PIMD, "pimd", _ent(0), _set("state", "installed"), "published"),
     ("ent-peer-published", "entries", ENT_PIMD, "pimd", _ent(2), _set("state", "published"), "published"),
     ("ent-local-peerif", "entries", ENT_PIMD, "pimd", _ent(0), _set("peerInterface", "r2-eth1"), "peerInterface"),

@@ -9,8 +9,11 @@ and nothing of it is installed.  On the seed-001 topology
 joins; the backup r2's configuration differs from r1's in the one rule a
 case checks.
 
-- max-entries one below what r2 holds: one entry is refused (maxEntries);
-  removing the limit installs it;
+- max-entries one below what r2 holds: the channel's peer table gives up
+  one of the twin's entries at once (no reset) and holds at most
+  max-entries; a new group r1 replicates is not stored either (counted:
+  peerTableDropped, refused/maxEntries); r2 asks r1 for no resync while
+  full; removing the limit brings every entry back (one resync);
 - an `ip multicast boundary oil` on r2's LAN that denies a group: its
   entry stays pending for that reason (multicastBoundary); removing the
   boundary installs it;
@@ -21,6 +24,7 @@ case checks.
 
 import os
 import sys
+import time
 
 import pytest
 
@@ -76,29 +80,89 @@ def joins():
         lib_rbp.stop_stream_receiver(r)
 
 
+def peer_groups(rn="r2"):
+    "Groups of the twin's entries rn holds installed or pending (install records)."
+    return sorted(e["group"] for e in S.entries(rn, 4, "peer"))
+
+
+def resyncs_sent(rn="r1"):
+    return S.service(rn, 4)["resyncsSent"]
+
+
 def test_max_entries(joins):  # pylint: disable=unused-argument,redefined-outer-name
-    "max-entries one below what the twin has: one entry refused; no limit: all held."
+    """max-entries one below what the twin has: the peer table holds one
+    fewer at once, a new group beyond it is not stored, no resync storm;
+    no limit: everything held and installed again."""
     before = refused("maxEntries")
-    held = S.profile_state("r2", 4)["twinEntries"]
-    assert held >= 2, S.profile_state("r2", 4)
-    # the limit applies to records as they are made (lowering it drops
-    # none): unbind and bind again to make them anew
-    r2_conf("remote-backup-profile p4", "max-entries {}".format(held - 1), "exit",
-            "interface " + LAN, "no remote-backup-profile p4", "remote-backup-profile p4")
+    prf = S.profile_state("r2", 4)
+    held = prf["peerTableEntries"]
+    installed = prf["twinEntries"]
+    assert held >= 2 and installed >= 2 and not prf["peerTableFull"], prf
+    assert prf["peerTableEntries"] <= prf["maxEntries"], prf
+    limit = held - 1
+    g3 = "239.1.1.3"
+    recv3 = None
+    requests = None
+    # a lower limit applies without a channel reset: the channel's peer
+    # table gives up its last keys, their install records go with them
+    r2_conf("remote-backup-profile p4", "max-entries {}".format(limit))
     try:
-        wait(lambda: S.profile_state("r2", 4)["twinEntries"] == held - 1
+        wait(lambda: S.profile_state("r2", 4)["peerTableEntries"] == limit
              and refused("maxEntries") > before, "max-entries not enforced")
         prf = S.profile_state("r2", 4)
-        assert prf["maxEntries"] == held - 1, prf
+        assert prf["maxEntries"] == limit, prf
+        assert prf["peerTableFull"] and prf["peerTableDropped"] >= 1, prf
+        assert prf["twinEntries"] <= limit, prf
+        assert len(peer_groups()) <= limit, peer_groups()
+        assert S.service("r2", 4)["tcpState"] == "established"
         yangcheck.validate_vtysh_json("profile", lib_rbp.vtysh_json(
             gear("r2"), "show remote-backup-profile json"))
-        assert " max-entries {}\n".format(held - 1) in lib_rbp.running_config(gear("r2"))
+        assert " max-entries {}\n".format(limit) in lib_rbp.running_config(gear("r2"))
+
+        # a new group on the master: r1 publishes it, r2's channel does
+        # not store it (the limit bites in mldsync, before pimd-rbp)
+        dropped = prf["peerTableDropped"]
+        recv3 = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", g3)
+        wait(lambda: S.find_entry("r1", 4, g3, "local") is not None,
+             "r1 does not publish " + g3)
+        wait(lambda: S.profile_state("r2", 4)["peerTableDropped"] > dropped,
+             "the new group not dropped at the limit")
+        prf = S.profile_state("r2", 4)
+        assert prf["peerTableEntries"] == limit, prf
+        assert state(g3) is None, S.entries("r2", 4, "peer")
+
+        # full: r1's digests differ but r2 asks for nothing (2.5 digest
+        # intervals; a resync would only bring the same entries again)
+        sent = resyncs_sent()
+        svc2 = S.service("r2", 4)
+        time.sleep(25)
+        assert resyncs_sent() == sent, S.service("r1", 4)
+        for key in ("digestMismatches", "resyncRequestsSent"):
+            assert S.service("r2", 4)[key] == svc2[key], (key, S.service("r2", 4))
+        assert S.service("r2", 4)["peerLimitDrops"] >= prf["peerTableDropped"]
+        requests = svc2["resyncRequestsSent"]
+        yangcheck.validate_vtysh_json("service", lib_rbp.vtysh_json(
+            gear("r2"), "show remote-backup-service json"))
+        prf = S.profile_state("r2", 4)
+        assert prf["peerTableEntries"] == limit and prf["peerTableFull"], prf
     finally:
         r2_conf("remote-backup-profile p4", "no max-entries")
-    wait(lambda: state(G1) == "installed" and state(G2) == "installed"
-         and S.profile_state("r2", 4)["twinEntries"] == held,
-         "not every entry installed without the limit")
-    assert "max-entries" not in lib_rbp.running_config(gear("r2"))
+    # room: one resync (or r1's next refresh) brings back what was dropped
+    try:
+        wait(lambda: state(G1) == "installed" and state(G2) == "installed"
+             and state(g3) == "installed"
+             and S.profile_state("r2", 4)["peerTableEntries"] == held + 1,
+             "not every entry held and installed without the limit", timeout=60)
+        wait(lambda: not S.profile_state("r2", 4)["peerTableFull"],
+             "peer table still full without the limit")
+        assert S.profile_state("r2", 4)["twinEntries"] == installed + 1
+        # room asked once (or r1's refreshes filled it): no storm either way
+        assert S.service("r2", 4)["resyncRequestsSent"] <= requests + 1, S.service("r2", 4)
+        assert "max-entries" not in lib_rbp.running_config(gear("r2"))
+    finally:
+        if recv3:
+            lib_rbp.stop_stream_receiver(recv3)
+    wait(lambda: state(g3) is None, g3 + " still held after the receiver left", timeout=60)
 
 
 def test_multicast_boundary(joins):  # pylint: disable=unused-argument,redefined-outer-name

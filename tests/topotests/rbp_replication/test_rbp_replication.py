@@ -10,7 +10,9 @@ interface muted.
 Covered: joins of IGMPv2, IGMPv3 (ASM = EXCLUDE {}, SSM INCLUDE), MLDv1,
 MLDv2 (ASM, SSM) replicated with source, filter mode and version; leave and
 expiry; unbinding and rebinding; backup restart (resync); master restart
-(recovery from the backup); channel cut and restored (tables equal); bad
+(recovery from the backup); channel cut and restored (tables equal); a
+group left while the channel is cut expires on the backup (its Delete was
+never sent) before the channel is back; bad
 peer (wrong backup-id, wrong service type): the channel stays down with the
 reason shown and nothing is installed.
 
@@ -302,6 +304,58 @@ def test_channel_cut_and_restored(family):
         for j in (j_old, j_new):
             if j:
                 j.leave()
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_left_while_cut_expires(family):
+    """Cut the r1-r2 link; the receiver leaves the group on the master's
+    LAN, so the Delete is never sent: with the link still down the
+    backup's copy (its peer entry, the install record and the upstream
+    join) goes within the group's remaining time; restored, the tables are
+    equal and the group does not come back."""
+    group = "239.1.6.1" if family == 4 else "ff15::6:1"
+    j = Join(family, group)
+    try:
+        wait_installed(family, group)
+        ok, _ = lib_rbp.wait_until(lambda: upstream_joined("r2", family, group), timeout=20)
+        assert ok, "r2 built no upstream join for {}:\n{}".format(group, debug_state())
+        held = S.profile_state("r2", family)["peerTableEntries"]
+        gear("r1").cmd_raises("ip link set r1-eth2 down")
+        try:
+            ok, _ = lib_rbp.wait_until(
+                lambda: service("r1", family)["tcpState"] != "established"
+                and service("r2", family)["tcpState"] != "established", timeout=20)
+            assert ok, "channel still up with the link down"
+            j.leave()
+            j = None
+            # the master forgets the group (leave, last member query)
+            wait_gone("r1", family, group, "local")
+            # the backup cannot hear of it: its copy ages out by the
+            # timer r1 last gave it (at most one membership interval;
+            # a generous bound, not a measurement)
+            wait_gone("r2", family, group, "peer", timeout=GMI * 4)
+            ok, _ = lib_rbp.wait_until(
+                lambda: S.profile_state("r2", family)["peerTableEntries"] < held,
+                timeout=10)
+            assert ok, S.profile_state("r2", family)
+            ok, _ = lib_rbp.wait_until(
+                lambda: not upstream_joined("r2", family, group), timeout=20)
+            assert ok, "r2 still joined upstream for {}:\n{}".format(group, debug_state())
+            # all of it while the channel was down
+            assert service("r2", family)["tcpState"] != "established", service("r2", family)
+        finally:
+            gear("r1").cmd_raises("ip link set r1-eth2 up")
+        wait_established(family)
+
+        def equal():
+            return entry_keys("r1", family, "local") == entry_keys("r2", family, "peer")
+
+        ok, _ = lib_rbp.wait_until(equal, timeout=20)
+        assert ok, debug_state()
+        assert find_entry("r2", family, group, "peer") is None
+    finally:
+        if j:
+            j.leave()
 
 
 def set_r2_profile(lines):
