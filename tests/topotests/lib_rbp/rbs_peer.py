@@ -762,7 +762,8 @@ def flood(host, port, source=None, n=1000, limit=30.0, batch=100):
 
 
 def stranger(host, port, source=None, service="svc1", mode="wrong-key", key="first-secret",
-             key_id=1, wait=10.0, offers=((10, SVC_IGMP),), update=None):
+             key_id=1, wait=10.0, offers=((10, SVC_IGMP),), update=None, roles=None,
+             hello_service=None):
     """A well-formed peer that cannot authenticate.  mode:
     no-key: Hello without authentication (auth none);
     wrong-key: HMAC mode, frames signed with another key string;
@@ -772,7 +773,11 @@ def stranger(host, port, source=None, service="svc1", mode="wrong-key", key="fir
     authentication claimed) and then nothing (it cannot make an Auth).
     After its Auth it sends its Offers (offers) and, if given, an Update
     of `update` (entry dicts, see _entries) and keepalives, and answers
-    nothing.  Returns the handshake's steps and how the connection ended."""
+    nothing; roles: a RoleReport [(backup_id, role)] after that (e.g.
+    MASTER for every backup-id, to make the real master yield).
+    hello_service: the service name its Hello says (another one: a
+    disagreeing Hello).  Returns the handshake's steps and how the
+    connection ended."""
     if mode == "no-key":
         c = RbsConn(host, port, source, service=service, key=None)
     elif mode == "wrong-key":
@@ -787,7 +792,7 @@ def stranger(host, port, source=None, service="svc1", mode="wrong-key", key="fir
     t0 = time.monotonic()
     res = {"mode": mode, "hello_rx": False, "envelopes_rx": [], "closed": False}
     try:
-        c.send_hello()
+        c.send_hello(**({"service": hello_service} if hello_service else {}))
         c.recv_hello(5.0)
         res["hello_rx"] = True
         res["peer_auth"] = c.peer_hello["auth"]
@@ -802,6 +807,9 @@ def stranger(host, port, source=None, service="svc1", mode="wrong-key", key="fir
                 c.send_env("resync_begin", f_varint(2, 1))
                 c.send_env("update", msg_update(_entries(update)))
                 c.send_env("resync_end", f_varint(2, 1) + f_varint(3, len(update)))
+            if roles:
+                c.send_env("role", b"".join(
+                    f_bytes(1, f_varint(1, bid) + f_varint(2, role)) for bid, role in roles))
         deadline = t0 + wait
         last_ka = time.monotonic()
         while True:

@@ -65,6 +65,9 @@ KEY = "first-secret"
 # backup-ids of x1's services, per daemon
 BID = {("svcx", "pimd"): 30, ("svcx", "pim6d"): 40, ("svcn", "pimd"): 50, ("svcn", "pim6d"): 60}
 SVC = {"pimd": SVC_IGMP, "pim6d": SVC_MLD}
+# what each service offers (both daemons offer every backup-id of it)
+OFFERS = {"svc1": [[10, SVC_IGMP], [20, SVC_MLD]], "svcx": [[30, SVC_IGMP], [40, SVC_MLD]],
+          "svcn": [[50, SVC_IGMP], [60, SVC_MLD]]}
 PROFILE = {("svcx", "pimd"): "px4", ("svcx", "pim6d"): "px6",
            ("svcn", "pimd"): "pn4", ("svcn", "pim6d"): "pn6"}
 # h1's memberships on r1, replicated to r2 over svc1 all along
@@ -236,7 +239,10 @@ class Watch:
     def new_log_lines(self, rn, daemon, pattern=None):
         lines = log_since(rn, daemon, self.logs[(rn, daemon)])
         rx = re.compile(pattern) if pattern else None
-        return [ln for ln in lines if (rx.search(ln) if rx else ("rbs" in ln or "remote-backup" in ln))]
+        # our modules' lines, not the vty commands the test runs
+        lines = [ln for ln in lines if "vty[" not in ln]
+        return [ln for ln in lines
+                if (rx.search(ln) if rx else ("rbs" in ln or "remote-backup" in ln))]
 
     def check(self, strangers=None, channel="unaffected", log_max=40, channel_wait=30):
         """strangers: {daemon: [groups]} that must be nowhere.  channel:
@@ -366,7 +372,7 @@ def test_client_reaches_established(h1_joins):  # noqa  pylint: disable=unused-a
         for d in GM:
             res = open_twin(svc_name, d)
             assert res["auth_rx"], res
-            assert [list(o) for o in res["offers_rx"]] == [[BID[(svc_name, d)], SVC[d]]], res
+            assert sorted(list(o) for o in res["offers_rx"]) == OFFERS[svc_name], res
     good = {("svcx", "pimd"): "239.30.0.1", ("svcx", "pim6d"): "ff15::30:1",
             ("svcn", "pimd"): "239.50.0.1", ("svcn", "pim6d"): "ff15::50:1"}
     for (svc_name, d), g in good.items():
@@ -517,11 +523,11 @@ def test_thousand_connections():
     w = Watch("thousand")
     calls = [
         {"fn": "flood", "args": {"host": R1, "port": port("svc1", "pimd"), "source": X1,
-                                 "n": 1000, "limit": 60.0}},
+                                 "n": 1000, "limit": 30.0}},
         {"fn": "flood", "args": {"host": R1, "port": port("svcx", "pimd"), "source": X1,
-                                 "n": 1000, "limit": 60.0}},
+                                 "n": 1000, "limit": 30.0}},
         {"fn": "flood", "args": {"host": R1, "port": port("svcn", "pim6d"), "source": X1N,
-                                 "n": 1000, "limit": 60.0}},
+                                 "n": 1000, "limit": 30.0}},
     ]
     res = PEER.call("parallel", calls=calls, timeout=180)
     for c, r in zip(calls, res):
@@ -530,9 +536,25 @@ def test_thousand_connections():
         figure("thousand", "port {}".format(c["args"]["port"]), f)
         assert f["open_at_end"] == 0, (c, f)
         assert f["closed"] + f["failed"] == 1000, (c, f)
+    # the listener logs 5 strangers per 10 s, then how many it did not:
+    # that count comes with the next line logged, after the window; one
+    # more connection then makes it appear
     lines = w.new_log_lines("r1", "pimd", r"not a configured peer|more connections")
-    figure("thousand", "r1 pimd 'not a configured peer' lines", len(lines))
-    assert 1 <= len(lines) <= 30, lines
+    assert len(lines) <= 12, lines
+    time.sleep(10.5)
+    PEER.call("silent", host=R1, port=port("svc1", "pimd"), source=X1, limit=5.0)
+
+    def accounted():
+        ls = w.new_log_lines("r1", "pimd", r"not a configured peer|more connections")
+        said = sum(int(m.group(1)) for m in (re.search(r"rbs: (\d+) more connections", ln)
+                                            for ln in ls) if m)
+        return len([ln for ln in ls if "not a configured peer" in ln]) + said >= 1000 and ls
+    ok, lines = lib_rbp.wait_until(accounted, timeout=5)
+    assert ok, w.new_log_lines("r1", "pimd", r"not a configured peer|more connections")
+    figure("thousand", "r1 pimd listener log lines for 1001 strangers", len(lines))
+    for ln in lines:
+        figure("thousand", "r1 pimd says", ln.split("] ", 1)[-1])
+    assert len(lines) <= 14, lines
     live_twins_still_up()
     w.check(log_max=60)
 
@@ -556,14 +578,35 @@ def test_strangers_wrong_key_and_no_key():
             calls.append({"fn": "stranger", "args": {
                 "host": R1, "port": port("svcx", d), "source": X1, "service": "svcx",
                 "mode": mode, "key": KEY, "wait": 10.0,
-                "offers": [[BID[("svcx", d)], SVC[d]]]}})
+                "offers": OFFERS["svcx"]}})
+        # a Hello that disagrees (another service name)
+        calls.append({"fn": "stranger", "args": {
+            "host": R1, "port": port("svcx", d), "source": X1, "service": "svcx",
+            "mode": "wrong-key", "hello_service": "bogus", "key": KEY, "wait": 10.0,
+            "offers": OFFERS["svcx"]}})
     stranger_groups = {"pimd": ["239.66.0.1"], "pim6d": ["ff15::66:1"]}
     for d in GM:
+        # holds no key, needs none: completes its handshake, sends
+        # entries and reports MASTER for every backup-id
         calls.append({"fn": "stranger", "args": {
             "host": R1, "port": port("svcn", d), "source": X1N, "service": "svcn",
-            "mode": "no-key", "wait": 10.0, "offers": [[BID[("svcn", d)], SVC[d]]],
-            "update": [entry("svcn", d, stranger_groups[d][0])]}})
+            "mode": "no-key", "wait": 10.0, "offers": OFFERS["svcn"],
+            "update": [entry("svcn", d, stranger_groups[d][0])],
+            "roles": [[b, rbs_peer.ROLE_MASTER] for b, _t in OFFERS["svcn"]]}})
     res = PEER.call("parallel", calls=calls)
+    # without a key, Hellos that disagree (another service name) on extra
+    # connections, one after the other: the live session is not refused
+    # (issue 11: one such Hello put it into refused)
+    hm_before = {d: errors("r1", d, "svcn").get("hello-mismatch", 0) for d in GM}
+    for _ in range(3):
+        more = [{"fn": "stranger", "args": {
+            "host": R1, "port": port("svcn", d), "source": X1N, "service": "svcn",
+            "mode": "no-key", "hello_service": "bogus", "wait": 10.0,
+            "offers": OFFERS["svcn"]}} for d in GM]
+        calls += more
+        res += PEER.call("parallel", calls=more)
+        for d in GM:
+            assert channel_established("r1", d, "svcn"), service("r1", d, "svcn")
     for c, r in zip(calls, res):
         assert r["ok"], (c, r)
         f = r["result"]
@@ -583,6 +626,14 @@ def test_strangers_wrong_key_and_no_key():
         figure("strangers", "r1 {} svcn takeoversRefused".format(d),
                s["takeoversRefused"] - tk_before[d])
         assert s["takeoversRefused"] > tk_before[d], s
+        assert s["tcpState"] == "established", s
+        hm = s["errors"].get("hello-mismatch", 0) - hm_before[d]
+        figure("strangers", "r1 {} svcn hello-mismatch (3 Hellos)".format(d), hm)
+        assert hm >= 3, s
+        # the stranger's RoleReport was not acted on
+        for prf in (PROFILE[("svcn", d)],):
+            p = profile("r1", d, prf)
+            assert p["peerState"] != "master", p
     live_twins_still_up()
     w.check(strangers=stranger_groups, log_max=40)
 
@@ -609,8 +660,7 @@ def test_entries_outside_policy():
                   ("ff35::4", "::ffff:10.0.0.1", "badSource")],
     }
     good = {"pimd": "239.31.0.1", "pim6d": "ff15::31:1"}
-    strangers = {d: [g for g, _s, _r in bad[d] if not g.startswith(("224.0.0.", "ff02::"))]
-                 for d in GM}
+    strangers = {d: [g for g, _s, _r in bad[d]] for d in GM}
     for svc_name in ("svcx", "svcn"):
         for d in GM:
             prf = PROFILE[(svc_name, d)]
@@ -651,7 +701,6 @@ def test_entries_outside_policy():
         strangers[d].append(over[d])
         open_twin("svcx", d)
     # a flood of refused entries: 2000 link-local/bad-source ones
-    log_before = {d: log_size("r1", d) for d in GM}
     for d in GM:
         ents = []
         for i in range(2000):
@@ -669,9 +718,11 @@ def test_entries_outside_policy():
             lambda d=d, prf=prf: sum(profile("r1", d, prf)["refused"].values()) >= 2000,
             timeout=10)
         assert ok, profile("r1", d, prf)
-        lines = [ln for ln in log_since("r1", d, log_before[d]) if "not installed" in ln]
-        figure("policy", "r1 {}: log lines for 2000 refused entries".format(d), len(lines))
-        assert 1 <= len(lines) <= 10, lines
+        # said once per profile and 10 s, with the number not logged
+        lines = [ln for ln in w.new_log_lines("r1", d) if "not installed" in ln]
+        figure("policy", "r1 {}: 'not installed' log lines for {} refused entries".format(
+            d, sum(profile("r1", d, prf)["refused"].values())), len(lines))
+        assert 1 <= len(lines) <= 8, lines
     live_twins_still_up()
     w.check(strangers=strangers, log_max=60)
 
@@ -746,6 +797,11 @@ def test_stranger_on_twin_address():
     established again (time recorded) and h1's entries are on r2 again."""
     w = Watch("twin-address")
     fails = {d: auth_failures("r1", d, "svc1") for d in GM}
+    rx_before = {d: service("r1", d)["updatesReceived"] for d in GM}
+    prf_name = {"pimd": "p4", "pim6d": "p6"}
+    twin_before = {d: profile("r1", d, prf_name[d]).get("twinEntries", 0) for d in GM}
+    peer_before = {d: sorted((e["group"], e["source"]) for e in entries("r1", d)
+                             if e["origin"] == "peer") for d in GM}
     gear("r2").net.cmd_raises("ip link set r2-eth0 down")
     try:
         for d in GM:
@@ -761,15 +817,20 @@ def test_stranger_on_twin_address():
                 calls.append({"fn": "stranger", "args": {
                     "host": R1, "port": port("svc1", d), "source": R2, "service": "svc1",
                     "mode": mode, "key": KEY, "wait": 10.0,
-                    "offers": [[10, SVC_IGMP]] if d == "pimd" else [[20, SVC_MLD]],
+                    "offers": OFFERS["svc1"],
                     "update": [{"backup_id": 10 if d == "pimd" else 20, "svc": SVC[d],
-                                "group": stranger_groups[d][0]}]}})
+                                "group": stranger_groups[d][0]}],
+                    "roles": [[10, rbs_peer.ROLE_MASTER], [20, rbs_peer.ROLE_MASTER]]}})
             calls.append({"fn": "random_bytes", "args": {
                 "host": R1, "port": port("svc1", d), "source": R2, "nbytes": 4096,
                 "seed": 7, "wait": 10.0}})
-            calls.append({"fn": "flood", "args": {
-                "host": R1, "port": port("svc1", d), "source": R2, "n": 200, "limit": 30.0}})
         res = PEER.call("parallel", calls=calls)
+        # then 200 connections at once from the twin's address
+        fl = [{"fn": "flood", "args": {
+            "host": R1, "port": port("svc1", d), "source": R2, "n": 200, "limit": 30.0}}
+            for d in GM]
+        calls += fl
+        res += PEER.call("parallel", calls=fl)
         for c, r in zip(calls, res):
             assert r["ok"], (c, r)
             f = r["result"]
@@ -791,6 +852,13 @@ def test_stranger_on_twin_address():
             assert fd.get("mode-mismatch", 0) >= 1 and fd.get("bad-mac", 0) >= 1, fd
             have = {e["group"] for e in entries("r1", d)}
             assert not have & set(stranger_groups[d]), have
+            # nothing of it reached the table: no update, no twin entry
+            assert s["updatesReceived"] == rx_before[d], s
+            prf = profile("r1", d, prf_name[d])
+            assert prf.get("twinEntries", 0) == twin_before[d], (prf, twin_before)
+            assert sorted((e["group"], e["source"]) for e in entries("r1", d)
+                          if e["origin"] == "peer") == peer_before[d]
+            assert prf["peerState"] != "master", prf
     finally:
         gear("x1").net.cmd("ip addr del {}/24 dev x1-eth0".format(R2))
         gear("r2").net.cmd_raises("ip link set r2-eth0 up")
@@ -799,6 +867,7 @@ def test_stranger_on_twin_address():
     figure("twin-address", "svc1 reconnect after r2's link up", "{:.1f} s".format(
         time.monotonic() - t0))
     w.check(strangers=stranger_groups, channel="back", log_max=60, channel_wait=60)
+    figure("twin-address", "r1 peer entries (p4/p6) before", peer_before)
 
 
 def test_no_crash():
