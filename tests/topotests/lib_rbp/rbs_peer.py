@@ -847,6 +847,69 @@ def stranger(host, port, source=None, service="svc1", mode="wrong-key", key="fir
     return res
 
 
+def listen_stranger(addr, port, service="svc1", key="not-the-secret", key_id=1, wait=8.0,
+                    offers=((10, SVC_IGMP),), roles=None):
+    """Listen on addr:port (the twin's address, taken over) for the
+    daemon's own connections and answer them as a responder that cannot
+    authenticate: our Hello (authentication claimed, a new incarnation),
+    an Auth signed with `key` (a wrong one), our Offers and roles.
+    Returns, per connection the daemon made: whether it sent its Hello,
+    its Auth, its Offers (it must not) and how the connection ended."""
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    ls = socket.socket(fam, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(16)
+    ls.settimeout(0.2)
+    t0 = time.monotonic()
+    conns = []
+    while time.monotonic() - t0 < wait:
+        try:
+            s, peer = ls.accept()
+        except socket.timeout:
+            continue
+        r = {"from": peer[0], "hello_rx": False, "envelopes_rx": [], "closed": False}
+        c = RbsConn(addr, port, service=service, key=key, key_id=key_id)
+        c.sock = s
+        try:
+            # the daemon (the initiator) sends its Hello at once
+            ftype, payload = c.recv_frame(3.0)
+            r["hello_rx"] = ftype == FRAME_HELLO
+            hello = msg_hello(service, c.incarnation, c.nonce, _addr(addr), AUTH_HMAC_SHA256)
+            c.send_raw(frame(FRAME_HELLO, hello))
+            tr = transcript(payload, hello)  # the daemon initiated
+            env = envelope(1, "auth")
+            c.send_raw(frame(FRAME_ENVELOPE, seal(env, key, key_id, b"R", tr)))
+            env = envelope(2, "offers", msg_offers([tuple(o) for o in offers]))
+            c.send_raw(frame(FRAME_ENVELOPE, seal(env, key, key_id, b"R", tr)))
+            if roles:
+                env = envelope(3, "role", b"".join(
+                    f_bytes(1, f_varint(1, bid) + f_varint(2, role)) for bid, role in roles))
+                c.send_raw(frame(FRAME_ENVELOPE, seal(env, key, key_id, b"R", tr)))
+            while True:
+                ftype, payload = c.recv_frame(5.0)
+                if ftype == FRAME_ENVELOPE:
+                    try:
+                        d = pb_decode(payload[:-TRAILER_LEN])
+                        r["envelopes_rx"].append(
+                            [BODY_NAME.get(fn, str(fn)) for fn in d if fn != 1][0])
+                    except (ValueError, IndexError):
+                        r["envelopes_rx"].append("?")
+        except Closed as e:
+            r["closed"] = True
+            r["how"] = str(e)
+        except (BrokenPipeError, ConnectionResetError):
+            r["closed"] = True
+            r["how"] = "reset on send"
+        except socket.timeout:
+            r["timeout"] = True
+        r["offers_rx"] = "offers" in r["envelopes_rx"]
+        s.close()
+        conns.append(r)
+    ls.close()
+    return {"connections": conns}
+
+
 def garp(ifname, ip):
     "Send a gratuitous ARP for ip from ifname's MAC (take the address over)."
     with open("/sys/class/net/{}/address".format(ifname), encoding="ascii") as f:
@@ -987,6 +1050,34 @@ def close_session(name):
     return {"closed": True}
 
 
+BACKGROUND = {}
+
+
+def spawn(handle, target, args=None):
+    "Start FUNCTIONS[target](**args) in a thread; join(handle) gives its result."
+    box = {}
+
+    def run():
+        try:
+            box["res"] = {"ok": True, "result": FUNCTIONS[target](**(args or {}))}
+        except Exception as e:  # pylint: disable=broad-except
+            box["res"] = {"ok": False, "error": repr(e)}
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    BACKGROUND[handle] = (t, box)
+    return {"started": handle}
+
+
+def join(handle, timeout=120.0):
+    "The result of a spawned call (waits for it)."
+    t, box = BACKGROUND.pop(handle)
+    t.join(timeout)
+    if t.is_alive():
+        raise TimeoutError("{} still running".format(handle))
+    return box["res"]
+
+
 def parallel(calls):
     "Run [{fn, args}] at once in threads; results in order."
     out = [None] * len(calls)
@@ -1023,6 +1114,9 @@ FUNCTIONS = {
     "session_state": session_state,
     "close_session": close_session,
     "parallel": parallel,
+    "spawn": spawn,
+    "join": join,
+    "listen_stranger": listen_stranger,
 }
 
 

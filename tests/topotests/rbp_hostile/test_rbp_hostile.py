@@ -792,9 +792,13 @@ def test_stranger_on_twin_address():
     """r2's channel link goes down; x1 takes r2's address (gratuitous ARP)
     and tries svc1 as a stranger: without a key, with a wrong key, a Hello
     with a new incarnation and nothing after, random bytes, 200
-    connections.  r1 never goes up with it, never REFUSED, nothing of it
-    installed.  x1 gives the address back, r2's link comes up: svc1 is
-    established again (time recorded) and h1's entries are on r2 again."""
+    connections; and it answers r1's own connections to the twin's
+    address as a responder with a wrong key, Offers and MASTER roles.
+    r1 never goes up with it, never REFUSED, never sends it its Offers,
+    nothing of it installed, the twin's role untouched.  x1 gives the
+    address back and floods both twins' ports from its own address while
+    r2's link comes up: svc1 is established again (time recorded) and
+    h1's entries are on r2 again."""
     w = Watch("twin-address")
     fails = {d: auth_failures("r1", d, "svc1") for d in GM}
     rx_before = {d: service("r1", d)["updatesReceived"] for d in GM}
@@ -810,6 +814,14 @@ def test_stranger_on_twin_address():
             assert ok, service("r1", d)
         gear("x1").net.cmd_raises("ip addr add {}/24 dev x1-eth0".format(R2))
         PEER.call("garp", ifname="x1-eth0", ip=R2)
+        # r1 keeps connecting to its twin's address: x1 answers those
+        # connections too, as a responder with a wrong key (r1's
+        # reconnect backoff is at most 10 s + 20 %)
+        for d in GM:
+            PEER.call("spawn", handle="listen-" + d, target="listen_stranger", args={
+                "addr": R2, "port": port("svc1", d), "service": "svc1", "wait": 13.0,
+                "offers": OFFERS["svc1"],
+                "roles": [[10, rbs_peer.ROLE_MASTER], [20, rbs_peer.ROLE_MASTER]]})
         stranger_groups = {"pimd": ["239.77.0.1"], "pim6d": ["ff15::77:1"]}
         calls = []
         for d in GM:
@@ -831,6 +843,15 @@ def test_stranger_on_twin_address():
             for d in GM]
         calls += fl
         res += PEER.call("parallel", calls=fl)
+        for d in GM:
+            r = PEER.call("join", handle="listen-" + d, timeout=60)
+            calls.append({"fn": "listen_stranger", "args": {"port": port("svc1", d)}})
+            res.append(r)
+            assert r["ok"], r
+            conns = r["result"]["connections"]
+            figure("twin-address", "r1's own connections to x1 on {}".format(port("svc1", d)),
+                   conns)
+            assert conns, "r1 {} never connected to the twin's address".format(d)
         for c, r in zip(calls, res):
             assert r["ok"], (c, r)
             f = r["result"]
@@ -840,6 +861,10 @@ def test_stranger_on_twin_address():
                     if k in f})
             if c["fn"] == "flood":
                 assert f["open_at_end"] == 0, f
+            elif c["fn"] == "listen_stranger":
+                for conn in f["connections"]:
+                    assert conn["hello_rx"] and conn["closed"], conn
+                    assert not conn["offers_rx"], conn
             else:
                 assert f["closed"], (c, f)
             if c["fn"] == "stranger":
@@ -861,11 +886,23 @@ def test_stranger_on_twin_address():
             assert prf["peerState"] != "master", prf
     finally:
         gear("x1").net.cmd("ip addr del {}/24 dev x1-eth0".format(R2))
+        # the twin comes back while x1 floods both twins' channel ports
+        # from its own address (500 connections each)
+        floods = [(rn, d) for rn in ROUTERS for d in GM]
+        for rn, d in floods:
+            PEER.call("spawn", handle="flood-{}-{}".format(rn, d), target="flood", args={
+                "host": ADDR[rn], "port": port("svc1", d), "source": X1, "n": 500,
+                "limit": 30.0})
         gear("r2").net.cmd_raises("ip link set r2-eth0 up")
     t0 = time.monotonic()
     wait_channel(timeout=60)
-    figure("twin-address", "svc1 reconnect after r2's link up", "{:.1f} s".format(
-        time.monotonic() - t0))
+    figure("twin-address", "svc1 reconnect after r2's link up, under a flood",
+           "{:.1f} s".format(time.monotonic() - t0))
+    for rn, d in floods:
+        r = PEER.call("join", handle="flood-{}-{}".format(rn, d), timeout=60)
+        assert r["ok"], r
+        figure("twin-address", "flood {} {} during the reconnect".format(rn, d), r["result"])
+        assert r["result"]["open_at_end"] == 0, r
     w.check(strangers=stranger_groups, channel="back", log_max=60, channel_wait=60)
     figure("twin-address", "r1 peer entries (p4/p6) before", peer_before)
 
@@ -875,8 +912,10 @@ def test_no_crash():
     lib_rbp.assert_no_crash()
     for rn in ROUTERS:
         assert gm_pids(rn) == START[rn], (rn, START[rn], gm_pids(rn))
-    logger.info("rbp_hostile figures:\n%s", "\n".join(
-        "  {:<28} {:<40} {}".format(*f) for f in FIGURES))
+    table = "\n".join("  {:<14} {:<44} {}".format(*f) for f in FIGURES
+                      if f[1].startswith(("RSS", "svc1", "duration")))
+    print("rbp_hostile figures (RSS, reconnect, duration per scenario):\n" + table)
+    logger.info("rbp_hostile figures:\n%s", table)
 
 
 if __name__ == "__main__":
