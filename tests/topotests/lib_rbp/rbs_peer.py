@@ -981,6 +981,16 @@ def send_update(name, entries, chunk=128):
     return {"seqs": seqs, "closed": c.closed}
 
 
+def send_message(name, body, payload_hex="", count=1):
+    """Send `count` Envelopes of a body (name of BODY) with the given
+    body bytes (hex) on the session, e.g. ResyncRequests."""
+    c = SESSIONS[name]
+    b = bytes.fromhex(payload_hex)
+    seqs = [c.send_env(body, b) for _ in range(count)]
+    return {"first": seqs[0] if seqs else None, "last": seqs[-1] if seqs else None,
+            "closed": c.closed}
+
+
 def make_update_frame(name, entries, seq=None, dup=False):
     """The bytes (hex) of an Update frame of this session (sealed when
     authenticating) with seq (default: the next one; dup: the last one
@@ -1106,6 +1116,7 @@ FUNCTIONS = {
     "garp": garp,
     "open_session": open_session,
     "send_update": send_update,
+    "send_message": send_message,
     "make_update_frame": make_update_frame,
     "make_frames": make_frames,
     "send_foreign": send_foreign,

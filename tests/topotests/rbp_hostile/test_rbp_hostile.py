@@ -453,14 +453,18 @@ def test_huge_lengths():
     at once, the unfinished frame at the handshake deadline."""
     w = Watch("huge-length")
     before = err_snapshot()
-    calls = []
-    for rn, d, s, src in TARGETS:
-        for length, body in ((0xFFFFFFFF, b""), (65537, b"x" * 100), (0, b""),
-                             (65536, b"\x08\x02" + b"y" * 1000)):
-            calls.append({"fn": "huge_length", "args": {
-                "host": ADDR[rn], "port": port(s, d), "source": src, "length": length,
-                "body_hex": body.hex(), "wait": 10.0}})
-    res = PEER.call("parallel", calls=calls)
+    # a session holds 4 connections at most, the live one included, and
+    # a new one closes the oldest other: the one that must live until
+    # the handshake deadline goes alone, after the others
+    calls, res = [], []
+    for phase in ((0xFFFFFFFF, b""), (65537, b"x" * 100), (0, b"")), \
+            ((65536, b"\x08\x02" + b"y" * 1000),):
+        more = [{"fn": "huge_length", "args": {
+            "host": ADDR[rn], "port": port(s, d), "source": src, "length": length,
+            "body_hex": body.hex(), "wait": 10.0}}
+            for rn, d, s, src in TARGETS for length, body in phase]
+        calls += more
+        res += PEER.call("parallel", calls=more)
     for c, r in zip(calls, res):
         assert r["ok"], (c, r)
         assert r["result"]["closed"], "not closed: {} {}".format(c, r)
@@ -571,29 +575,32 @@ def test_strangers_wrong_key_and_no_key():
     w = Watch("strangers")
     fails_before = {d: auth_failures("r1", d, "svcx") for d in GM}
     tk_before = {d: service("r1", d, "svcn")["takeoversRefused"] for d in GM}
-    calls = []
-    for d in GM:
-        for mode in ("no-key", "wrong-key", "unknown-key-id", "no-trailer",
-                     "new-incarnation-hello"):
-            calls.append({"fn": "stranger", "args": {
-                "host": R1, "port": port("svcx", d), "source": X1, "service": "svcx",
-                "mode": mode, "key": KEY, "wait": 10.0,
-                "offers": OFFERS["svcx"]}})
-        # a Hello that disagrees (another service name)
-        calls.append({"fn": "stranger", "args": {
+    # one mode at a time (a session holds 4 connections at most, and a
+    # new one closes the oldest that is not the live one)
+    calls, res = [], []
+    for mode, hs in (("no-key", None), ("wrong-key", None), ("unknown-key-id", None),
+                     ("no-trailer", None), ("wrong-key", "bogus")):
+        more = [{"fn": "stranger", "args": {
             "host": R1, "port": port("svcx", d), "source": X1, "service": "svcx",
-            "mode": "wrong-key", "hello_service": "bogus", "key": KEY, "wait": 10.0,
-            "offers": OFFERS["svcx"]}})
+            "mode": mode, "key": KEY, "wait": 10.0, "offers": OFFERS["svcx"],
+            "hello_service": hs}} for d in GM]
+        calls += more
+        res += PEER.call("parallel", calls=more)
+    calls2 = [{"fn": "stranger", "args": {
+        "host": R1, "port": port("svcx", d), "source": X1, "service": "svcx",
+        "mode": "new-incarnation-hello", "key": KEY, "wait": 10.0,
+        "offers": OFFERS["svcx"]}} for d in GM]
     stranger_groups = {"pimd": ["239.66.0.1"], "pim6d": ["ff15::66:1"]}
     for d in GM:
         # holds no key, needs none: completes its handshake, sends
         # entries and reports MASTER for every backup-id
-        calls.append({"fn": "stranger", "args": {
+        calls2.append({"fn": "stranger", "args": {
             "host": R1, "port": port("svcn", d), "source": X1N, "service": "svcn",
             "mode": "no-key", "wait": 10.0, "offers": OFFERS["svcn"],
             "update": [entry("svcn", d, stranger_groups[d][0])],
             "roles": [[b, rbs_peer.ROLE_MASTER] for b, _t in OFFERS["svcn"]]}})
-    res = PEER.call("parallel", calls=calls)
+    calls += calls2
+    res += PEER.call("parallel", calls=calls2)
     # without a key, Hellos that disagree (another service name) on extra
     # connections, one after the other: the live session is not refused
     # (issue 11: one such Hello put it into refused)
@@ -788,6 +795,67 @@ def test_replayed_frames():
     w.check(strangers=strangers, log_max=60)
 
 
+FAKE = "2026/01/01 00:00:00.000 PIM: [FAKE0-LINE0] rbs svc1: FAKE"
+
+
+def test_peer_bytes_in_logs():
+    """What a peer says ends up in the logs escaped, cut short and
+    rate-limited: 300 ResyncRequests per daemon whose reason carries a
+    newline, a forged log line and terminal escapes (each answered by a
+    resync, the session stays up), one whose reason is over the 128-byte
+    limit (bad-value, reset), and Hellos whose service name carries the
+    same (hello-mismatch).  No forged line, no raw control byte, a
+    bounded number of lines."""
+    w = Watch("peer-bytes")
+    evil = "\n" + FAKE + "\x1b[2J\x1b]0;owned\x07\r\t"
+    offsets = {d: log_size("r1", d) for d in GM}
+    for d in GM:
+        name = "svcn-{}".format(d)
+        r = PEER.call("send_message", name=name, body="resync_request",
+                      payload_hex=rbs_peer.f_bytes(1, evil).hex(), count=300)
+        assert not r["closed"], r
+    for d in GM:
+        ok, _ = lib_rbp.wait_until(
+            lambda d=d: service("r1", d, "svcn")["resyncsSent"] > 0 and twin_open("svcn", d),
+            timeout=10)
+        assert ok, service("r1", d, "svcn")
+        assert channel_established("r1", d, "svcn")
+    # over the limit: reset, then back
+    for d in GM:
+        name = "svcn-{}".format(d)
+        errs = errors("r1", d, "svcn")
+        PEER.call("send_message", name=name, body="resync_request",
+                  payload_hex=rbs_peer.f_bytes(1, "y" * 129).hex())
+        st = PEER.call("session_state", name=name, wait=5.0)
+        assert st["closed"], st
+        assert delta(errors("r1", d, "svcn"), errs).get("bad-value", 0) >= 1
+        open_twin("svcn", d)
+    calls = [{"fn": "stranger", "args": {
+        "host": R1, "port": port(svc_name, d), "source": X1 if svc_name == "svcx" else X1N,
+        "service": svc_name, "mode": "wrong-key" if svc_name == "svcx" else "no-key",
+        "hello_service": evil[:31], "key": KEY, "wait": 10.0, "offers": OFFERS[svc_name]}}
+        for svc_name in ("svcx", "svcn") for d in GM]
+    res = PEER.call("parallel", calls=calls)
+    for c, r in zip(calls, res):
+        assert r["ok"] and r["result"]["closed"], (c, r)
+    time.sleep(0.5)
+    for d in GM:
+        with open(logfile("r1", d), "rb") as f:
+            f.seek(offsets[d])
+            raw = f.read()
+        assert b"\x1b" not in raw and b"\x07" not in raw, "raw control bytes in {}.log".format(d)
+        text = raw.decode("utf-8", errors="replace")
+        forged = [ln for ln in text.splitlines() if ln.startswith(FAKE[:23])]
+        assert not forged, forged
+        said = [ln for ln in text.splitlines() if "FAKE" in ln]
+        figure("peer-bytes", "r1 {}: lines with the peer's bytes (escaped)".format(d), len(said))
+        if said:
+            figure("peer-bytes", "r1 {} says".format(d), said[0].split("] ", 1)[-1][:160])
+        assert 1 <= len(said) <= 2 * 21, said
+    live_twins_still_up()
+    w.check(log_max=60)
+
+
 def test_stranger_on_twin_address():
     """r2's channel link goes down; x1 takes r2's address (gratuitous ARP)
     and tries svc1 as a stranger: without a key, with a wrong key, a Hello
@@ -823,20 +891,24 @@ def test_stranger_on_twin_address():
                 "offers": OFFERS["svc1"],
                 "roles": [[10, rbs_peer.ROLE_MASTER], [20, rbs_peer.ROLE_MASTER]]})
         stranger_groups = {"pimd": ["239.77.0.1"], "pim6d": ["ff15::77:1"]}
-        calls = []
-        for d in GM:
-            for mode in ("no-key", "wrong-key", "new-incarnation-hello", "unknown-key-id"):
-                calls.append({"fn": "stranger", "args": {
+        calls, res = [], []
+        for mode in ("no-key", "wrong-key", "unknown-key-id", "new-incarnation-hello",
+                     "random"):
+            if mode == "random":
+                more = [{"fn": "random_bytes", "args": {
+                    "host": R1, "port": port("svc1", d), "source": R2, "nbytes": 4096,
+                    "seed": 7, "wait": 10.0}} for d in GM]
+            else:
+                more = [{"fn": "stranger", "args": {
                     "host": R1, "port": port("svc1", d), "source": R2, "service": "svc1",
                     "mode": mode, "key": KEY, "wait": 10.0,
                     "offers": OFFERS["svc1"],
                     "update": [{"backup_id": 10 if d == "pimd" else 20, "svc": SVC[d],
                                 "group": stranger_groups[d][0]}],
-                    "roles": [[10, rbs_peer.ROLE_MASTER], [20, rbs_peer.ROLE_MASTER]]}})
-            calls.append({"fn": "random_bytes", "args": {
-                "host": R1, "port": port("svc1", d), "source": R2, "nbytes": 4096,
-                "seed": 7, "wait": 10.0}})
-        res = PEER.call("parallel", calls=calls)
+                    "roles": [[10, rbs_peer.ROLE_MASTER], [20, rbs_peer.ROLE_MASTER]]}}
+                    for d in GM]
+            calls += more
+            res += PEER.call("parallel", calls=more)
         # then 200 connections at once from the twin's address
         fl = [{"fn": "flood", "args": {
             "host": R1, "port": port("svc1", d), "source": R2, "n": 200, "limit": 30.0}}
