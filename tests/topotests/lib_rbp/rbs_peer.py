@@ -308,7 +308,7 @@ class RbsConn:
     """
 
     def __init__(self, host, port, source=None, service="svc1", key=None, key_id=1,
-                 auth=None, sign_key=None, timeout=5.0):
+                 auth=None, sign_key=None, timeout=5.0, rcvbuf=None):
         self.host, self.port, self.source = host, port, source
         self.service = service
         self.key = key
@@ -340,12 +340,16 @@ class RbsConn:
         self.lock = threading.RLock()
         self.thread = None
         self.stop = False
+        self.rcvbuf = rcvbuf
+        self.stalled = False  # keepalives only, nothing read any more
 
     # --- socket ---
     def connect(self):
         fam = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.rcvbuf:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.rcvbuf)
         if self.source:
             s.bind((self.source, 0))
         s.settimeout(self.timeout)
@@ -566,7 +570,11 @@ class RbsConn:
             last_ka = 0.0
             while not self.stop and not self.closed:
                 try:
-                    self.pump_once(0.1)
+                    if self.stalled:
+                        # a twin that stopped reading but is alive
+                        time.sleep(0.1)
+                    else:
+                        self.pump_once(0.1)
                     if time.monotonic() - last_ka >= interval:
                         self.send_env("keepalive")
                         last_ka = time.monotonic()
@@ -933,15 +941,20 @@ SESSIONS = {}
 
 
 def open_session(name, host, port, source=None, service="svc1", key=None, key_id=1,
-                 offers=None, establish=True, timeout=10.0):
+                 offers=None, establish=True, timeout=10.0, rcvbuf=None, stall=False):
     """Handshake (and, establish, both resyncs) as a twin; the session is
-    then kept alive in a thread.  Returns the handshake's result."""
+    then kept alive in a thread.  stall: right after the handshake, stop
+    reading (keepalives still sent), with a receive buffer of rcvbuf
+    bytes.  Returns the handshake's result."""
     old = SESSIONS.pop(name, None)
     if old:
         old.close()
-    c = RbsConn(host, port, source, service=service, key=key, key_id=key_id).connect()
+    c = RbsConn(host, port, source, service=service, key=key, key_id=key_id,
+                rcvbuf=rcvbuf).connect()
     res = c.handshake(offers=[tuple(o) for o in offers] if offers else None)
-    if res["agreed"] and establish:
+    if res["agreed"] and stall:
+        c.stalled = True
+    elif res["agreed"] and establish:
         try:
             c.establish(timeout)
             res["established"] = True

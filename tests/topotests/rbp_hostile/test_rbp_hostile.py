@@ -795,6 +795,51 @@ def test_replayed_frames():
     w.check(strangers=strangers, log_max=60)
 
 
+def test_peer_stops_reading():
+    """A twin (x1 with the key) that stops reading: it gave r1 20000
+    entries (any-source in the SSM range: held in the channel's table,
+    refused by the install policy), reconnects as a new incarnation, so
+    that r1's resync carries them all back (restored), and reads nothing
+    more while its keepalives go on.  r1 queues at most its high
+    watermark, finds that nothing was taken for the hold time and resets
+    the connection (write-stalled); RSS stays bounded."""
+    w = Watch("stops-reading")
+    d, name = "pimd", "svcx-pimd"
+    prf = PROFILE[("svcx", d)]
+    n = 20000
+    before = profile("r1", d, prf)["refused"].get("ssmAnySource", 0)
+    ents = [entry("svcx", d, "232.{}.{}.{}".format(100 + i // 62500, (i // 250) % 250,
+                                                   i % 250 + 1)) for i in range(n)]
+    PEER.call("send_update", name=name, entries=ents)
+    ok, _ = lib_rbp.wait_until(
+        lambda: profile("r1", d, prf)["refused"].get("ssmAnySource", 0) - before >= n,
+        timeout=20)
+    assert ok, profile("r1", d, prf)
+    rx = service("r1", d, "svcx")["entriesReceived"]
+    figure("stops-reading", "r1 svcx entries held from x1", rx)
+    assert rx >= n
+    PEER.call("close_session", name=name)
+    ok, _ = lib_rbp.wait_until(lambda: not channel_established("r1", d, "svcx"), timeout=10)
+    assert ok, service("r1", d, "svcx")
+    errs = errors("r1", d, "svcx")
+    res = PEER.call("open_session", name=name, host=R1, port=port("svcx", d), source=X1,
+                    service="svcx", key=KEY, rcvbuf=4096, stall=True)
+    assert res["agreed"], res
+    ok, _ = lib_rbp.wait_until(
+        lambda: errors("r1", d, "svcx").get("write-stalled", 0) > errs.get("write-stalled", 0),
+        timeout=20)
+    s = service("r1", d, "svcx")
+    figure("stops-reading", "r1 svcx after the stall", {
+        "errors": delta(s["errors"], errs), "lastReason": s["lastReason"],
+        "entriesReceived": s["entriesReceived"]})
+    assert ok, s
+    st = PEER.call("session_state", name=name, wait=5.0)
+    figure("stops-reading", "x1's stalled connection", st)
+    open_twin("svcx", d)
+    live_twins_still_up()
+    w.check(log_max=40)
+
+
 FAKE = "2026/01/01 00:00:00.000 PIM: [FAKE0-LINE0] rbs svc1: FAKE"
 
 
