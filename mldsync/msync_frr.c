@@ -289,7 +289,12 @@ static struct msync_lsn *frr_listen(struct msync_io *io, const union sockunion *
 		/* IPv4 twins get their own listener */
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 	su_set_port(&a, port);
-	if (bind(fd, &a.sa, su_len(&a)) < 0 || listen(fd, 8) < 0) {
+	/* a backlog as bgpd's and MSDP's: with a short one, a burst of
+	 * connections (a stranger's flood) overflows the accept queue, the
+	 * kernel drops their ACKs and retries them for a minute, and the
+	 * twin's own connect waits behind them (tests/topotests/rbp_hostile)
+	 */
+	if (bind(fd, &a.sa, su_len(&a)) < 0 || listen(fd, SOMAXCONN) < 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;

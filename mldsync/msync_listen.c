@@ -24,7 +24,21 @@ struct msync_lreg {
 	size_t n, cap;
 	/* strangers can connect as often as they like: say it rarely */
 	struct msync_ratelimit rl;
+	/* says how many were not logged at the end of their window, not at
+	 * the next stranger's connection (which may never come) */
+	struct msync_timer t_rl;
 };
+
+static void lreg_rl_flush_cb(void *arg)
+{
+	struct msync_lreg *r = arg;
+
+	if (r->rl.dropped)
+		zlog_info("rbs: %u more connections to %pSU refused in the last %d s (not logged)",
+			  r->rl.dropped, &r->addr, MSYNC_LOG_WINDOW_MS / 1000);
+	/* a new window starts with the next stranger */
+	memset(&r->rl, 0, sizeof(r->rl));
+}
 
 static void lreg_accept(void *arg, struct msync_conn *c)
 {
@@ -50,6 +64,11 @@ static void lreg_accept(void *arg, struct msync_conn *c)
 				  dropped, &loc, MSYNC_LOG_WINDOW_MS / 1000);
 		zlog_info("rbs: connection from %pSU to %pSU refused: not a configured peer", &rem,
 			  &loc);
+	} else if (!msync_timer_on(r->io, &r->t_rl)) {
+		int64_t left = r->rl.window_start + MSYNC_LOG_WINDOW_MS - msync_now(r->io);
+
+		msync_timer_set(r->io, &r->t_rl, left > 0 ? (uint32_t)left : 0, lreg_rl_flush_cb,
+				r);
 	}
 	r->io->ops->close(c);
 }
@@ -128,6 +147,7 @@ void msync_lreg_leave(struct msync_session *s)
 			break;
 		}
 	r->io->ops->listen_close(r->io, r->lsn);
+	msync_timer_off(r->io, &r->t_rl);
 	XFREE(MTYPE_MSYNC_LREG, r->ss);
 	XFREE(MTYPE_MSYNC_LREG, r);
 }
