@@ -212,8 +212,10 @@ struct msync_session {
 	 * the digest includes what we restore until none is left (6.4) */
 	bool old_lives;
 
-	/* log rate limits: errors, and other lines a peer causes */
+	/* log rate limits: errors, and other lines a peer causes; the
+	 * timer says how many were not logged when their window ends */
 	struct msync_ratelimit rl_err, rl_info;
+	struct msync_timer t_rl;
 };
 
 enum { MSYNC_TX_LOCAL = 0, MSYNC_TX_RESTORED, MSYNC_TX_END };

@@ -78,21 +78,57 @@ static uint32_t cfg_hold(const struct msync_session *s)
 	return s->cfg.hold_ms ? s->cfg.hold_ms : 3 * cfg_keepalive(s);
 }
 
+/* The lines a window dropped are said when the window ends, not with
+ * the next line logged (which may come much later, or never). */
+static void session_rl_flush_cb(void *arg)
+{
+	struct msync_session *s = arg;
+
+	if (s->rl_err.dropped)
+		zlog_warn("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
+			  s->rl_err.dropped, MSYNC_LOG_WINDOW_MS / 1000);
+	if (s->rl_info.dropped)
+		zlog_info("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
+			  s->rl_info.dropped, MSYNC_LOG_WINDOW_MS / 1000);
+	/* new windows start with the next line */
+	memset(&s->rl_err, 0, sizeof(s->rl_err));
+	memset(&s->rl_info, 0, sizeof(s->rl_info));
+}
+
+static bool session_log_ok(struct msync_session *s, struct msync_ratelimit *rl, bool warn)
+{
+	unsigned int dropped;
+	int64_t left;
+
+	if (msync_ratelimit_ok(rl, msync_now(s->io), MSYNC_LOG_BURST, &dropped)) {
+		/* only without the timer (it ran late): what it did not say */
+		if (dropped && warn)
+			zlog_warn("rbs %s: %u similar messages not logged in the last %d s",
+				  s->cfg.name, dropped, MSYNC_LOG_WINDOW_MS / 1000);
+		else if (dropped)
+			zlog_info("rbs %s: %u similar messages not logged in the last %d s",
+				  s->cfg.name, dropped, MSYNC_LOG_WINDOW_MS / 1000);
+		return true;
+	}
+	if (!msync_timer_on(s->io, &s->t_rl)) {
+		left = rl->window_start + MSYNC_LOG_WINDOW_MS - msync_now(s->io);
+		msync_timer_set(s->io, &s->t_rl, left > 0 ? (uint32_t)left : 0, session_rl_flush_cb,
+				s);
+	}
+	return false;
+}
+
 void msync_session_error(struct msync_session *s, int err, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	unsigned int dropped;
 
 	if (err >= 0 && err < MSYNC_ERR_MAX)
 		s->ctr.errors[err]++;
 
 	/* a hostile or broken twin, or a stranger, must not flood the log */
-	if (!msync_ratelimit_ok(&s->rl_err, msync_now(s->io), MSYNC_LOG_BURST, &dropped))
+	if (!session_log_ok(s, &s->rl_err, true))
 		return;
-	if (dropped)
-		zlog_warn("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
-			  dropped, MSYNC_LOG_WINDOW_MS / 1000);
 	va_start(ap, fmt);
 	vsnprintfrr(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -103,13 +139,9 @@ void msync_session_info(struct msync_session *s, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
-	unsigned int dropped;
 
-	if (!msync_ratelimit_ok(&s->rl_info, msync_now(s->io), MSYNC_LOG_BURST, &dropped))
+	if (!session_log_ok(s, &s->rl_info, false))
 		return;
-	if (dropped)
-		zlog_info("rbs %s: %u similar messages not logged in the last %d s", s->cfg.name,
-			  dropped, MSYNC_LOG_WINDOW_MS / 1000);
 	va_start(ap, fmt);
 	vsnprintfrr(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -1692,6 +1724,7 @@ void msync_session_free(struct msync_session **sp)
 	msync_timer_off(s->io, &s->t_pump);
 	msync_timer_off(s->io, &s->t_digest);
 	msync_timer_off(s->io, &s->t_reap);
+	msync_timer_off(s->io, &s->t_rl);
 	session_reap_cb(s);
 	msync_sync_fini(s);
 	XFREE(MTYPE_MSYNC_BIDS, s->bids);

@@ -831,6 +831,12 @@ START_TEST(test_log_flood)
 	}
 	ck_assert_uint_le(tu_log_lines(), MSYNC_LOG_BURST + 2);
 	ck_assert_uint_eq(ca()->errors[MSYNC_ERR_HELLO_MISMATCH], 1000);
+	/* the session's count too is said when its window ends, once */
+	fake_net_run(T.net, MSYNC_LOG_WINDOW_MS);
+	ck_assert(tu_log_has("similar messages not logged in the last 10 s"));
+	ck_assert_uint_eq(tu_log_count("similar messages not logged"), 1);
+	fake_net_run(T.net, 2 * MSYNC_LOG_WINDOW_MS);
+	ck_assert_uint_eq(tu_log_count("similar messages not logged"), 1);
 	fake_io_free(&ioc);
 }
 END_TEST
