@@ -204,9 +204,9 @@ struct msync_session_config {
 	/* Timers (doc/protocol.md 5.3), 0: the default.  keepalive and hold
 	 * are raised to their floor; the hold of a connection is the lower
 	 * of ours and the twin's (Hello hold_ms). */
-	uint32_t keepalive_ms;	   /* 0: MSYNC_KEEPALIVE_DEFAULT */
-	uint32_t hold_ms;	   /* 0: 3 * keepalive */
-	uint32_t digest_ms;	   /* 0: MSYNC_DIGEST_DEFAULT */
+	uint32_t keepalive_ms; /* 0: MSYNC_KEEPALIVE_DEFAULT */
+	uint32_t hold_ms;      /* 0: 3 * keepalive */
+	uint32_t digest_ms;    /* 0: MSYNC_DIGEST_DEFAULT */
 	/* MSYNC_AUTH_HMAC_SHA256: keys come from the callbacks send_key and
 	 * accept_key */
 	enum msync_auth auth;
