@@ -190,14 +190,23 @@ struct msync_transport {
 	struct msync_tcp_ao_key ao[MSYNC_TCP_AO_KEYS];
 };
 
+/* Timer defaults and floors (doc/protocol.md 5.3). */
+#define MSYNC_KEEPALIVE_DEFAULT 1000
+#define MSYNC_KEEPALIVE_MIN	100
+#define MSYNC_HOLD_MIN		300 /* a twin asking for less is ignored */
+#define MSYNC_DIGEST_DEFAULT	10000
+
 struct msync_session_config {
 	char name[MSYNC_NAME_MAX]; /* the service name, carried in Hello */
 	union sockunion peer;	   /* twin address (IPv4 or IPv6) */
 	union sockunion source;	   /* local address, bound before connect */
 	uint16_t port;		   /* TCP port, the same on both twins */
-	uint32_t keepalive_ms;	   /* 0: default 1000 */
-	uint32_t hold_ms;	   /* 0: default 3 * keepalive */
-	uint32_t digest_ms;	   /* 0: default 10000 */
+	/* Timers (doc/protocol.md 5.3), 0: the default.  keepalive and hold
+	 * are raised to their floor; the hold of a connection is the lower
+	 * of ours and the twin's (Hello hold_ms). */
+	uint32_t keepalive_ms; /* 0: MSYNC_KEEPALIVE_DEFAULT */
+	uint32_t hold_ms;      /* 0: 3 * keepalive */
+	uint32_t digest_ms;    /* 0: MSYNC_DIGEST_DEFAULT */
 	/* MSYNC_AUTH_HMAC_SHA256: keys come from the callbacks send_key and
 	 * accept_key */
 	enum msync_auth auth;
@@ -251,7 +260,9 @@ struct msync_session *msync_session_new(struct msync_io *io, const struct msync_
 void msync_session_free(struct msync_session **s);
 /* Name, address, port, authentication mode or TCP options (but TCP-AO
  * keys, which apply to the next connection) changed: resets the
- * connection; timers and keys apply from their next use. */
+ * connection.  Otherwise nothing is reset: keepalive and digest interval
+ * apply at once (their timers are re-armed), the hold time to the next
+ * connection (it is negotiated in the Hello), TCP-AO keys too. */
 void msync_session_reconfigure(struct msync_session *s, const struct msync_session_config *cfg);
 /* The profiles replicated on this session.  A change while up sends a new
  * Hello; a disagreement found then takes the session down. */
@@ -319,6 +330,19 @@ const struct msync_counters *msync_session_counters(const struct msync_session *
  * and the last one a frame was accepted with; false when not known. */
 bool msync_session_tx_key(const struct msync_session *s, uint32_t *id);
 bool msync_session_rx_key(const struct msync_session *s, uint32_t *id);
+/* The timers of the session: in force (configured or default, at their
+ * floor) and, while the session is up (state resync or established:
+ * live), what the twin said
+ * in its Hello (0: nothing) and the hold time of that connection. */
+struct msync_timers {
+	uint32_t keepalive_ms, hold_ms, digest_ms;
+	bool live;
+	uint32_t peer_keepalive_ms, peer_hold_ms;
+	uint32_t conn_hold_ms;
+	/* keepalives are sent every min(keepalive_ms, conn_hold_ms / 3) */
+	uint32_t conn_keepalive_ms;
+};
+void msync_session_timers(const struct msync_session *s, struct msync_timers *t);
 /* Whether this kernel has TCP-AO (checked once; msync_frr.c). */
 bool msync_tcp_ao_available(void);
 /* Last reason the session went down or was refused ("" if none). */

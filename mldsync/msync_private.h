@@ -21,9 +21,7 @@ extern "C" {
 DECLARE_MGROUP(MSYNC);
 
 /* Defaults and limits; see doc/protocol.md "Limits". */
-#define MSYNC_KEEPALIVE_DEFAULT 1000
-#define MSYNC_DIGEST_DEFAULT	10000
-#define MSYNC_HOLD_MIN		300 /* a peer asking for less is ignored */
+/* MSYNC_KEEPALIVE_DEFAULT, _MIN, MSYNC_HOLD_MIN, MSYNC_DIGEST_DEFAULT: msync.h */
 #define MSYNC_BACKOFF_MIN	500
 #define MSYNC_BACKOFF_MAX	10000
 #define MSYNC_REFUSED_MIN	2000
@@ -273,6 +271,9 @@ void msync_sync_kick(struct msync_session *s);
 size_t msync_sync_dirty_count(struct msync_session *s);
 void msync_sync_pump(struct msync_session *s);
 void msync_sync_send_digest(struct msync_session *s);
+/* the digest interval in force; a change re-arms a running digest timer */
+uint32_t msync_digest_interval(const struct msync_session *s);
+void msync_sync_digest_rearm(struct msync_session *s);
 void msync_sync_expire_rearm(struct msync_session *s);
 void msync_sync_peer_inc_changed(struct msync_session *s);
 /* the bound of a backup-id changed: entries beyond a lower one go */

@@ -68,14 +68,32 @@ static bool config_usable(const struct msync_session_config *cfg)
 	return true;
 }
 
+/* The timers in force: configured or default, raised to their floor */
 static uint32_t cfg_keepalive(const struct msync_session *s)
 {
-	return s->cfg.keepalive_ms ? s->cfg.keepalive_ms : MSYNC_KEEPALIVE_DEFAULT;
+	uint32_t ka = s->cfg.keepalive_ms ? s->cfg.keepalive_ms : MSYNC_KEEPALIVE_DEFAULT;
+
+	return MAX(ka, MSYNC_KEEPALIVE_MIN);
 }
 
 static uint32_t cfg_hold(const struct msync_session *s)
 {
-	return s->cfg.hold_ms ? s->cfg.hold_ms : 3 * cfg_keepalive(s);
+	uint32_t hold = s->cfg.hold_ms ? s->cfg.hold_ms : 3 * cfg_keepalive(s);
+
+	return MAX(hold, MSYNC_HOLD_MIN);
+}
+
+/* When the next keepalive is due: every connection that is up gets one
+ * within a third of its hold time */
+static uint32_t keepalive_interval(const struct msync_session *s)
+{
+	uint32_t ka = cfg_keepalive(s);
+	size_t i;
+
+	for (i = 0; i < MSYNC_LINKS_MAX; i++)
+		if (s->links[i] && s->links[i]->connected)
+			ka = MIN(ka, MAX(s->links[i]->hold_ms / 3, 1));
+	return ka;
 }
 
 /* The lines a window dropped are said when the window ends, not with
@@ -1289,6 +1307,11 @@ static void rx_offers(struct msync_link *l, const Msync__Offers *o)
 		l->hold_ms = MIN(cfg_hold(s), l->peer_hold_ms);
 	l->last_rx_ms = msync_now(s->io);
 	msync_timer_set(s->io, &l->t_hold, l->hold_ms, link_hold_cb, l);
+	/* the keepalive timer was armed with our keepalive when the
+	 * connection came up: a twin's shorter hold needs one sooner */
+	if (msync_timer_on(s->io, &s->t_keepalive) && l->hold_ms / 3 < cfg_keepalive(s))
+		msync_timer_set(s->io, &s->t_keepalive, keepalive_interval(s), session_keepalive_cb,
+				s);
 	if (msync_debug & MSYNC_DEBUG_SESSION)
 		zlog_debug("rbs %s: connection %s %pSU: handshake complete, offers %s", s->cfg.name,
 			   l->outbound ? "to" : "from", &l->remote, agree ? "agree" : "disagree");
@@ -1749,13 +1772,22 @@ void msync_session_reconfigure(struct msync_session *s, const struct msync_sessi
 		     s->cfg.auth != cfg->auth || !transport_same(&s->cfg.tp, &cfg->tp);
 
 	if (!reset) {
-		/* timers apply from their next run, TCP-AO keys from the
-		 * next connection */
+		bool ka_changed = s->cfg.keepalive_ms != cfg->keepalive_ms;
+		bool digest_changed = s->cfg.digest_ms != cfg->digest_ms;
+
+		/* keepalive and digest apply at once; the hold time of a
+		 * live connection was agreed with the twin in the Hello, a
+		 * new one applies to the next connection; TCP-AO keys too */
 		s->cfg.keepalive_ms = cfg->keepalive_ms;
 		s->cfg.hold_ms = cfg->hold_ms;
 		s->cfg.digest_ms = cfg->digest_ms;
 		s->cfg.tp.n_ao = cfg->tp.n_ao;
 		memcpy(s->cfg.tp.ao, cfg->tp.ao, sizeof(s->cfg.tp.ao));
+		if (ka_changed && msync_timer_on(s->io, &s->t_keepalive))
+			msync_timer_set(s->io, &s->t_keepalive, keepalive_interval(s),
+					session_keepalive_cb, s);
+		if (digest_changed)
+			msync_sync_digest_rearm(s);
 		return;
 	}
 	session_stop(s, "configuration changed");
@@ -1963,6 +1995,23 @@ bool msync_session_resync_pending(const struct msync_session *s)
 	if (!msync_session_up(s))
 		return false;
 	return s->rx.active || !s->rx.done || !s->tx.done;
+}
+
+void msync_session_timers(const struct msync_session *s, struct msync_timers *t)
+{
+	const struct msync_link *l = s->active;
+
+	memset(t, 0, sizeof(*t));
+	t->keepalive_ms = cfg_keepalive(s);
+	t->hold_ms = cfg_hold(s);
+	t->digest_ms = msync_digest_interval(s);
+	if (!msync_session_up(s))
+		return;
+	t->live = true;
+	t->peer_keepalive_ms = l->peer_keepalive_ms;
+	t->peer_hold_ms = l->peer_hold_ms;
+	t->conn_hold_ms = l->hold_ms;
+	t->conn_keepalive_ms = MIN(t->keepalive_ms, MAX(l->hold_ms / 3, 1));
 }
 
 bool msync_session_tx_key(const struct msync_session *s, uint32_t *id)

@@ -36,7 +36,7 @@ static void expire_cb(void *arg);
 /* ------------------------------------------------------------------ */
 /* sending */
 
-static uint32_t digest_interval(const struct msync_session *s)
+uint32_t msync_digest_interval(const struct msync_session *s)
 {
 	return s->cfg.digest_ms ? s->cfg.digest_ms : MSYNC_DIGEST_DEFAULT;
 }
@@ -286,7 +286,7 @@ void msync_sync_start(struct msync_session *s)
 	s->ctr.resyncs_sent++;
 	msync_sync_kick(s);
 	if (!msync_timer_on(s->io, &s->t_digest))
-		msync_timer_set(s->io, &s->t_digest, digest_interval(s), digest_cb, s);
+		msync_timer_set(s->io, &s->t_digest, msync_digest_interval(s), digest_cb, s);
 }
 
 void msync_sync_stop(struct msync_session *s)
@@ -397,6 +397,12 @@ void msync_sync_send_digest(struct msync_session *s)
 	XFREE(MTYPE_MSYNC_DIGEST_ITEMS, ptrs);
 }
 
+void msync_sync_digest_rearm(struct msync_session *s)
+{
+	if (msync_timer_on(s->io, &s->t_digest))
+		msync_timer_set(s->io, &s->t_digest, msync_digest_interval(s), digest_cb, s);
+}
+
 static void digest_cb(void *arg)
 {
 	struct msync_session *s = arg;
@@ -408,7 +414,7 @@ static void digest_cb(void *arg)
 	if (s->state == MSYNC_ST_ESTABLISHED && !s->tx.active && !mdirty_count(&s->dirty) &&
 	    s->active->wq.bytes <= s->wq_low)
 		msync_sync_send_digest(s);
-	msync_timer_set(s->io, &s->t_digest, digest_interval(s), digest_cb, s);
+	msync_timer_set(s->io, &s->t_digest, msync_digest_interval(s), digest_cb, s);
 }
 
 void msync_rx_digest(struct msync_link *l, const void *pb)
@@ -494,7 +500,7 @@ void msync_rx_digest(struct msync_link *l, const void *pb)
 			zlog_debug("rbs %s: %s", s->cfg.name, why);
 		return;
 	}
-	if (s->rx.request_ms && now - s->rx.request_ms < digest_interval(s))
+	if (s->rx.request_ms && now - s->rx.request_ms < msync_digest_interval(s))
 		return;
 	/* a control message: with the queue full, the next digest asks */
 	if (!msync_link_ctrl_room(l))

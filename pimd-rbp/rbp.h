@@ -42,6 +42,13 @@
 #endif
 
 #define RBP_NAME_MAX MSYNC_NAME_MAX
+
+/* timers of a service, ms (the CLI's ranges) */
+#define RBP_KEEPALIVE_MIN MSYNC_KEEPALIVE_MIN
+#define RBP_KEEPALIVE_MAX 60000
+#define RBP_HOLD_MAX	  180000
+#define RBP_DIGEST_MIN	  1000
+#define RBP_DIGEST_MAX	  600000
 /* key chain names (FRR sets no limit; these go into show and logs) */
 #define RBP_KEYCHAIN_MAX 64
 
@@ -76,6 +83,10 @@ struct rbp_service {
 	char password[MSYNC_TCP_KEY_MAX + 1];
 	bool ttl_security;
 	char tcp_ao_keychain[RBP_KEYCHAIN_MAX];
+	/* timers keepalive K hold H, timers digest D: ms, 0 for the
+	 * default (msync.h MSYNC_KEEPALIVE_DEFAULT, 3 x keepalive,
+	 * MSYNC_DIGEST_DEFAULT) */
+	uint32_t keepalive_ms, hold_ms, digest_ms;
 
 	/* the channel while a profile of our type uses it (rbp_session.c) */
 	struct msync_session *session;
@@ -190,6 +201,12 @@ const char *rbp_service_set_auth(struct rbp_service *svc, const char *keychain);
 const char *rbp_service_set_password(struct rbp_service *svc, const char *password);
 void rbp_service_set_ttl_security(struct rbp_service *svc, bool on);
 const char *rbp_service_set_tcp_ao(struct rbp_service *svc, const char *keychain);
+/* timers keepalive K hold H (ms; both 0: the defaults): keepalive
+ * RBP_KEEPALIVE_MIN..RBP_KEEPALIVE_MAX, hold up to RBP_HOLD_MAX and at
+ * least 3 x keepalive */
+const char *rbp_service_set_timers(struct rbp_service *svc, uint32_t keepalive_ms, uint32_t hold_ms);
+/* timers digest D (ms; 0: the default) */
+const char *rbp_service_set_digest(struct rbp_service *svc, uint32_t digest_ms);
 /* Why the service's channel cannot work, or NULL (for show) */
 const char *rbp_service_problem(const struct rbp_service *svc);
 

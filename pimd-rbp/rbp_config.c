@@ -276,6 +276,38 @@ const char *rbp_service_set_tcp_ao(struct rbp_service *svc, const char *keychain
 	return NULL;
 }
 
+const char *rbp_service_set_timers(struct rbp_service *svc, uint32_t keepalive_ms, uint32_t hold_ms)
+{
+	if (!keepalive_ms && !hold_ms) {
+		svc->keepalive_ms = svc->hold_ms = 0;
+		return NULL;
+	}
+	if (keepalive_ms < RBP_KEEPALIVE_MIN || keepalive_ms > RBP_KEEPALIVE_MAX)
+		return rbp_err("keepalive %u ms is out of range (%u-%u)", keepalive_ms,
+			       RBP_KEEPALIVE_MIN, RBP_KEEPALIVE_MAX);
+	if (hold_ms < MSYNC_HOLD_MIN || hold_ms > RBP_HOLD_MAX)
+		return rbp_err("hold %u ms is out of range (%u-%u)", hold_ms, MSYNC_HOLD_MIN,
+			       RBP_HOLD_MAX);
+	if (hold_ms < 3 * keepalive_ms)
+		return rbp_err("hold %u ms is less than 3 x keepalive (%u ms): a twin would be declared dead after fewer than 3 keepalives",
+			       hold_ms, 3 * keepalive_ms);
+	svc->keepalive_ms = keepalive_ms;
+	svc->hold_ms = hold_ms;
+	DEBUGD(&rbp_dbg_config, "service %s: timers keepalive %u hold %u", svc->name, keepalive_ms,
+	       hold_ms);
+	return NULL;
+}
+
+const char *rbp_service_set_digest(struct rbp_service *svc, uint32_t digest_ms)
+{
+	if (digest_ms && (digest_ms < RBP_DIGEST_MIN || digest_ms > RBP_DIGEST_MAX))
+		return rbp_err("digest %u ms is out of range (%u-%u)", digest_ms, RBP_DIGEST_MIN,
+			       RBP_DIGEST_MAX);
+	svc->digest_ms = digest_ms;
+	DEBUGD(&rbp_dbg_config, "service %s: timers digest %u", svc->name, digest_ms);
+	return NULL;
+}
+
 /* --- profiles --------------------------------------------------------- */
 
 struct rbp_profile *rbp_profile_find(const char *name)

@@ -145,6 +145,9 @@ static void rbp_session_cfg(const struct rbp_service *svc, struct msync_session_
 	cfg->auth = svc->auth_keychain[0] ? MSYNC_AUTH_HMAC_SHA256 : MSYNC_AUTH_NONE;
 	strlcpy(cfg->tp.md5_password, svc->password, sizeof(cfg->tp.md5_password));
 	cfg->tp.gtsm = svc->ttl_security;
+	cfg->keepalive_ms = svc->keepalive_ms;
+	cfg->hold_ms = svc->hold_ms;
+	cfg->digest_ms = svc->digest_ms;
 	cfg->tp.tcp_ao = svc->tcp_ao_keychain[0] != '\0';
 	rbp_tcp_ao_keys(svc, &cfg->tp);
 }
@@ -279,6 +282,11 @@ void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si
 	else
 		si->tcp_ao = "on";
 	if (!s) {
+		/* what a channel would use: the defaults of mldsync */
+		si->timers.keepalive_ms = svc->keepalive_ms ? svc->keepalive_ms
+							    : MSYNC_KEEPALIVE_DEFAULT;
+		si->timers.hold_ms = svc->hold_ms ? svc->hold_ms : 3 * si->timers.keepalive_ms;
+		si->timers.digest_ms = svc->digest_ms ? svc->digest_ms : MSYNC_DIGEST_DEFAULT;
 		si->state = svc->peer_set ? "idle (no profile of this service type)"
 					  : "idle (no peer)";
 		si->resync = "-";
@@ -298,6 +306,7 @@ void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si
 	si->c = *msync_session_counters(s);
 	si->tx_key_valid = msync_session_tx_key(s, &si->tx_key);
 	si->rx_key_valid = msync_session_rx_key(s, &si->rx_key);
+	msync_session_timers(s, &si->timers);
 	up = msync_session_up_since(s);
 	if (msync_session_state(s) == MSYNC_ST_ESTABLISHED && up > 0)
 		si->up_since_s = (msync_now_ms(s) - up) / 1000;

@@ -26,6 +26,9 @@ struct rbp_session_info {
 	uint32_t tx_key, rx_key;
 	char auth_problem[160];
 	const char *tcp_ao; /* "off", "on", "not available on this kernel" */
+
+	/* keepalive, hold, digest in force; the live connection's */
+	struct msync_timers timers;
 };
 
 /* The callbacks every channel gets (cb->arg is set to the service) */

@@ -95,6 +95,40 @@ static void rbp_show_auth_text(struct vty *vty, const struct rbp_service *svc,
 		si->c.takeovers_refused, si->c.probe_timeouts);
 }
 
+static void rbp_show_timers_json(const struct rbp_service *svc, const struct msync_timers *t,
+				 json_object *js)
+{
+	json_object_int_add(js, "keepaliveMs", t->keepalive_ms);
+	json_object_int_add(js, "holdMs", t->hold_ms);
+	json_object_int_add(js, "digestMs", t->digest_ms);
+	json_object_boolean_add(js, "timersConfigured", svc->keepalive_ms || svc->hold_ms);
+	json_object_boolean_add(js, "digestConfigured", svc->digest_ms != 0);
+	if (!t->live)
+		return;
+	json_object_int_add(js, "negotiatedHoldMs", t->conn_hold_ms);
+	json_object_int_add(js, "negotiatedKeepaliveMs", t->conn_keepalive_ms);
+	if (t->peer_hold_ms)
+		json_object_int_add(js, "peerHoldMs", t->peer_hold_ms);
+	if (t->peer_keepalive_ms)
+		json_object_int_add(js, "peerKeepaliveMs", t->peer_keepalive_ms);
+}
+
+static void rbp_show_timers_text(struct vty *vty, const struct rbp_service *svc,
+				 const struct msync_timers *t)
+{
+	vty_out(vty, "  Timers           : keepalive %u ms, hold %u ms%s, digest %u ms%s\n",
+		t->keepalive_ms, t->hold_ms, svc->keepalive_ms || svc->hold_ms ? "" : " (defaults)",
+		t->digest_ms, svc->digest_ms ? "" : " (default)");
+	if (!t->live)
+		return;
+	vty_out(vty, "  Connection timers: hold %u ms, keepalive every %u ms", t->conn_hold_ms,
+		t->conn_keepalive_ms);
+	if (t->peer_hold_ms)
+		vty_out(vty, " (the twin asked for hold %u ms, keepalive %u ms)", t->peer_hold_ms,
+			t->peer_keepalive_ms);
+	vty_out(vty, "\n");
+}
+
 static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, json_object *js)
 {
 	struct rbp_session_info si;
@@ -138,6 +172,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
 			json_object_int_add(jerr, msync_err_name(e), si.c.errors[e]);
 		json_object_object_add(js, "errors", jerr);
+		rbp_show_timers_json(svc, &si.timers, js);
 		rbp_show_auth_json(svc, &si, js);
 		jprf = json_object_new_array();
 	}
@@ -169,6 +204,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		vty_out(vty, "  Problem          : %s\n", si.problem);
 	rbp_show_auth_text(vty, svc, &si);
 	vty_out(vty, "  TCP state        : %s\n", si.state);
+	rbp_show_timers_text(vty, svc, &si.timers);
 	if (si.up_since_s >= 0)
 		vty_out(vty, "  Up for           : %llds\n", (long long)si.up_since_s);
 	vty_out(vty, "  Resync           : %s\n", si.resync);

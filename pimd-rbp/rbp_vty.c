@@ -210,6 +210,52 @@ DEFPY(no_rbp_service_tcp_ao, no_rbp_service_tcp_ao_cmd, "no tcp-ao key-chain [WO
 	return rbp_cli_done(vty, rbp_service_set_tcp_ao(svc, NULL));
 }
 
+#define TIMERS_HELP "Timers of the channel (ms)\n"
+#define KEEPALIVE_HELP                                                                             \
+	"Keepalive interval, while nothing else is sent (default 1000)\n"                          \
+	"Milliseconds\n"
+#define HOLD_HELP                                                                                                                 \
+	"Hold time: the twin is dead after this long without a frame (default 3 x keepalive; the lower of both twins' applies)\n" \
+	"Milliseconds, at least 3 x keepalive\n"
+
+DEFPY(rbp_service_timers, rbp_service_timers_cmd,
+      "timers keepalive (100-60000)$keepalive hold (300-180000)$hold",
+      TIMERS_HELP KEEPALIVE_HELP HOLD_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_timers(svc, keepalive, hold));
+}
+
+DEFPY(no_rbp_service_timers, no_rbp_service_timers_cmd,
+      "no timers [keepalive (100-60000) hold (300-180000)]",
+      NO_STR TIMERS_HELP KEEPALIVE_HELP HOLD_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_timers(svc, 0, 0));
+}
+
+#define DIGEST_HELP                                                                                \
+	"Interval of the table digests sent to the twin (default 10000)\n"                         \
+	"Milliseconds\n"
+
+DEFPY(rbp_service_timers_digest, rbp_service_timers_digest_cmd,
+      "timers digest (1000-600000)$digest", TIMERS_HELP DIGEST_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_digest(svc, digest));
+}
+
+DEFPY(no_rbp_service_timers_digest, no_rbp_service_timers_digest_cmd,
+      "no timers digest [(1000-600000)]", NO_STR TIMERS_HELP DIGEST_HELP)
+{
+	VTY_DECLVAR_CONTEXT(rbp_service, svc);
+
+	return rbp_cli_done(vty, rbp_service_set_digest(svc, 0));
+}
+
 static int rbp_service_config_write(struct vty *vty)
 {
 	const struct rbp_service *svc;
@@ -228,6 +274,11 @@ static int rbp_service_config_write(struct vty *vty)
 			vty_out(vty, " ttl-security\n");
 		if (svc->tcp_ao_keychain[0])
 			vty_out(vty, " tcp-ao key-chain %s\n", svc->tcp_ao_keychain);
+		if (svc->keepalive_ms)
+			vty_out(vty, " timers keepalive %u hold %u\n", svc->keepalive_ms,
+				svc->hold_ms);
+		if (svc->digest_ms)
+			vty_out(vty, " timers digest %u\n", svc->digest_ms);
 		vty_out(vty, "exit\n!\n");
 		n++;
 	}
@@ -575,6 +626,10 @@ void rbp_vty_init(void)
 	install_element(RBP_SERVICE_NODE, &rbp_service_password_cmd);
 	install_element(RBP_SERVICE_NODE, &no_rbp_service_password_cmd);
 	install_element(RBP_SERVICE_NODE, &rbp_service_ttl_security_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_timers_cmd);
+	install_element(RBP_SERVICE_NODE, &no_rbp_service_timers_cmd);
+	install_element(RBP_SERVICE_NODE, &rbp_service_timers_digest_cmd);
+	install_element(RBP_SERVICE_NODE, &no_rbp_service_timers_digest_cmd);
 	install_element(RBP_SERVICE_NODE, &rbp_service_tcp_ao_cmd);
 	install_element(RBP_SERVICE_NODE, &no_rbp_service_tcp_ao_cmd);
 

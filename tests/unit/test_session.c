@@ -712,6 +712,151 @@ START_TEST(test_reconfigure)
 }
 END_TEST
 
+/* Configured timers (doc/protocol.md 5.3): what the session uses, the
+ * hold time negotiated as the lower of both twins', keepalives within a
+ * third of it on both sides, and expiry at that hold time. */
+START_TEST(test_timers_negotiated)
+{
+	struct msync_timers ta, tb;
+	uint64_t before;
+
+	T.ca.keepalive_ms = 500;
+	T.ca.hold_ms = 1500;
+	tu_twins_restart(&T, true);
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	up();
+	msync_session_timers(T.a, &ta);
+	msync_session_timers(T.b, &tb);
+	ck_assert_uint_eq(ta.keepalive_ms, 500);
+	ck_assert_uint_eq(ta.hold_ms, 1500);
+	ck_assert_uint_eq(ta.digest_ms, 10000);
+	ck_assert_uint_eq(tb.keepalive_ms, 1000);
+	ck_assert_uint_eq(tb.hold_ms, 3000);
+	ck_assert(ta.live && tb.live);
+	/* each side heard the other's Hello */
+	ck_assert_uint_eq(ta.peer_keepalive_ms, 1000);
+	ck_assert_uint_eq(ta.peer_hold_ms, 3000);
+	ck_assert_uint_eq(tb.peer_keepalive_ms, 500);
+	ck_assert_uint_eq(tb.peer_hold_ms, 1500);
+	/* both use the lower hold, and keep alive within a third of it */
+	ck_assert_uint_eq(ta.conn_hold_ms, 1500);
+	ck_assert_uint_eq(tb.conn_hold_ms, 1500);
+	ck_assert_uint_eq(ta.conn_keepalive_ms, 500);
+	ck_assert_uint_eq(tb.conn_keepalive_ms, 500);
+
+	/* idle for a while: B's keepalives keep A's shorter hold happy */
+	before = msync_session_counters(T.b)->tx_msgs;
+	fake_net_run(T.net, 20000);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, 1);
+	/* at least one frame per 500 ms (the default would be 1000 ms) */
+	ck_assert_uint_ge(msync_session_counters(T.b)->tx_msgs - before, 20000 / 500 - 1);
+
+	/* silence: both expire at the negotiated hold, not B's 3000 ms */
+	fake_net_cut(T.net, T.ioa, T.iob, true);
+	fake_net_run(T.net, 1400);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	fake_net_run(T.net, 200);
+	ck_assert_int_ne(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_int_ne(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_str_eq(msync_session_last_reason(T.b),
+			 "hold timer expired (1500 ms without a frame)");
+	msync_session_timers(T.b, &tb);
+	ck_assert(!tb.live);
+	ck_assert_uint_eq(tb.conn_hold_ms, 0);
+	ck_assert_uint_eq(tb.hold_ms, 3000);
+	fake_net_cut(T.net, T.ioa, T.iob, false);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	check_replicas();
+}
+END_TEST
+
+/* A twin's Hello hold below the floor is not taken; a configuration
+ * below the floors is raised to them. */
+START_TEST(test_timers_floor)
+{
+	struct msync_timers ta, tb;
+
+	T.ca.keepalive_ms = 10;
+	T.ca.hold_ms = 30;
+	tu_twins_restart(&T, true);
+	up();
+	msync_session_timers(T.a, &ta);
+	msync_session_timers(T.b, &tb);
+	ck_assert_uint_eq(ta.keepalive_ms, MSYNC_KEEPALIVE_MIN);
+	ck_assert_uint_eq(ta.hold_ms, MSYNC_HOLD_MIN);
+	/* A said the floor in its Hello: that is what both use */
+	ck_assert_uint_eq(tb.peer_hold_ms, MSYNC_HOLD_MIN);
+	ck_assert_uint_eq(tb.conn_hold_ms, MSYNC_HOLD_MIN);
+	ck_assert_uint_eq(ta.conn_hold_ms, MSYNC_HOLD_MIN);
+	ck_assert_uint_eq(tb.conn_keepalive_ms, MSYNC_HOLD_MIN / 3);
+	fake_net_run(T.net, 5000);
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, 1);
+	ck_assert_uint_eq(msync_session_counters(T.b)->sessions_up, 1);
+}
+END_TEST
+
+/* Timers changed on a live connection: no reset; keepalive and digest
+ * apply at once, the hold time from the next connection. */
+START_TEST(test_timers_reconfigure)
+{
+	struct msync_session_config c;
+	struct msync_timers ta, tb;
+	uint64_t before;
+
+	up();
+	c = T.ca;
+	c.keepalive_ms = 200;
+	c.hold_ms = 600;
+	c.digest_ms = 2000;
+	msync_session_reconfigure(T.a, &c);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	msync_session_timers(T.a, &ta);
+	ck_assert_uint_eq(ta.keepalive_ms, 200);
+	ck_assert_uint_eq(ta.hold_ms, 600);
+	ck_assert_uint_eq(ta.digest_ms, 2000);
+	/* the live connection keeps the hold agreed in its Hello */
+	ck_assert_uint_eq(ta.conn_hold_ms, 3000);
+	ck_assert_uint_eq(ta.conn_keepalive_ms, 200);
+	/* A keeps alive every 200 ms from now on */
+	before = msync_session_counters(T.a)->tx_msgs;
+	fake_net_run(T.net, 4000);
+	ck_assert_uint_ge(msync_session_counters(T.a)->tx_msgs - before, 4000 / 200 - 1);
+	ck_assert_uint_eq(msync_session_counters(T.a)->sessions_up, 1);
+
+	/* a keepalive above a third of the live hold is not used on it */
+	c.keepalive_ms = 5000;
+	c.hold_ms = 15000;
+	msync_session_reconfigure(T.a, &c);
+	msync_session_timers(T.a, &ta);
+	ck_assert_uint_eq(ta.conn_keepalive_ms, 1000);
+	fake_net_run(T.net, 20000);
+	ck_assert_uint_eq(msync_session_counters(T.b)->sessions_down, 0);
+
+	/* the next connection negotiates A's new hold with B's 3000 */
+	c.keepalive_ms = 200;
+	c.hold_ms = 600;
+	msync_session_reconfigure(T.a, &c);
+	msync_session_reset(T.a, "operator clear");
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	msync_session_timers(T.a, &ta);
+	msync_session_timers(T.b, &tb);
+	ck_assert_uint_eq(ta.conn_hold_ms, 600);
+	ck_assert_uint_eq(tb.conn_hold_ms, 600);
+	ck_assert_uint_eq(tb.conn_keepalive_ms, 200);
+	ck_assert_uint_eq(tb.peer_keepalive_ms, 200);
+	/* back to the defaults: the next connection uses 3000 again */
+	msync_session_reconfigure(T.a, &T.ca);
+	msync_session_reset(T.a, "operator clear");
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	msync_session_timers(T.a, &ta);
+	ck_assert_uint_eq(ta.conn_hold_ms, 3000);
+	ck_assert_uint_eq(ta.keepalive_ms, 1000);
+	ck_assert_uint_eq(ta.digest_ms, 10000);
+}
+END_TEST
+
 START_TEST(test_ipv6_transport)
 {
 	tu_twins_free(&T);
@@ -1034,6 +1179,9 @@ int main(void)
 	TU_ADD(tc, test_roles);
 	TU_ADD(tc, test_peer_flush);
 	TU_ADD(tc, test_reconfigure);
+	TU_ADD(tc, test_timers_negotiated);
+	TU_ADD(tc, test_timers_floor);
+	TU_ADD(tc, test_timers_reconfigure);
 	TU_ADD(tc, test_ipv6_transport);
 	TU_ADD(tc, test_stranger_and_self);
 	TU_ADD(tc, test_peer_limit);

@@ -57,6 +57,8 @@ def _counters(**kw):
         "digestMismatches": 0, "resyncRequestsSent": 0, "peerLimitDrops": 0,
         "sessionsUp": 1,
         "errors": {e: 0 for e in ERROR_CLASSES},
+        "keepaliveMs": 1000, "holdMs": 3000, "digestMs": 10000,
+        "timersConfigured": False, "digestConfigured": False,
     }
     c.update(kw)
     return c
@@ -82,6 +84,10 @@ SVC_PIMD = {
             "svc1", "igmp", peer="10.0.12.2", source="10.0.12.1", port=5000,
             channelPort=5000, tcpState="established", resyncState="done",
             upSeconds=42, lastReason="", profiles=["p1", "p6"],
+            # timers keepalive 500 hold 2000 here, defaults on the twin
+            keepaliveMs=500, holdMs=2000, timersConfigured=True,
+            negotiatedHoldMs=2000, negotiatedKeepaliveMs=500,
+            peerHoldMs=3000, peerKeepaliveMs=1000,
         ),
         "svc2": _service(
             "svc2", "igmp", tcpState="idle (no peer)", resyncState="-",
@@ -100,6 +106,10 @@ SVC_PIMD = {
                           "key-not-accepted": 1, "bad-mac": 3},
             probesSent=2, takeoversRefused=1, probeTimeouts=1,
             errors=dict({e: 0 for e in ERROR_CLASSES}, auth=4),
+            # the twin has timers keepalive 100 hold 300, timers digest
+            digestMs=600000, digestConfigured=True,
+            negotiatedHoldMs=300, negotiatedKeepaliveMs=100,
+            peerHoldMs=300, peerKeepaliveMs=100,
         ),
         "svc5": _service(
             "svc5", "igmp", peer="10.0.30.2", source="10.0.30.1", port=2200,
@@ -370,6 +380,19 @@ BAD = [
     ("ent-no-group", "entries", ENT_PIMD, "pimd", _ent(0), _del("group"), "group"),
     ("ent-no-origin", "entries", ENT_PIMD, "pimd", _ent(3), _del("origin"), "origin"),
     ("svc-no-tcpstate", "service", SVC_PIMD, "pimd", _svc, _del("tcpState"), "tcpState"),
+    ("svc-no-keepalive", "service", SVC_PIMD, "pimd", _svc, _del("keepaliveMs"), "keepaliveMs"),
+    ("svc-no-digest", "service", SVC_PIMD, "pimd", _svc, _del("digestMs"), "digestMs"),
+    ("svc-keepalive-floor", "service", SVC_PIMD, "pimd", _svc, _set("keepaliveMs", 99), "99"),
+    ("svc-hold-floor", "service", SVC_PIMD, "pimd", _svc, _set("holdMs", 299), "299"),
+    ("svc-hold-3ka", "service", SVC_PIMD, "pimd", _svc, _set("holdMs", 1499), "3 x keepaliveMs"),
+    ("svc-negotiated-down", "service", SVC_PIMD, "pimd", lambda d: d["services"]["svc5"],
+     _set("negotiatedHoldMs", 3000), "negotiatedHoldMs"),
+    ("svc-negotiated-ka-alone", "service", SVC_PIMD, "pimd", _svc, _del("negotiatedHoldMs"),
+     "negotiatedHoldMs"),
+    ("svc-negotiated-ka-high", "service", SVC_PIMD, "pimd", _svc,
+     _set("negotiatedKeepaliveMs", 700), "negotiatedKeepaliveMs"),
+    ("svc-timers-configured-str", "service", SVC_PIMD, "pimd", _svc,
+     _set("timersConfigured", "yes"), "timersConfigured"),
     ("svc-no-err-class", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _del("socket"), "socket"),
     ("svc-no-auth-err", "service", SVC_PIMD, "pimd", lambda d: _svc(d)["errors"], _del("write-stalled"), "write-stalled"),
     ("svc-no-auth", "service", SVC_PIMD, "pimd", _svc, _del("authentication"), "authentication"),
@@ -567,10 +590,13 @@ remote-backup-service svc6
  authentication key-chain rbs-keys
  password md5-secret
  ttl-security
+ timers keepalive 500 hold 2000
+ timers digest 30000
 exit
 !
 remote-backup-service idle
  tcp-ao key-chain ao-keys
+ timers digest 600000
 exit
 !
 remote-backup-profile p1
@@ -617,6 +643,10 @@ def test_config_good():
     inst = yangcheck.config_to_instance(CONFIG)["frr-rbp:remote-backup"]
     assert [p["name"] for p in inst["profile"]] == ["p1", "p6", "p7"]
     assert inst["interface"][0]["remote-backup-profile"] == ["p1", "p6"]
+    svc = {v["name"]: v for v in inst["service"]}
+    assert svc["svc6"]["timers"] == {"keepalive": 500, "hold": 2000, "digest": 30000}
+    assert svc["idle"]["timers"] == {"digest": 600000}
+    assert "timers" not in svc["svc1"]
 
 
 def test_config_seed001_mld():
@@ -639,6 +669,11 @@ CONFIG_BAD = [
     ("vrrp-family", ("vrrp6-id 1 interface eth0", "vrrp-id 1 interface eth0"), "vrrp6-id"),
     ("track-range", ("vrrp6 vrid 1", "vrrp6 vrid 0"), "0"),
     ("max-entries-range", ("max-entries 100", "max-entries 0"), "0"),
+    ("timers-hold-3ka", ("keepalive 500 hold 2000", "keepalive 500 hold 1499"), "3 x keepalive"),
+    ("timers-keepalive-range", ("keepalive 500 hold 2000", "keepalive 99 hold 2000"), "99"),
+    ("timers-hold-range", ("keepalive 500 hold 2000", "keepalive 500 hold 180001"), "180001"),
+    ("timers-digest-range", ("timers digest 30000", "timers digest 999"), "999"),
+    ("timers-digest-word", ("timers digest 30000", "timers digest soon"), "soon"),
     ("dup-backup-id", ("backup-id 11 remote-backup-service svc1", "backup-id 10 remote-backup-service svc1"), "Unique"),
     ("no-service", ("backup-id 11 remote-backup-service svc1", "backup-id 11 remote-backup-service nosuch"), "nosuch"),
     ("no-profile", (" remote-backup-profile p7\n", " remote-backup-profile nosuch\n"), "nosuch"),

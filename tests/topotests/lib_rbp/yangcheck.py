@@ -426,6 +426,12 @@ def config_to_instance(text):
                 ent["ttl-security"] = [None]
             elif len(words) == 3 and words[:2] == ["tcp-ao", "key-chain"]:
                 ent["tcp-ao-key-chain"] = words[2]
+            elif len(words) == 5 and words[:2] == ["timers", "keepalive"] and words[3] == "hold":
+                tm = ent.setdefault("timers", {})
+                tm["keepalive"] = _num(words[2])
+                tm["hold"] = _num(words[4])
+            elif len(words) == 3 and words[:2] == ["timers", "digest"]:
+                ent.setdefault("timers", {})["digest"] = _num(words[2])
             else:
                 raise AssertionError(bad)
         elif kind == "profile":

@@ -217,3 +217,49 @@ def test_tcp_ao_and_no_auth_warning():
                                   "remote-backup-service svc9", "password x")
     assert "remove it first" in out, out
     config("r1", "no remote-backup-service svc9")
+
+
+def test_timers_negotiated():
+    """timers keepalive 500 hold 2000 on r1 only: no reset of the live
+    channel (it keeps the hold agreed in its Hello, keepalives from r1
+    every 500 ms at once); on the next connection both use the lower hold,
+    2000, and r2 keeps alive every third of it.  `no timers` and another
+    connection: 3000 again."""
+    wait_established()
+    up_before = {rn: service(rn)["sessionsUp"] for rn in ROUTERS}
+    config("r1", "remote-backup-service svc1", "timers keepalive 500 hold 2000")
+    s1 = service("r1")
+    assert (s1["keepaliveMs"], s1["holdMs"], s1["timersConfigured"]) == (500, 2000, True), s1
+    assert s1["negotiatedHoldMs"] == 3000 and s1["negotiatedKeepaliveMs"] == 500, s1
+    assert s1["sessionsUp"] == up_before["r1"], s1
+
+    def new_connection():
+        # a change of a TCP option resets the channel: twice, back as it was
+        config("r1", "remote-backup-service svc1", "no ttl-security", "ttl-security")
+        for rn in ROUTERS:
+            ok, last = lib_rbp.wait_until(
+                lambda rn=rn: service(rn)["sessionsUp"] > up_before[rn]
+                and service(rn)["tcpState"] == "established", timeout=60)
+            assert ok, "{}: no new connection: {}".format(rn, service(rn))
+            up_before[rn] = service(rn)["sessionsUp"]
+
+    new_connection()
+    s1, s2 = service("r1"), service("r2")
+    assert (s2["keepaliveMs"], s2["holdMs"], s2["timersConfigured"]) == (1000, 3000, False), s2
+    assert s1["negotiatedHoldMs"] == 2000 and s2["negotiatedHoldMs"] == 2000, (s1, s2)
+    assert s1["peerHoldMs"] == 3000 and s1["peerKeepaliveMs"] == 1000, s1
+    assert s2["peerHoldMs"] == 2000 and s2["peerKeepaliveMs"] == 500, s2
+    assert s1["negotiatedKeepaliveMs"] == 500, s1
+    assert s2["negotiatedKeepaliveMs"] == 666, s2
+    text = lib_rbp.vtysh(gear("r2"), "show remote-backup-service svc1")
+    assert "Connection timers: hold 2000 ms, keepalive every 666 ms" in text, text
+    for rn in ROUTERS:
+        yangcheck.validate_vtysh_json(
+            "service", lib_rbp.vtysh_json(gear(rn), "show remote-backup-service json"))
+    yangcheck.validate_config(lib_rbp.vtysh(gear("r1"), "show running-config"))
+
+    config("r1", "remote-backup-service svc1", "no timers")
+    new_connection()
+    for rn in ROUTERS:
+        s = service(rn)
+        assert (s["keepaliveMs"], s["holdMs"], s["negotiatedHoldMs"]) == (1000, 3000, 3000), s

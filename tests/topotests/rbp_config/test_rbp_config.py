@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 
 # pylint: disable=wrong-import-position
 import lib_rbp  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
 from lib import topotest  # noqa: E402
 from lib.topogen import Topogen, get_topogen  # noqa: E402
 
@@ -71,7 +72,8 @@ def test_running_config_blocks_once():
     run = lib_rbp.running_config(r1())
     for block in (
         "remote-backup-service svc1\n peer 10.0.1.2 source 10.0.1.1 port 2100\nexit\n",
-        "remote-backup-service svc6\n peer 2001:db8:1::2 source 2001:db8:1::1 port 2200\nexit\n",
+        "remote-backup-service svc6\n peer 2001:db8:1::2 source 2001:db8:1::1 port 2200\n"
+        " timers keepalive 500 hold 2000\n timers digest 30000\nexit\n",
         "remote-backup-profile p4\n backup-id 10 remote-backup-service svc1\n"
         " service-type igmp\n peer-backup hot\n vrrp-id 1 interface r1-eth0\nexit\n",
         "remote-backup-profile p6\n backup-id 20 remote-backup-service svc6\n"
@@ -204,6 +206,22 @@ LONG = "x" * 300
             ["interface r1-eth0", "ip multicast track admin-vrrp interface abcdefghijklmnop vrid 3"],
             "interface name is too long (16 characters, at most 15)",
         ),
+        (
+            ["remote-backup-service svc1", "timers keepalive 1000 hold 2999"],
+            "hold 2999 ms is less than 3 x keepalive (3000 ms)",
+        ),
+        (
+            ["remote-backup-service svc6", "timers keepalive 700 hold 2000"],
+            "hold 2000 ms is less than 3 x keepalive (2100 ms)",
+        ),
+        (["remote-backup-service svc1", "timers keepalive 99 hold 3000"], "Unknown command"),
+        (["remote-backup-service svc1", "timers keepalive 60001 hold 180000"], "Unknown command"),
+        (["remote-backup-service svc1", "timers keepalive 100 hold 299"], "Unknown command"),
+        (["remote-backup-service svc1", "timers keepalive 1000 hold 180001"], "Unknown command"),
+        (["remote-backup-service svc1", "timers keepalive 1000"], "Command incomplete"),
+        (["remote-backup-service svc1", "timers hold 3000"], "Unknown command"),
+        (["remote-backup-service svc1", "timers digest 999"], "Unknown command"),
+        (["remote-backup-service svc1", "timers digest 600001"], "Unknown command"),
     ],
     ids=[
         "unknown-profile",
@@ -231,6 +249,16 @@ LONG = "x" * 300
         "long-binding-name",
         "long-vrrp-ifname",
         "long-admin-vrrp-ifname",
+        "timers-hold-below-3-keepalive",
+        "timers-hold-below-3-keepalive-configured",
+        "timers-keepalive-below-floor",
+        "timers-keepalive-above-max",
+        "timers-hold-below-floor",
+        "timers-hold-above-max",
+        "timers-keepalive-without-hold",
+        "timers-hold-without-keepalive",
+        "timers-digest-below-min",
+        "timers-digest-above-max",
     ],
 )
 def test_bad_config_rejected(lines, error):
@@ -248,6 +276,83 @@ def test_show_long_name_json():
         cmd = "show remote-backup-{} {} json".format(what, "y" * 300)
         res = topotest.router_json_cmp(r1(), cmd, {"pimd": {}, "pim6d": {}}, exact=True)
         assert res is None, "{}: {}".format(cmd, res)
+
+
+def _svc_json(name):
+    return lib_rbp.vtysh_json(r1(), "show remote-backup-service {} json".format(name))
+
+
+def test_timers():
+    """timers keepalive/hold and digest: written only when set, shown in
+    force by both daemons (json as frr-rbp.yang says), `no` goes back to
+    the defaults; the floor (hold 300, keepalive 100) is accepted."""
+    run = lib_rbp.running_config(r1())
+    svc1 = run[run.index("remote-backup-service svc1\n"):]
+    assert "timers" not in svc1[: svc1.index("exit")], run
+    for daemon in ("pimd", "pim6d"):
+        s = _svc_json("svc1")[daemon]["services"]["svc1"]
+        assert (s["keepaliveMs"], s["holdMs"], s["digestMs"]) == (1000, 3000, 10000), s
+        assert s["timersConfigured"] is False and s["digestConfigured"] is False, s
+
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1",
+                                  "timers keepalive 100 hold 300", "timers digest 1000")
+    assert rc == 0 and "%" not in out, out
+    run = lib_rbp.running_config(r1())
+    assert ("remote-backup-service svc1\n peer 10.0.1.2 source 10.0.1.1 port 2100\n"
+            " timers keepalive 100 hold 300\n timers digest 1000\nexit\n") in run, run
+    js = _svc_json("svc1")
+    yangcheck.validate_vtysh_json("service", js)
+    yangcheck.validate_config(lib_rbp.vtysh(r1(), "show running-config"))
+    for daemon in ("pimd", "pim6d"):
+        s = js[daemon]["services"]["svc1"]
+        assert (s["keepaliveMs"], s["holdMs"], s["digestMs"]) == (100, 300, 1000), s
+        assert s["timersConfigured"] is True and s["digestConfigured"] is True, s
+    text = lib_rbp.vtysh(r1(), "show remote-backup-service svc1")
+    assert "Timers           : keepalive 100 ms, hold 300 ms, digest 1000 ms" in text, text
+
+    # the largest values
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1",
+                                  "timers keepalive 60000 hold 180000", "timers digest 600000")
+    assert rc == 0 and "%" not in out, out
+    s = _svc_json("svc1")["pimd"]["services"]["svc1"]
+    assert (s["keepaliveMs"], s["holdMs"], s["digestMs"]) == (60000, 180000, 600000), s
+
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1",
+                                  "no timers", "no timers digest")
+    assert rc == 0 and "%" not in out, out
+    run = lib_rbp.running_config(r1())
+    svc1 = run[run.index("remote-backup-service svc1\n"):]
+    assert "timers" not in svc1[: svc1.index("exit")], run
+    s = _svc_json("svc1")["pim6d"]["services"]["svc1"]
+    assert (s["keepaliveMs"], s["holdMs"], s["digestMs"]) == (1000, 3000, 10000), s
+    assert s["timersConfigured"] is False and s["digestConfigured"] is False, s
+    text = lib_rbp.vtysh(r1(), "show remote-backup-service svc1")
+    assert "keepalive 1000 ms, hold 3000 ms (defaults), digest 10000 ms (default)" in text, text
+    # the long forms of `no` too
+    rc, out = lib_rbp.vtysh_lines(r1(), "conf t", "remote-backup-service svc1",
+                                  "timers keepalive 200 hold 900", "timers digest 2000",
+                                  "no timers keepalive 200 hold 900", "no timers digest 2000")
+    assert rc == 0 and "%" not in out, out
+    assert "timers" not in _svc_block(lib_rbp.running_config(r1()), "svc1")
+
+
+def _svc_block(run, name):
+    block = run[run.index("remote-backup-service {}\n".format(name)):]
+    return block[: block.index("exit")]
+
+
+def test_timers_vtysh_f_round_trip():
+    """The running config applied again with `vtysh -f` (as a config
+    file replay) changes nothing, timers included."""
+    router = r1()
+    before = lib_rbp.running_config(router)
+    assert " timers keepalive 500 hold 2000\n" in _svc_block(before, "svc6"), before
+    rc, out = lib_rbp.vtysh_lines(router, "conf t", "remote-backup-service svc6",
+                                  "no timers", "no timers digest")
+    assert rc == 0, out
+    assert "timers" not in _svc_block(lib_rbp.running_config(router), "svc6")
+    lib_rbp.apply_config(router, before)
+    assert lib_rbp.running_config(router) == before
 
 
 def test_admin_vrrp_round_trip():
