@@ -119,6 +119,7 @@ struct rbp_profile {
 	 * twin's entries it refused by reason, and when it last said so
 	 */
 	uint32_t n_entries;
+	uint32_t n_queued; /* of those, waiting for the installer's queue */
 	uint64_t refused[RBP_REFUSE_MAX];
 	int64_t refused_logged_ms;
 	uint32_t refused_unlogged;

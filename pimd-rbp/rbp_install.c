@@ -18,6 +18,17 @@
  * (rbp_policy.c), and a profile holds at most max-entries records; what is
  * refused is counted by reason and reported at most once per
  * RBP_REFUSE_LOG_MS per profile.
+ *
+ * pimd's part (tib_sg_gm_join/prune) is the costly one: a resync or an
+ * expiry can bring tens of thousands of entries in one read or one timer.
+ * So the channel's callbacks only keep the records (cheap, in place) and
+ * queue them; the queue is worked in slices of the event loop's yield time
+ * (event_should_yield: 10 ms), so pimd's timers, its sockets and the
+ * channel's keepalives run between two slices.  A record whose twin's entry
+ * is gone stays, as an orphan, until its slice withdraws it; the twin
+ * sending the entry again before then takes it back.  Only what must be
+ * done before pimd acts is done at once: local membership taking over an
+ * (S,G,interface), an interface going down, a profile removed.
  */
 #include <zebra.h>
 
@@ -56,10 +67,12 @@ static const char *const rbp_inst_state_names[] = {
 };
 
 PREDECL_RBTREE_UNIQ(rbp_insts);
+PREDECL_DLIST(rbp_inst_queue);
 
 /* A twin's entry, by the local (interface, S, G) it maps to */
 struct rbp_inst {
 	struct rbp_insts_item item;
+	struct rbp_inst_queue_item qitem; /* waiting for a slice */
 	char ifname[IFNAMSIZ];
 	pim_sgaddr sg;
 
@@ -71,6 +84,7 @@ struct rbp_inst {
 
 	struct channel_oil *oil; /* a reference of ours, or NULL */
 	enum rbp_inst_state state;
+	bool orphan; /* the twin's entry is gone: withdrawn by the queue */
 	const char *why; /* for pending */
 };
 
@@ -83,14 +97,18 @@ static int rbp_inst_cmp(const struct rbp_inst *a, const struct rbp_inst *b)
 	return pim_sgaddr_cmp(a->sg, b->sg);
 }
 DECLARE_RBTREE_UNIQ(rbp_insts, struct rbp_inst, item, rbp_inst_cmp);
+DECLARE_DLIST(rbp_inst_queue, struct rbp_inst, qitem);
 
 /* how often a profile's refusals are reported in the log */
 #define RBP_REFUSE_LOG_MS 10000
 
 static struct rbp_insts_head rbp_insts;
+static struct rbp_inst_queue_head rbp_queue;
 static struct event_loop *rbp_loop;
 /* local membership went away: take over after pimd's own prune */
 static struct event *t_handoff;
+/* the next slice of the queue */
+static struct event *t_slice;
 
 static struct rbp_inst *rbp_inst_find(const char *ifname, pim_sgaddr sg)
 {
@@ -225,22 +243,91 @@ static void rbp_inst_eval(struct rbp_inst *inst)
 				   : "not the forwarder (not DR, role not tracked)");
 }
 
+/* A profile counts its records (orphans are no longer the twin's) and,
+ * of those, the ones waiting in the queue
+ */
+static void rbp_inst_count(struct rbp_inst *inst, int dir)
+{
+	struct rbp_profile *prf = (struct rbp_profile *)inst->prf;
+
+	if (!prf)
+		return;
+	if (!inst->orphan)
+		prf->n_entries += dir;
+	if (rbp_inst_queue_anywhere(inst))
+		prf->n_queued += dir;
+}
+
 static void rbp_inst_set_profile(struct rbp_inst *inst, const struct rbp_profile *prf)
 {
-	if (inst->prf)
-		((struct rbp_profile *)inst->prf)->n_entries--;
+	rbp_inst_count(inst, -1);
 	inst->prf = prf;
-	if (prf)
-		((struct rbp_profile *)prf)->n_entries++;
+	rbp_inst_count(inst, 1);
+}
+
+static void rbp_inst_set_orphan(struct rbp_inst *inst, bool orphan)
+{
+	rbp_inst_count(inst, -1);
+	inst->orphan = orphan;
+	rbp_inst_count(inst, 1);
+}
+
+static void rbp_install_slice(struct event *t);
+
+/* Evaluated (or, an orphan, withdrawn) by the next slice */
+static void rbp_inst_queue(struct rbp_inst *inst)
+{
+	if (rbp_inst_queue_anywhere(inst))
+		return;
+	rbp_inst_count(inst, -1);
+	rbp_inst_queue_add_tail(&rbp_queue, inst);
+	rbp_inst_count(inst, 1);
+	event_add_event(rbp_loop, rbp_install_slice, NULL, 0, &t_slice);
+}
+
+static void rbp_inst_unqueue(struct rbp_inst *inst)
+{
+	if (!rbp_inst_queue_anywhere(inst))
+		return;
+	rbp_inst_count(inst, -1);
+	rbp_inst_queue_del(&rbp_queue, inst);
+	rbp_inst_count(inst, 1);
 }
 
 static void rbp_inst_free(struct rbp_inst *inst)
 {
+	rbp_inst_unqueue(inst);
 	rbp_inst_set_profile(inst, NULL);
 	rbp_inst_release(inst, if_lookup_by_name(inst->ifname, VRF_DEFAULT));
 	rbp_insts_del(&rbp_insts, inst);
 	XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 	XFREE(MTYPE_RBP_INST, inst);
+}
+
+/* The twin no longer holds the record: pimd's prune waits for a slice */
+static void rbp_inst_orphan(struct rbp_inst *inst)
+{
+	inst->n_more = 0;
+	XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
+	rbp_inst_set_orphan(inst, true);
+	rbp_inst_queue(inst);
+}
+
+static void rbp_install_slice(struct event *t)
+{
+	struct rbp_inst *inst;
+
+	while ((inst = rbp_inst_queue_first(&rbp_queue))) {
+		rbp_inst_unqueue(inst);
+		if (inst->orphan)
+			rbp_inst_free(inst);
+		else
+			rbp_inst_eval(inst);
+		if (event_should_yield(t))
+			break;
+	}
+	if (rbp_inst_queue_count(&rbp_queue))
+		event_add_event(rbp_loop, rbp_install_slice, NULL, 0, &t_slice);
 }
 
 /* --- the twin's keys of a record --------------------------------------- */
@@ -330,7 +417,7 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		return;
 	}
 	inst = rbp_inst_find(ifname, sg);
-	if (!inst || inst->prf != prf) {
+	if (!inst || inst->prf != prf || inst->orphan) {
 		if (prf->n_entries >= prf->max_entries) {
 			rbp_install_refuse(prf, RBP_REFUSE_LIMIT, e, sg);
 			return;
@@ -340,13 +427,17 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		inst = XCALLOC(MTYPE_RBP_INST, sizeof(*inst));
 		strlcpy(inst->ifname, ifname, sizeof(inst->ifname));
 		inst->sg = sg;
+		inst->why = "queued for installation";
 		rbp_inst_set_profile(inst, prf);
 		inst->peer_key = e->key;
 		rbp_insts_add(&rbp_insts, inst);
-	} else if (inst->prf != prf) {
-		/* another profile's entry takes the slot over */
+	} else if (inst->prf != prf || inst->orphan) {
+		/* another profile's entry takes the slot over, or the twin's
+		 * entry is back before its record was withdrawn
+		 */
 		DEBUGD(&rbp_dbg_install, "%s %pSG: now held for %s (backup-id %u) from %s", ifname,
 		       &sg, prf->name, prf->backup_id, e->key.ifname);
+		rbp_inst_set_orphan(inst, false);
 		rbp_inst_set_profile(inst, prf);
 		inst->peer_key = e->key;
 		inst->n_more = 0;
@@ -356,7 +447,7 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		       e->key.ifname);
 		rbp_inst_add_key(inst, &e->key);
 	}
-	rbp_inst_eval(inst);
+	rbp_inst_queue(inst);
 }
 
 void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *e,
@@ -368,7 +459,7 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	if (!ifname)
 		return;
 	inst = rbp_inst_find(ifname, rbp_key_to_sg(&e->key));
-	if (!inst || inst->prf != prf || !rbp_inst_has_key(inst, &e->key))
+	if (!inst || inst->prf != prf || inst->orphan || !rbp_inst_has_key(inst, &e->key))
 		return;
 	if (rbp_inst_del_key(inst, &e->key)) {
 		DEBUGD(&rbp_dbg_install, "%s %pSG: the twin's %s gone, still held by its %s",
@@ -381,7 +472,7 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	       : why == MSYNC_DEL_CONFIG ? "configuration"
 	       : why == MSYNC_DEL_LIMIT	 ? "beyond max-entries"
 					 : "deleted by twin");
-	rbp_inst_free(inst);
+	rbp_inst_orphan(inst);
 }
 
 void rbp_install_flush(const struct rbp_profile *prf)
@@ -423,12 +514,14 @@ void rbp_install_reconcile(void)
 	struct rbp_inst *inst;
 	struct rbp_service *svc;
 
-	frr_each_safe (rbp_insts, &rbp_insts, inst) {
+	frr_each (rbp_insts, &rbp_insts, inst) {
+		if (inst->orphan)
+			continue;
 		/* the twin's other keys are re-added by the walk below */
 		inst->n_more = 0;
 		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 		if (!rbp_inst_valid(inst))
-			rbp_inst_free(inst);
+			rbp_inst_orphan(inst);
 	}
 	frr_each (rbp_services, &rbp_services, svc)
 		if (svc->session)
@@ -439,18 +532,18 @@ void rbp_install_retry(void)
 {
 	struct rbp_inst *inst;
 
-	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (rbp_profile_is_ours(inst->prf))
-			rbp_inst_eval(inst);
+	frr_each (rbp_insts, &rbp_insts, inst)
+		if (!inst->orphan && rbp_profile_is_ours(inst->prf))
+			rbp_inst_queue(inst);
 }
 
 void rbp_install_profile_changed(const struct rbp_profile *prf)
 {
 	struct rbp_inst *inst;
 
-	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (inst->prf == prf)
-			rbp_inst_eval(inst);
+	frr_each (rbp_insts, &rbp_insts, inst)
+		if (inst->prf == prf && !inst->orphan)
+			rbp_inst_queue(inst);
 }
 
 /* --- one owner per (S,G,interface) ------------------------------------- */
@@ -459,9 +552,10 @@ static void rbp_install_handoff(struct event *t)
 {
 	struct rbp_inst *inst;
 
-	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (inst->state == RBP_INST_LOCAL || inst->state == RBP_INST_PENDING)
-			rbp_inst_eval(inst);
+	frr_each (rbp_insts, &rbp_insts, inst)
+		if (!inst->orphan &&
+		    (inst->state == RBP_INST_LOCAL || inst->state == RBP_INST_PENDING))
+			rbp_inst_queue(inst);
 }
 
 /* pimd's pim_if_gm_membership hook: local IGMP/MLD (re)asserts or
@@ -522,9 +616,12 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 
 	frr_each (rbp_insts_const, &rbp_insts, inst) {
 		const struct msync_entry *e = NULL;
-		struct msync_session *s = rbp_profile_session(inst->prf);
+		struct msync_session *s;
 		int64_t left = -1;
 
+		if (inst->orphan)
+			continue;
+		s = rbp_profile_session(inst->prf);
 		if (s)
 			e = msync_peer_find(s, &inst->peer_key);
 		if (e && e->expires_ms != INT64_MAX)
@@ -570,6 +667,7 @@ void rbp_install_init(struct event_loop *loop)
 {
 	rbp_loop = loop;
 	rbp_insts_init(&rbp_insts);
+	rbp_inst_queue_init(&rbp_queue);
 	hook_register(pim_if_gm_membership, rbp_install_local_membership);
 	/* modules run after pimd on if_up and, if_down being reversed,
 	 * before it
@@ -586,9 +684,13 @@ void rbp_install_fini(void)
 	struct rbp_inst *inst;
 
 	EVENT_OFF(t_handoff);
+	EVENT_OFF(t_slice);
 	hook_unregister(pim_if_gm_membership, rbp_install_local_membership);
 	hook_unregister(if_down, rbp_install_if_down);
 	hook_unregister(if_up, rbp_install_if_up);
+	while (rbp_inst_queue_pop(&rbp_queue))
+		;
+	rbp_inst_queue_fini(&rbp_queue);
 	while ((inst = rbp_insts_pop(&rbp_insts))) {
 		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 		XFREE(MTYPE_RBP_INST, inst);

@@ -332,6 +332,7 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 			json_object *jref = json_object_new_object();
 
 			json_object_int_add(js, "twinEntries", prf->n_entries);
+			json_object_int_add(js, "twinEntriesQueued", prf->n_queued);
 			json_object_int_add(js, "peerTableEntries", pl.held);
 			json_object_int_add(js, "peerTableDropped", pl.dropped);
 			json_object_boolean_add(js, "peerTableFull", pl.full);
@@ -376,7 +377,10 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		vty_out(vty, "  Max entries      : %u\n", prf->max_entries);
 		return;
 	}
-	vty_out(vty, "  Twin's entries   : %u of at most %u\n", prf->n_entries, prf->max_entries);
+	vty_out(vty, "  Twin's entries   : %u of at most %u", prf->n_entries, prf->max_entries);
+	if (prf->n_queued)
+		vty_out(vty, " (%u queued for pimd)", prf->n_queued);
+	vty_out(vty, "\n");
 	if (have_pl)
 		vty_out(vty,
 			"  Peer table       : %zu of at most %u held, %" PRIu64

@@ -147,7 +147,7 @@ PRF_PIMD = {
             "service": "svc1", "backupMode": "hot", "trackProtocol": "vrrp",
             "vrrpFamily": 4, "vrrpId": 1, "vrrpInterface": "eth0",
             "state": "master", "roleSource": "vrrpd-track",
-            "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth0"],
+            "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "twinEntriesQueued": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth0"],
         },
         "p6": {
             "name": "p6", "serviceType": "mld", "backupId": 11,
@@ -184,7 +184,7 @@ PRF_PIM6D = {
             "name": "p6", "serviceType": "mld", "backupId": 11,
             "service": "svc1", "backupMode": "warm", "trackProtocol": "none",
             "state": "unknown", "roleSource": "none", "peerState": "unknown",
-            "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth1"],
+            "active": True, "maxEntries": 65536, "twinEntries": 0, "twinEntriesQueued": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}, "interfaces": ["eth1"],
         },
     }
 }
@@ -290,7 +290,7 @@ def test_brief_samples_vtysh():
         "name": "p1", "serviceType": "igmp", "backupId": 10, "service": "svc1",
         "backupMode": "hot", "trackProtocol": "vrrp", "vrrpFamily": 4,
         "vrrpId": 1, "vrrpInterface": "eth0", "state": "master",
-        "roleSource": "vrrpd-track", "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0},
+        "roleSource": "vrrpd-track", "peerState": "backup", "active": True, "maxEntries": 65536, "twinEntries": 0, "twinEntriesQueued": 0, "peerTableEntries": 0, "peerTableDropped": 0, "peerTableFull": False, "refused": {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0, "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0},
         "interfaces": ["eth0"]}}}}
     ent = {"entries": [{
         "interface": "r2-eth1", "group": "239.1.3.3", "source": "0.0.0.0",
