@@ -916,6 +916,16 @@ static void link_hold_cb(void *arg)
 	/* until the handshake completes its own timer bounds it (4.5) */
 	if (l->connected && !l->agreed)
 		return;
+	if (idle >= (int64_t)l->hold_ms && l->connected) {
+		/* frames waiting in our socket prove the twin alive: only this
+		 * daemon had no time to read them (a busy twin is not a dead
+		 * one, and neither are we)
+		 */
+		link_readable(l);
+		if (l->dead)
+			return;
+		idle = msync_now(l->s->io) - l->last_rx_ms;
+	}
 	if (idle < (int64_t)l->hold_ms) {
 		msync_timer_set(l->s->io, &l->t_hold, (uint32_t)(l->hold_ms - idle), link_hold_cb,
 				l);

@@ -67,6 +67,7 @@ struct fake_io {
 	struct fake_net *net;
 	union sockunion addr;
 	bool down;
+	bool reads_late; /* a busy event loop: timers run, reads wait */
 	uint16_t next_port;
 	struct msync_lsn *lsns;
 	/* the TCP options last given, per operation */
@@ -575,7 +576,7 @@ static bool dispatch(struct fake_net *net)
 			c->cbs->connected(c->arg, c->connect_err);
 			continue;
 		}
-		if (c->want_r && c->cbs && conn_readable(c)) {
+		if (c->want_r && c->cbs && !c->fio->reads_late && conn_readable(c)) {
 			c->want_r = false;
 			progress = true;
 			c->cbs->readable(c->arg);
@@ -786,6 +787,11 @@ void fake_io_free(struct msync_io **io)
 	}
 	free(fio);
 	*io = NULL;
+}
+
+void fake_io_set_reads_late(struct msync_io *io, bool late)
+{
+	FIO(io)->reads_late = late;
 }
 
 void fake_io_set_down(struct msync_io *io, bool down)

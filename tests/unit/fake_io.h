@@ -50,6 +50,9 @@ void fake_io_free(struct msync_io **io);
 /* Host down: its connections go silent in both directions, connects to
  * it never complete.  Up again: new connections work. */
 void fake_io_set_down(struct msync_io *io, bool down);
+/* A busy event loop: the host's timers run but its sockets are not served
+ * (what arrives waits in the socket) until late is false again */
+void fake_io_set_reads_late(struct msync_io *io, bool late);
 /* Every connection of the host is reset: both ends read end of stream. */
 void fake_io_reset_conns(struct msync_io *io);
 size_t fake_io_conn_count(struct msync_io *io);

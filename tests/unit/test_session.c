@@ -394,6 +394,37 @@ START_TEST(test_hold_and_flap)
 }
 END_TEST
 
+/* A busy daemon serves its sockets late (a pimd task that runs for
+ * seconds): its hold timer runs first, finds the twin's frames waiting
+ * in the socket and keeps the session; silence on the wire still ends it.
+ */
+START_TEST(test_hold_busy_reader)
+{
+	const struct msync_counters *cb = msync_session_counters(T.b);
+
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 0);
+	up();
+	fake_io_set_reads_late(T.iob, true);
+	fake_net_run(T.net, 5000);
+	fake_io_set_reads_late(T.iob, false);
+	fake_net_run(T.net, 100);
+	ck_assert_int_eq(msync_session_state(T.b), MSYNC_ST_ESTABLISHED);
+	ck_assert_int_eq(msync_session_state(T.a), MSYNC_ST_ESTABLISHED);
+	ck_assert_uint_eq(cb->errors[MSYNC_ERR_HOLD_EXPIRED], 0);
+	ck_assert_uint_eq(cb->sessions_down, 0);
+
+	/* the same busy daemon with nothing waiting: the twin is gone */
+	fake_io_set_reads_late(T.iob, true);
+	fake_net_cut(T.net, T.ioa, T.iob, true);
+	fake_net_run(T.net, 3200);
+	ck_assert_uint_eq(cb->errors[MSYNC_ERR_HOLD_EXPIRED], 1);
+	fake_io_set_reads_late(T.iob, false);
+	fake_net_cut(T.net, T.ioa, T.iob, false);
+	ck_assert(fake_net_run_until(T.net, 30000, tu_both_settled, &T));
+	check_replicas();
+}
+END_TEST
+
 /* Connection reset: both see it at once, reconnect, sweep. */
 START_TEST(test_reset_flap)
 {
@@ -1170,6 +1201,7 @@ int main(void)
 	TU_ADD(tc, test_refused_name);
 	TU_ADD(tc, test_offers_change);
 	TU_ADD(tc, test_hold_and_flap);
+	TU_ADD(tc, test_hold_busy_reader);
 	TU_ADD(tc, test_reset_flap);
 	TU_ADD(tc, test_expiry);
 	TU_ADD(tc, test_restart_restore);
