@@ -26,9 +26,10 @@
  * (event_should_yield: 10 ms), so pimd's timers, its sockets and the
  * channel's keepalives run between two slices.  A record whose twin's entry
  * is gone stays, as an orphan, until its slice withdraws it; the twin
- * sending the entry again before then takes it back.  Only what must be
- * done before pimd acts is done at once: local membership taking over an
- * (S,G,interface), an interface going down, a profile removed.
+ * sending the entry again before then takes it back; a removed profile's
+ * records become orphans the same way.  Only what must be done before
+ * pimd acts is done at once: local membership taking over an
+ * (S,G,interface), an interface going down.
  */
 #include <zebra.h>
 
@@ -84,7 +85,10 @@ struct rbp_inst {
 
 	struct channel_oil *oil; /* a reference of ours, or NULL */
 	enum rbp_inst_state state;
-	bool orphan; /* the twin's entry is gone: withdrawn by the queue */
+	/* the twin's entry or the profile is gone: withdrawn by the queue
+	 * (prf is NULL once the profile went)
+	 */
+	bool orphan;
 	const char *why; /* for pending */
 };
 
@@ -479,9 +483,14 @@ void rbp_install_flush(const struct rbp_profile *prf)
 {
 	struct rbp_inst *inst;
 
-	frr_each_safe (rbp_insts, &rbp_insts, inst)
-		if (inst->prf == prf)
-			rbp_inst_free(inst);
+	/* the profile goes now, its records with it; pimd's prunes follow
+	 * in slices (tens of thousands would hold pimd for seconds)
+	 */
+	frr_each (rbp_insts, &rbp_insts, inst)
+		if (inst->prf == prf) {
+			rbp_inst_orphan(inst);
+			rbp_inst_set_profile(inst, NULL);
+		}
 }
 
 /* The record still maps: its profile is ours, the twin's entry is in the

@@ -2,8 +2,9 @@
 /*
  * pimd-rbp: turns the twin's entries into forwarding state (TIB joins with
  * module-owned channel OILs), one install record per local (interface,
- * S, G).  A record points at its profile: the coordinator removes a
- * profile's records (rbp_install_flush) before the profile goes.
+ * S, G).  A record points at its profile: the coordinator detaches a
+ * profile's records (rbp_install_flush) before the profile goes; pimd's
+ * prunes of those follow in the installer's slices.
  */
 #ifndef _RBP_INSTALL_H
 #define _RBP_INSTALL_H
@@ -21,7 +22,9 @@ void rbp_install_fini(void);
 void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *e);
 void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *e,
 			     enum msync_del_reason why);
-/* Remove everything installed for a profile */
+/* Remove everything installed for a profile (its records go with it,
+ * pimd's prunes follow in slices)
+ */
 void rbp_install_flush(const struct rbp_profile *prf);
 /* Drop the records that no longer map to an entry of a profile of ours on
  * a bound interface, then install what the peer tables hold
