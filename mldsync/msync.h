@@ -74,14 +74,14 @@ struct msync_key {
 
 struct msync_entry {
 	struct msync_key key;
+	int64_t expires_ms;	     /* peer table: expiry, msync_now_ms() clock */
+	uint32_t timer_ms;	     /* remaining membership time at origin */
 	enum msync_filter filter;
+	enum msync_role origin_role; /* role of the router that learned it */
 	/* IGMP 1..3, MLD 1..2 (msync_entry_check); pimd-rbp gives what pimd
 	 * records: IGMP 2 or 3 (FRR 10.3 keeps no IGMPv1 state), MLD 1 or 2 */
 	uint8_t version;
-	uint32_t timer_ms;	     /* remaining membership time at origin */
-	enum msync_role origin_role; /* role of the router that learned it */
-	bool restored;		     /* echoed back to its restarted origin */
-	int64_t expires_ms;	     /* peer table: expiry, msync_now_ms() clock */
+	bool restored; /* echoed back to its restarted origin */
 };
 
 enum msync_state {

@@ -225,10 +225,9 @@ void msync_table_digest_join(struct msync_table *t, struct msync_tentry *te)
 
 	if (te->in_digest)
 		return;
-	te->hash = msync_entry_hash(&te->e);
 	d = dig_get(t, te->e.key.backup_id, te->e.key.family, true);
 	d->count++;
-	d->sum += te->hash;
+	d->sum += msync_entry_hash(&te->e);
 	te->in_digest = true;
 }
 
@@ -241,7 +240,7 @@ void msync_table_digest_leave(struct msync_table *t, struct msync_tentry *te)
 	d = dig_get(t, te->e.key.backup_id, te->e.key.family, false);
 	assert(d && d->count > 0);
 	d->count--;
-	d->sum -= te->hash;
+	d->sum -= msync_entry_hash(&te->e);
 	te->in_digest = false;
 	if (d->count == 0) {
 		mdig_del(&t->digs, d);

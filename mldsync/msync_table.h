@@ -25,10 +25,16 @@ struct msync_tentry {
 	struct msync_entry e; /* first: the public view */
 	struct mtab_item kitem;
 	struct mexp_item xitem;
-	uint64_t hash;	  /* digest contribution, valid while in_digest */
-	uint64_t inc;	  /* peer table: incarnation of the sender */
-	uint32_t mark;	  /* peer table: resync it was last seen in */
-	int64_t stamp_ms; /* local table: when timer_ms was given */
+	uint32_t mark; /* peer table: resync it was last seen in */
+	/* one per table: an entry never moves from one to the other */
+	union {
+		uint64_t inc;	  /* peer table: incarnation of the sender */
+		int64_t stamp_ms; /* local table: when timer_ms was given */
+	};
+	/* in its digest: the entry's hash is in the sum (its key, filter and
+	 * version do not change while it is, so it is computed again to
+	 * leave instead of being kept: one entry per membership, memory
+	 * counts) */
 	bool in_digest;
 };
 

@@ -78,18 +78,22 @@ struct rbp_inst {
 	pim_sgaddr sg;
 
 	const struct rbp_profile *prf;
-	struct msync_key peer_key; /* as the twin sent it */
+	/* the twin's key, less what sg and the family give (one record per
+	 * membership: every byte counts at 50 000 of them)
+	 */
+	uint32_t peer_bid;
+	char peer_ifname[MSYNC_NAME_MAX];
 	/* the twin's other entries that map here (rare) */
 	struct msync_key *more_keys;
 	uint16_t n_more;
-
-	struct channel_oil *oil; /* a reference of ours, or NULL */
-	enum rbp_inst_state state;
 	/* the twin's entry or the profile is gone: withdrawn by the queue
 	 * (prf is NULL once the profile went)
 	 */
 	bool orphan;
-	const char *why; /* for pending */
+	enum rbp_inst_state state;
+
+	struct channel_oil *oil; /* a reference of ours, or NULL */
+	const char *why;	 /* for pending */
 };
 
 static int rbp_inst_cmp(const struct rbp_inst *a, const struct rbp_inst *b)
@@ -336,9 +340,32 @@ static void rbp_install_slice(struct event *t)
 
 /* --- the twin's keys of a record --------------------------------------- */
 
+/* The twin's key of the record (the first, if several map here) */
+static void rbp_inst_peer_key(const struct rbp_inst *inst, struct msync_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->backup_id = inst->peer_bid;
+	strlcpy(k->ifname, inst->peer_ifname, sizeof(k->ifname));
+	rbp_sg_to_key(inst->sg, k);
+}
+
+static void rbp_inst_set_peer_key(struct rbp_inst *inst, const struct msync_key *k)
+{
+	inst->peer_bid = k->backup_id;
+	strlcpy(inst->peer_ifname, k->ifname, sizeof(inst->peer_ifname));
+}
+
+static bool rbp_inst_is_peer_key(const struct rbp_inst *inst, const struct msync_key *k)
+{
+	struct msync_key pk;
+
+	rbp_inst_peer_key(inst, &pk);
+	return !msync_key_cmp(&pk, k);
+}
+
 static bool rbp_inst_has_key(const struct rbp_inst *inst, const struct msync_key *k)
 {
-	if (!msync_key_cmp(&inst->peer_key, k))
+	if (rbp_inst_is_peer_key(inst, k))
 		return true;
 	for (uint16_t i = 0; i < inst->n_more; i++)
 		if (!msync_key_cmp(&inst->more_keys[i], k))
@@ -360,10 +387,10 @@ static bool rbp_inst_del_key(struct rbp_inst *inst, const struct msync_key *k)
 {
 	uint16_t i;
 
-	if (!msync_key_cmp(&inst->peer_key, k)) {
+	if (rbp_inst_is_peer_key(inst, k)) {
 		if (!inst->n_more)
 			return false;
-		inst->peer_key = inst->more_keys[--inst->n_more];
+		rbp_inst_set_peer_key(inst, &inst->more_keys[--inst->n_more]);
 	} else {
 		for (i = 0; i < inst->n_more; i++)
 			if (!msync_key_cmp(&inst->more_keys[i], k))
@@ -433,7 +460,7 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		inst->sg = sg;
 		inst->why = "queued for installation";
 		rbp_inst_set_profile(inst, prf);
-		inst->peer_key = e->key;
+		rbp_inst_set_peer_key(inst, &e->key);
 		rbp_insts_add(&rbp_insts, inst);
 	} else if (inst->prf != prf || inst->orphan) {
 		/* another profile's entry takes the slot over, or the twin's
@@ -443,7 +470,7 @@ void rbp_install_peer_update(struct rbp_profile *prf, const struct msync_entry *
 		       &sg, prf->name, prf->backup_id, e->key.ifname);
 		rbp_inst_set_orphan(inst, false);
 		rbp_inst_set_profile(inst, prf);
-		inst->peer_key = e->key;
+		rbp_inst_set_peer_key(inst, &e->key);
 		inst->n_more = 0;
 		XFREE(MTYPE_RBP_INST_KEYS, inst->more_keys);
 	} else if (!rbp_inst_has_key(inst, &e->key)) {
@@ -467,7 +494,7 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 		return;
 	if (rbp_inst_del_key(inst, &e->key)) {
 		DEBUGD(&rbp_dbg_install, "%s %pSG: the twin's %s gone, still held by its %s",
-		       inst->ifname, &inst->sg, e->key.ifname, inst->peer_key.ifname);
+		       inst->ifname, &inst->sg, e->key.ifname, inst->peer_ifname);
 		return;
 	}
 	DEBUGD(&rbp_dbg_install, "%s %pSG: twin's entry gone (%s)", inst->ifname, &inst->sg,
@@ -499,12 +526,13 @@ void rbp_install_flush(const struct rbp_profile *prf)
 static bool rbp_inst_valid(const struct rbp_inst *inst)
 {
 	struct msync_session *s = rbp_profile_session(inst->prf);
+	struct msync_key pk;
 	const char *ifname;
 
-	if (!s || inst->prf->backup_id != inst->peer_key.backup_id ||
-	    !msync_peer_find(s, &inst->peer_key))
+	rbp_inst_peer_key(inst, &pk);
+	if (!s || inst->prf->backup_id != inst->peer_bid || !msync_peer_find(s, &pk))
 		return false;
-	ifname = rbp_inst_map_ifname(inst->prf, inst->peer_key.ifname);
+	ifname = rbp_inst_map_ifname(inst->prf, inst->peer_ifname);
 	return ifname && !strcmp(ifname, inst->ifname);
 }
 
@@ -631,8 +659,12 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 		if (inst->orphan)
 			continue;
 		s = rbp_profile_session(inst->prf);
-		if (s)
-			e = msync_peer_find(s, &inst->peer_key);
+		if (s) {
+			struct msync_key pk;
+
+			rbp_inst_peer_key(inst, &pk);
+			e = msync_peer_find(s, &pk);
+		}
 		if (e && e->expires_ms != INT64_MAX)
 			left = MAX(e->expires_ms - msync_now_ms(s), 0) / 1000;
 
@@ -644,7 +676,7 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 			json_object_string_addf(jo, "source", "%pPA", &inst->sg.src);
 			json_object_string_add(jo, "origin", "peer");
 			json_object_string_add(jo, "profile", inst->prf->name);
-			json_object_string_add(jo, "peerInterface", inst->peer_key.ifname);
+			json_object_string_add(jo, "peerInterface", inst->peer_ifname);
 			json_object_string_add(jo, "state", rbp_inst_state_names[inst->state]);
 			if (inst->why)
 				json_object_string_add(jo, "reason", inst->why);
