@@ -80,18 +80,31 @@ for fam, r in res["sync_latency"].items():
         fam, s.get("n", 0), s["p50"], s["p90"], s["p99"], s["max"],
         e["p50"], e["p90"], e["p99"], e["max"]))
 
+print("\n== Join storm: h1 joins N groups per family at once (both families); "
+      "learned on r1 and installed on r2; the longest task of each daemon meanwhile")
+for st in res.get("join_storm", []):
+    print("{:>7} groups: {:>6.1f} s; longest task ms: {}".format(
+        st["entries"], st["learned_s"], ", ".join(
+            "{} {} ({})".format(k, v["longest_task_ms"], v["top"][0]["task"])
+            for k, v in st.items() if isinstance(v, dict))))
+
 print("\n== Bulk resync after a restart of the backup's daemon")
 hdr = ("family", "entries", "->complete ms", "->last inst ms", "entries/s",
-       "CPU ms", "RSS +kB", "RSS B/entry", "module B/entry")
-print("{:<6} {:>7} {:>13} {:>14} {:>9} {:>7} {:>8} {:>11} {:>14}".format(*hdr))
+       "CPU ms", "RSS +kB", "RSS B/entry", "module B/entry", "longest task ms")
+print("{:<6} {:>7} {:>13} {:>14} {:>9} {:>7} {:>8} {:>11} {:>14} {:>15}".format(*hdr))
 for r in res["bulk_resync"]:
-    print("{:<6} {:>7} {:>13} {:>14} {:>9} {:>7} {:>8} {:>11} {:>14}".format(
+    print("{:<6} {:>7} {:>13} {:>14} {:>9} {:>7} {:>8} {:>11} {:>14} {:>15}".format(
         r["family"], r["entries"], r.get("hello_to_complete_ms"),
         r.get("hello_to_last_installed_ms"), r.get("entries_per_s"),
         r.get("cpu_ms"), r["rss_after_kb"] - r["rss_before_kb"],
-        r["rss_per_entry_b"], r["module_entry_bytes_per_entry"]))
+        r["rss_per_entry_b"], r["module_entry_bytes_per_entry"],
+        "{} ({})".format(r.get("loop_longest_task_ms"),
+                         (r.get("loop_top_tasks") or [{}])[0].get("task"))))
 print("\n(times from r2's 'channel hello -> resync'; module B/entry: MTYPEs "
-      "'mldsync entry' + 'remote-backup installed entry')")
+      "'mldsync entry' + 'remote-backup installed entry'; longest task: the "
+      "longest run of one task of r2's daemon from the port opening to the "
+      "last installed entry, `show event cpu`, which bounds how late its "
+      "timers and sockets were served)")
 print("run time {} s; results in {}".format(secs, out))
 EOF
 exit $rc

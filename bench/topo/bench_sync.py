@@ -393,6 +393,27 @@ def block_channel(rn, port, on):
                      "  tcp sport {p} reject with tcp reset\n }}\n}}\nEOF".format(p=port))
 
 
+EVENT_CPU_RE = re.compile(
+    r"^\s*\d+\s+\d+\.\d+\s+(\d+)\s+\d+\s+\d+\s+\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)"
+    r"\s+[RWTEX ]+?\s+(\S+)\s*$")
+
+
+def event_cpu(rn, daemon):
+    """The daemon's event loops since `clear event cpu`: [(longest run of
+    one task in us (wall clock), task, calls, starvation warnings)],
+    longest first.  The longest task bounds how late any timer or socket
+    of the daemon was served (its event loop runs one task at a time)."""
+    out = lib_rbp.vtysh(gear(rn), "show event cpu", daemon)
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("Total Event statistics"):
+            break
+        m = EVENT_CPU_RE.match(line)
+        if m:
+            rows.append((int(m.group(2)), m.group(4), int(m.group(1)), int(m.group(3))))
+    return sorted(rows, reverse=True)
+
+
 def counters(rn, family):
     "(entriesSent, entriesReceived) of the channel: cheap, unlike the entries json"
     svc = service(rn, family)
@@ -443,6 +464,7 @@ def measure_resync(family, n, groups):
         assert st["tcpState"] != "established", st
         # the config turned every debug on again: keep only what is parsed
         set_debug("r2", R2_BULK_DEBUG)
+        lib_rbp.vtysh(r2, "clear event cpu", d)
     finally:
         perf = start_perf(pid, family, n)
         block_channel("r2", port, False)
@@ -470,6 +492,7 @@ def measure_resync(family, n, groups):
         return after is not None and "resync_complete" in marks
 
     ok, _ = lib_rbp.wait_until(collect, timeout=120 + n / 50, interval=0.05)
+    loop = event_cpu("r2", d)
     stop_perf(perf)
     time.sleep(1)
     rss_settled = proc_sample("r2", pid)
@@ -488,6 +511,11 @@ def measure_resync(family, n, groups):
         res["cpu_ms"] = r3((after["cpu_ns"] - before["cpu_ns"]) / 1e6)
         res["cpu_ticks_ms"] = (after["cpu_ticks"] - before["cpu_ticks"]) * 10
         res["cpu_wall_ms"] = r3((after["t"] - t_open) * 1000)
+    if loop:
+        res["loop_longest_task_ms"] = r3(loop[0][0] / 1000)
+        res["loop_top_tasks"] = [{"task": t, "max_ms": r3(us / 1000), "calls": c}
+                                 for us, t, c, _ in loop[:4]]
+        res["loop_starvation_warnings"] = sum(w for _, _, _, w in loop)
     res["rss_before_kb"] = before["rss_kb"]
     res["rss_after_kb"] = rss_settled["rss_kb"]
     res["rss_per_entry_b"] = round((rss_settled["rss_kb"] - before["rss_kb"]) * 1024 / n, 1)
@@ -538,6 +566,9 @@ def test_bulk_resync():
     try:
         for n in BULK:
             t0 = time.time()
+            for rn in ("r1", "r2"):
+                for fam in (4, 6):
+                    lib_rbp.vtysh(gear(rn), "clear event cpu", gm_daemon(fam))
             for fam in (4, 6):
                 all_groups = group_list(fam, 2 + (fam == 6), n)
                 more = all_groups[len(held[fam]):]
@@ -551,6 +582,18 @@ def test_bulk_resync():
                     timeout=60 + n / 100, interval=1)
                 assert ok, "{} (r1 sent, r2 received) {}, want {}".format(
                     ipv(fam), counters("r1", fam), want)
+            t_learned = time.time() - t0
+            storm = {"entries": n, "learned_s": round(t_learned, 2)}
+            for rn in ("r1", "r2"):
+                for fam in (4, 6):
+                    loop = event_cpu(rn, gm_daemon(fam))
+                    if loop:
+                        storm["{}_{}".format(rn, gm_daemon(fam))] = {
+                            "longest_task_ms": r3(loop[0][0] / 1000),
+                            "top": [{"task": t, "max_ms": r3(us / 1000), "calls": c}
+                                    for us, t, c, _ in loop[:3]]}
+            RESULTS.setdefault("join_storm", []).append(storm)
+            print("\njoin storm {}: {}".format(n, json.dumps(storm)))
             # stable over two query intervals (no membership lost)
             stable = []
             for _ in range(10):
