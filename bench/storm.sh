@@ -8,7 +8,7 @@
 # pimd/pim6d (baseline) against the modules.  See bench/README.md.
 #
 #   bench/storm.sh [-n "10000"] [-c "baseline modules"] [-r RUNS] [-t TIMEOUT]
-#                  [-w WINDOW] [-o OUT.json]
+#                  [-w WINDOW] [-T TIMERS] [-o OUT.json]
 #
 #   -n  sizes, groups per family ("10000"; e.g. "10000 50000:1": SIZE:RUNS
 #       gives a size its own number of runs)
@@ -19,6 +19,8 @@
 #       between); the configurations alternate within a size
 #   -t  seconds to wait for the convergence (60 + N/200)
 #   -w  seconds the counts are watched after it (20)
+#   -T  the channel's timers on both twins (modules), e.g. "keepalive 1000
+#       hold 15000" (default: the service's, keepalive 1 s, hold 3 s)
 #   -o  merged results (doc/bench-storm.json)
 # As root.  Prints the table; exit status: non-zero if a run failed.
 set -u
@@ -32,15 +34,17 @@ TIMEOUT=
 WINDOW=20
 OUT=$TOP/doc/bench-storm.json
 
-while getopts "n:c:r:t:w:o:h" opt; do
+TIMERS=
+while getopts "n:c:r:t:w:T:o:h" opt; do
 	case $opt in
 	n) SIZES=$OPTARG ;;
 	c) CONFIGS=$OPTARG ;;
 	r) RUNS=$OPTARG ;;
 	t) TIMEOUT=$OPTARG ;;
 	w) WINDOW=$OPTARG ;;
+	T) TIMERS=$OPTARG ;;
 	o) OUT=$OPTARG ;;
-	*) sed -n '4,23p' "$0"; exit 2 ;;
+	*) sed -n '4,25p' "$0"; exit 2 ;;
 	esac
 done
 
@@ -60,6 +64,7 @@ for size in $SIZES; do
 			echo "== storm: $cfg, $n groups per family, run $run"
 			BENCH_STORM_CONFIG=$cfg BENCH_STORM_N=$n BENCH_STORM_RUN=$run \
 			BENCH_STORM_TIMEOUT=$TIMEOUT BENCH_STORM_WINDOW=$WINDOW \
+			BENCH_STORM_TIMERS=$TIMERS \
 			BENCH_STORM_OUT=$raw "$TOP/tests/topotests/run.sh" -p lib_rbp.pytest_plugin \
 				--rootdir="$HERE/topo" "$HERE/topo/bench_storm.py" -s
 			rc=$?

@@ -168,6 +168,7 @@ static void rbp_show_service(struct vty *vty, const struct rbp_service *svc, jso
 		json_object_int_add(js, "resyncRequestsSent", si.c.resync_requests_sent);
 		json_object_int_add(js, "peerLimitDrops", si.c.peer_limit_drops);
 		json_object_int_add(js, "sessionsUp", si.c.sessions_up);
+		json_object_int_add(js, "sessionsDown", si.c.sessions_down);
 		jerr = json_object_new_object();
 		for (int e = 0; e < MSYNC_ERR_MAX; e++)
 			json_object_int_add(jerr, msync_err_name(e), si.c.errors[e]);

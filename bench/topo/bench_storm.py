@@ -103,6 +103,9 @@ MODULES = CONFIG == "modules"
 N = int(os.environ.get("BENCH_STORM_N", "10000"))
 TIMEOUT = float(os.environ.get("BENCH_STORM_TIMEOUT") or 60 + N / 200)
 WINDOW = float(os.environ.get("BENCH_STORM_WINDOW", "20"))
+# the channel's timers, e.g. "keepalive 1000 hold 15000" (the service's
+# `timers` command; default: none, keepalive 1 s, hold 3 s)
+TIMERS = os.environ.get("BENCH_STORM_TIMERS", "")
 RUN = os.environ.get("BENCH_STORM_RUN", "1")
 OUT = os.environ.get("BENCH_STORM_OUT", "/tmp/frr-rbp-topotests/bench_storm-{}-{}.json".format(
     CONFIG, N))
@@ -116,7 +119,7 @@ LAN = S.LAN_IF["r1"]
 MT_GROUP = {4: "PIM interface IGMP group", 6: "MLD (S,G)"}
 MT_UPSTREAM = "PIM upstream (S,G) state"
 RESULTS = {"config": CONFIG, "n": N, "run": RUN, "timeout_s": TIMEOUT,
-           "window_s": WINDOW, "poll_s": POLL_S}
+           "window_s": WINDOW, "poll_s": POLL_S, "timers": TIMERS or None}
 STATE = {"joiners": {}}
 
 # A joiner held in h1, one per family: reads its groups (one a line), says
@@ -216,7 +219,8 @@ def setup_module(mod):
     assert CONFIG in CONFIGS, "BENCH_STORM_CONFIG must be one of {}".format(CONFIGS)
     # as bench_sync starts it (seed001, master-backup), without the
     # per-entry debug lines (bench_sync's bulk phase turns them off too)
-    S.start(mod.__name__, "master-backup", modules=MODULES, debug=False)
+    S.start(mod.__name__, "master-backup", modules=MODULES, debug=False,
+            service_extra=["timers " + TIMERS] if TIMERS else [])
     # room for 2 x 50k groups in the switch's mdb (a bridge over its
     # mcast_hash_max turns snooping off), and h1's per-socket IGMP limit
     # (default 20; IPv6 has none but optmem_max)

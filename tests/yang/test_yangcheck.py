@@ -56,6 +56,7 @@ def _counters(**kw):
         "resyncsSent": 1, "resyncsReceived": 1,
         "digestMismatches": 0, "resyncRequestsSent": 0, "peerLimitDrops": 0,
         "sessionsUp": 1,
+        "sessionsDown": 0,
         "errors": {e: 0 for e in ERROR_CLASSES},
         "keepaliveMs": 1000, "holdMs": 3000, "digestMs": 10000,
         "timersConfigured": False, "digestConfigured": False,

@@ -101,7 +101,7 @@ def up_conf():
 
 def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
                 profiles=True, vrrp=True, pim_passive=True, lan_extra=(),
-                debug=True, preempt_delay=None):
+                debug=True, preempt_delay=None, service_extra=()):
     """Integrated frr.conf of r1 or r2: seed001/<rn>/frr.conf (what the
     defaults give) with a variant's changes.
 
@@ -114,7 +114,9 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
     pim_passive=False: PIM hellos on the LAN (the DR election then
     matters); lan_extra: more lines for the LAN interface; debug=False:
     no `debug remote-backup`; preempt_delay: seconds of `vrrp 1 preempt
-    delay` (vrrpd-track) on both twins, as in the seed.
+    delay` (vrrpd-track) on both twins, as in the seed; service_extra:
+    more lines for the remote-backup-service (e.g. "timers keepalive 1000
+    hold 15000").
     """
     assert bfd in (False, "lan", "link"), bfd
     lan = "interface " + LAN_IF[rn]
@@ -157,6 +159,8 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
             continue
         if not line.startswith(" ") and line != "exit":
             head = line
+        if head.startswith("remote-backup-service ") and line == "exit":
+            out += [" " + x for x in service_extra if modules]
         if head == lan:
             if line.startswith(" vrrp {} advertisement-interval ".format(VRID)):
                 line = " vrrp {} advertisement-interval {}".format(VRID, adv_ms)
