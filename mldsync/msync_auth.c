@@ -92,6 +92,17 @@ bool msync_ratelimit_ok(struct msync_ratelimit *rl, int64_t now, unsigned int bu
 	return true;
 }
 
+void msync_ratelimit_flush_at_end(struct msync_io *io, const struct msync_ratelimit *rl,
+				  struct msync_timer *t, void (*fn)(void *), void *arg)
+{
+	int64_t left;
+
+	if (msync_timer_on(io, t))
+		return;
+	left = rl->window_start + MSYNC_LOG_WINDOW_MS - msync_now(io);
+	msync_timer_set(io, t, left > 0 ? (uint32_t)left : 0, fn, arg);
+}
+
 char *msync_sanitize(char *out, size_t outlen, const void *in, size_t inlen, size_t max)
 {
 	const uint8_t *p = in;

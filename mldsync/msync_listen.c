@@ -64,11 +64,8 @@ static void lreg_accept(void *arg, struct msync_conn *c)
 				  dropped, &loc, MSYNC_LOG_WINDOW_MS / 1000);
 		zlog_info("rbs: connection from %pSU to %pSU refused: not a configured peer", &rem,
 			  &loc);
-	} else if (!msync_timer_on(r->io, &r->t_rl)) {
-		int64_t left = r->rl.window_start + MSYNC_LOG_WINDOW_MS - msync_now(r->io);
-
-		msync_timer_set(r->io, &r->t_rl, left > 0 ? (uint32_t)left : 0, lreg_rl_flush_cb,
-				r);
+	} else {
+		msync_ratelimit_flush_at_end(r->io, &r->rl, &r->t_rl, lreg_rl_flush_cb, r);
 	}
 	r->io->ops->close(c);
 }

@@ -61,6 +61,11 @@ struct msync_ratelimit {
  * in the window that just ended, to be said first */
 bool msync_ratelimit_ok(struct msync_ratelimit *rl, int64_t now, unsigned int burst,
 			unsigned int *dropped);
+/* A line was dropped: fn(arg) runs when the window ends, to say how many
+ * (not with the next line logged, which may come much later, or never);
+ * t is left alone while armed */
+void msync_ratelimit_flush_at_end(struct msync_io *io, const struct msync_ratelimit *rl,
+				  struct msync_timer *t, void (*fn)(void *), void *arg);
 /* Peer bytes for a log line: printable ASCII, others as \xNN, at most
  * max input bytes ("..." when cut).  Returns out. */
 char *msync_sanitize(char *out, size_t outlen, const void *in, size_t inlen, size_t max);

@@ -116,7 +116,6 @@ static void session_rl_flush_cb(void *arg)
 static bool session_log_ok(struct msync_session *s, struct msync_ratelimit *rl, bool warn)
 {
 	unsigned int dropped;
-	int64_t left;
 
 	if (msync_ratelimit_ok(rl, msync_now(s->io), MSYNC_LOG_BURST, &dropped)) {
 		/* only without the timer (it ran late): what it did not say */
@@ -128,11 +127,7 @@ static bool session_log_ok(struct msync_session *s, struct msync_ratelimit *rl, 
 				  s->cfg.name, dropped, MSYNC_LOG_WINDOW_MS / 1000);
 		return true;
 	}
-	if (!msync_timer_on(s->io, &s->t_rl)) {
-		left = rl->window_start + MSYNC_LOG_WINDOW_MS - msync_now(s->io);
-		msync_timer_set(s->io, &s->t_rl, left > 0 ? (uint32_t)left : 0, session_rl_flush_cb,
-				s);
-	}
+	msync_ratelimit_flush_at_end(s->io, rl, &s->t_rl, session_rl_flush_cb, s);
 	return false;
 }
 
