@@ -298,6 +298,10 @@ typedef int (*msync_walk_cb)(const struct msync_entry *e, void *arg);
 /* 0 after every entry; stops early when cb returns non-zero and returns
  * that value. */
 int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
+/* The same from the first entry after the key `after` (NULL: the first):
+ * a walk resumed where an earlier one stopped. */
+int msync_local_walk_from(struct msync_session *s, const struct msync_key *after, msync_walk_cb cb,
+			  void *arg);
 int msync_peer_walk(struct msync_session *s, msync_walk_cb cb, void *arg);
 size_t msync_local_count(struct msync_session *s);
 size_t msync_peer_count(struct msync_session *s);

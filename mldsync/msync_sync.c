@@ -975,12 +975,13 @@ const struct msync_entry *msync_peer_find(struct msync_session *s, const struct 
 	return te ? &te->e : NULL;
 }
 
-static int table_walk(struct msync_table *t, msync_walk_cb cb, void *arg)
+static int table_walk_from(struct msync_table *t, const struct msync_key *after, msync_walk_cb cb,
+			   void *arg)
 {
 	struct msync_tentry *te, *next;
 	int r;
 
-	for (te = msync_table_first(t); te; te = next) {
+	for (te = after ? msync_table_after(t, after) : msync_table_first(t); te; te = next) {
 		next = msync_table_next(t, te);
 		r = cb(&te->e, arg);
 		if (r)
@@ -991,12 +992,18 @@ static int table_walk(struct msync_table *t, msync_walk_cb cb, void *arg)
 
 int msync_local_walk(struct msync_session *s, msync_walk_cb cb, void *arg)
 {
-	return table_walk(&s->local, cb, arg);
+	return table_walk_from(&s->local, NULL, cb, arg);
+}
+
+int msync_local_walk_from(struct msync_session *s, const struct msync_key *after, msync_walk_cb cb,
+			  void *arg)
+{
+	return table_walk_from(&s->local, after, cb, arg);
 }
 
 int msync_peer_walk(struct msync_session *s, msync_walk_cb cb, void *arg)
 {
-	return table_walk(&s->peer, cb, arg);
+	return table_walk_from(&s->peer, NULL, cb, arg);
 }
 
 size_t msync_local_count(struct msync_session *s)

@@ -2,9 +2,12 @@
 /*
  * pimd-rbp: local memberships on bound interfaces become the channel's
  * local table.  Changes arrive through pimd's pim_if_gm_membership hook as
- * they happen; the coordinator's periodic pass (rbp_capture_reconcile)
- * re-reads the membership timers (refreshes reset them without a hook
- * call) and repairs anything a hook missed.
+ * they happen; the coordinator's passes repair anything a hook missed
+ * (rbp_capture_reconcile, at every configuration pass) and re-read the
+ * membership timers, which refreshes reset without a hook call
+ * (rbp_capture_refresh, periodic).  The refresh walks the channels' local
+ * tables in slices of the event loop: at 50 000 memberships one walk with
+ * its lookups in pimd is ~100 ms of CPU.
  */
 #include <zebra.h>
 
@@ -116,6 +119,18 @@ static int rbp_capture_membership(struct interface *ifp, pim_sgaddr sg, bool joi
 
 /* --- full passes ------------------------------------------------------ */
 
+/* the periodic refresh in progress: the service whose local table is
+ * walked (by name: it may go meanwhile) and the last key done
+ */
+static struct {
+	bool active;
+	char svc[RBP_NAME_MAX];
+	struct msync_key after;
+	bool has_after;
+} rbp_refresh;
+static struct event_loop *rbp_capture_loop;
+static struct event *t_refresh;
+
 struct rbp_capture_walk {
 	struct msync_session *s;
 	const struct rbp_profile *prf;
@@ -134,26 +149,117 @@ static void rbp_capture_walk_one(struct interface *ifp, pim_sgaddr sg,
 struct rbp_capture_stale {
 	struct msync_key *keys;
 	size_t n, max;
+	/* the refresh: its slice, and the last key it did */
+	struct event *slice;
+	struct msync_key last;
 };
 
-/* A local entry no longer backed by a bound interface's membership */
-static int rbp_capture_find_stale(const struct msync_entry *e, void *arg)
+static void rbp_capture_stale_add(struct rbp_capture_stale *st, const struct msync_key *k)
 {
-	struct rbp_capture_stale *st = arg;
-	struct interface *ifp = if_lookup_by_name(e->key.ifname, VRF_DEFAULT);
-	struct msync_session *s = NULL;
-	struct rbp_profile *prf = ifp ? rbp_capture_profile(ifp, &s) : NULL;
-	struct rbp_gm_info info;
-
-	if (prf && prf->backup_id == e->key.backup_id &&
-	    (!if_is_operative(ifp) || rbp_gm_lookup(ifp, rbp_key_to_sg(&e->key), &info)))
-		return 0;
 	if (st->n == st->max) {
 		st->max = st->max ? st->max * 2 : 64;
 		st->keys = XREALLOC(MTYPE_RBP_STALE_KEYS, st->keys, st->max * sizeof(*st->keys));
 	}
-	st->keys[st->n++] = e->key;
+	st->keys[st->n++] = *k;
+}
+
+static void rbp_capture_stale_del(struct msync_session *s, struct rbp_capture_stale *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		DEBUGD(&rbp_dbg_entry, "%s: withdraw stale entry (backup-id %u)", st->keys[i].ifname,
+		       st->keys[i].backup_id);
+		msync_local_delete(s, &st->keys[i]);
+	}
+	XFREE(MTYPE_RBP_STALE_KEYS, st->keys);
+	st->n = st->max = 0;
+}
+
+/* A local entry no longer backed by a bound interface's membership goes
+ * to st (withdrawn after the walk); with refresh, one that is backed gets
+ * its timer again if a report moved it
+ */
+static void rbp_capture_check(const struct msync_entry *e, struct rbp_capture_stale *st,
+			      bool refresh)
+{
+	struct interface *ifp = if_lookup_by_name(e->key.ifname, VRF_DEFAULT);
+	struct msync_session *s = NULL;
+	struct rbp_profile *prf = ifp ? rbp_capture_profile(ifp, &s) : NULL;
+	pim_sgaddr sg = rbp_key_to_sg(&e->key);
+	struct rbp_gm_info info;
+
+	if (!prf || prf->backup_id != e->key.backup_id) {
+		rbp_capture_stale_add(st, &e->key);
+		return;
+	}
+	/* a down interface's entries stay with the twin (see above) */
+	if (!if_is_operative(ifp))
+		return;
+	if (!rbp_gm_lookup(ifp, sg, &info)) {
+		rbp_capture_stale_add(st, &e->key);
+		return;
+	}
+	if (refresh)
+		rbp_capture_publish(s, prf, ifp, sg, &info, false);
+}
+
+static int rbp_capture_find_stale(const struct msync_entry *e, void *arg)
+{
+	rbp_capture_check(e, arg, false);
 	return 0;
+}
+
+static int rbp_capture_refresh_one(const struct msync_entry *e, void *arg)
+{
+	struct rbp_capture_stale *st = arg;
+
+	/* updates the entry in place: the walk goes on after it */
+	rbp_capture_check(e, st, true);
+	st->last = e->key;
+	return event_should_yield(st->slice) ? 1 : 0;
+}
+
+static void rbp_capture_refresh_slice(struct event *t)
+{
+	struct rbp_service *svc, ref = {};
+
+	strlcpy(ref.name, rbp_refresh.svc, sizeof(ref.name));
+	for (svc = rbp_services_find_gteq(&rbp_services, &ref); svc;
+	     svc = rbp_services_next(&rbp_services, svc)) {
+		struct rbp_capture_stale st = { .slice = t };
+		int stopped;
+
+		if (strcmp(svc->name, rbp_refresh.svc)) {
+			/* the next service, or the one walked went away */
+			strlcpy(rbp_refresh.svc, svc->name, sizeof(rbp_refresh.svc));
+			rbp_refresh.has_after = false;
+		}
+		if (!svc->session)
+			continue;
+		stopped = msync_local_walk_from(svc->session,
+						rbp_refresh.has_after ? &rbp_refresh.after : NULL,
+						rbp_capture_refresh_one, &st);
+		/* behind the walk: it resumes after the last key done */
+		rbp_capture_stale_del(svc->session, &st);
+		if (stopped) {
+			rbp_refresh.after = st.last;
+			rbp_refresh.has_after = true;
+			event_add_event(rbp_capture_loop, rbp_capture_refresh_slice, NULL, 0,
+					&t_refresh);
+			return;
+		}
+		rbp_refresh.has_after = false;
+	}
+	rbp_refresh.active = false;
+}
+
+void rbp_capture_refresh(void)
+{
+	if (rbp_refresh.active)
+		return;
+	rbp_refresh.active = true;
+	rbp_refresh.svc[0] = '\0';
+	rbp_refresh.has_after = false;
+	event_add_event(rbp_capture_loop, rbp_capture_refresh_slice, NULL, 0, &t_refresh);
 }
 
 static void rbp_capture_sync(struct rbp_service *svc)
@@ -164,12 +270,7 @@ static void rbp_capture_sync(struct rbp_service *svc)
 
 	/* collect first: the walk must not see its table change */
 	msync_local_walk(svc->session, rbp_capture_find_stale, &st);
-	for (size_t i = 0; i < st.n; i++) {
-		DEBUGD(&rbp_dbg_entry, "%s: withdraw stale entry (backup-id %u)", st.keys[i].ifname,
-		       st.keys[i].backup_id);
-		msync_local_delete(svc->session, &st.keys[i]);
-	}
-	XFREE(MTYPE_RBP_STALE_KEYS, st.keys);
+	rbp_capture_stale_del(svc->session, &st);
 
 	frr_each (rbp_ifs, &rbp_ifs, rif) {
 		struct interface *ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
@@ -193,12 +294,15 @@ void rbp_capture_reconcile(void)
 			rbp_capture_sync(svc);
 }
 
-void rbp_capture_init(void)
+void rbp_capture_init(struct event_loop *loop)
 {
+	rbp_capture_loop = loop;
 	hook_register(pim_if_gm_membership, rbp_capture_membership);
 }
 
 void rbp_capture_fini(void)
 {
+	EVENT_OFF(t_refresh);
+	rbp_refresh.active = false;
 	hook_unregister(pim_if_gm_membership, rbp_capture_membership);
 }

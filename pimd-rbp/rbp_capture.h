@@ -6,11 +6,17 @@
 #ifndef _RBP_CAPTURE_H
 #define _RBP_CAPTURE_H
 
-void rbp_capture_init(void);
+struct event_loop;
+
+void rbp_capture_init(struct event_loop *loop);
 void rbp_capture_fini(void);
 /* Bring every channel's local table in line with bindings and state, and
- * send the membership timers that refreshes moved
+ * send the membership timers that refreshes moved, at once
  */
 void rbp_capture_reconcile(void);
+/* The same for what the local tables hold, in slices of the event loop
+ * (the periodic pass; one in progress goes on)
+ */
+void rbp_capture_refresh(void);
 
 #endif /* _RBP_CAPTURE_H */

@@ -412,7 +412,7 @@ static void rbp_core_tick(struct event *t)
 		return;
 	rbp_install_retry();
 	if (++rbp_ticks % RBP_REFRESH_TICKS == 0)
-		rbp_capture_reconcile();
+		rbp_capture_refresh();
 }
 
 /* --- init ------------------------------------------------------------------ */
@@ -423,7 +423,7 @@ void rbp_core_init(struct event_loop *loop)
 	rbp_config_init();
 	rbp_session_init(loop, &rbp_core_callbacks);
 	rbp_install_init(loop);
-	rbp_capture_init();
+	rbp_capture_init(loop);
 	rbp_gate_init();
 	rbp_role_init(loop, rbp_core_role_notify);
 	/* pimd and pim6d register no config callbacks of their own (10.3) */

@@ -425,6 +425,43 @@ START_TEST(test_hold_busy_reader)
 }
 END_TEST
 
+struct walk_part {
+	struct msync_key keys[16];
+	int n, stop_after;
+};
+
+static int walk_part_cb(const struct msync_entry *e, void *arg)
+{
+	struct walk_part *w = arg;
+
+	w->keys[w->n++] = e->key;
+	return w->n == w->stop_after;
+}
+
+/* A walk stopped early resumes after its last key: every entry once, in
+ * key order, whatever is added or deleted behind the cursor meanwhile. */
+START_TEST(test_local_walk_resumed)
+{
+	struct walk_part w = { .stop_after = 4 };
+	int i;
+
+	add_many(T.a, 10, 0, 0);
+	ck_assert_int_eq(msync_local_walk_from(T.a, NULL, walk_part_cb, &w), 1);
+	ck_assert_int_eq(w.n, 4);
+	/* behind the cursor: not seen again */
+	ck_assert_int_eq(msync_local_delete(T.a, &w.keys[1]), 0);
+	w.stop_after = 0;
+	ck_assert_int_eq(msync_local_walk_from(T.a, &w.keys[3], walk_part_cb, &w), 0);
+	ck_assert_int_eq(w.n, 10);
+	for (i = 1; i < w.n; i++)
+		ck_assert_int_lt(msync_key_cmp(&w.keys[i - 1], &w.keys[i]), 0);
+	/* after the last key: nothing */
+	w.n = 0;
+	ck_assert_int_eq(msync_local_walk_from(T.a, &w.keys[9], walk_part_cb, &w), 0);
+	ck_assert_int_eq(w.n, 0);
+}
+END_TEST
+
 /* Connection reset: both see it at once, reconnect, sweep. */
 START_TEST(test_reset_flap)
 {
@@ -1210,6 +1247,7 @@ int main(void)
 	TU_ADD(tc, test_backpressure);
 	TU_ADD(tc, test_roles);
 	TU_ADD(tc, test_peer_flush);
+	TU_ADD(tc, test_local_walk_resumed);
 	TU_ADD(tc, test_reconfigure);
 	TU_ADD(tc, test_timers_negotiated);
 	TU_ADD(tc, test_timers_floor);
