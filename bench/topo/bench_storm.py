@@ -203,14 +203,7 @@ class Joiner:
         self.proc.stdin.flush()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        lib_rbp.stop_mcast_join(self.proc, timeout=10)
 
 
 # ---------------------------------------------------------------- setup

@@ -264,14 +264,7 @@ class Joiner:
                 return times
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        lib_rbp.stop_mcast_join(self.proc, timeout=10)
 
 
 def group_list(family, block, n):

@@ -498,8 +498,12 @@ def start_mcast_join(host, ifname, groups, source=None, timeout=10.0):
 
 
 def stop_mcast_join(proc, timeout=5.0):
-    """Stop a joiner from start_mcast_join (the kernel then sends leaves)."""
+    """Stop a joiner from start_mcast_join, or one driven through its stdin
+    (bench and scale joiners: stdin is closed first); the kernel then
+    sends leaves."""
     if proc.poll() is None:
+        if proc.stdin:
+            proc.stdin.close()
         proc.terminate()
         try:
             proc.wait(timeout)

@@ -137,14 +137,7 @@ class Joiner:
         return int(line.split()[1])
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        lib_rbp.stop_mcast_join(self.proc, timeout=10)
 
 
 def canon(group):
