@@ -267,8 +267,47 @@ void msync_session_reconfigure(struct msync_session *s, const struct msync_sessi
 /* The profiles replicated on this session.  A change while up sends a new
  * Hello; a disagreement found then takes the session down. */
 void msync_session_set_offers(struct msync_session *s, const struct msync_offer *offers, size_t n);
-/* This router's role for a backup-id, sent to the twin. */
+/* This router's role for a backup-id, sent to the twin (the other
+ * fields of msync_role_info false and 0). */
 void msync_session_set_role(struct msync_session *s, uint32_t backup_id, enum msync_role role);
+
+/* What a router tells its twin about a backup-id: the role of its VRRP
+ * group and where it stands on forwarding (doc/protocol.md 6.6).  Sent
+ * whenever a field changes. */
+struct msync_role_info {
+	enum msync_role role; /* of its VRRP group */
+	bool able;	      /* could forward: its interfaces up, VRRP source alive */
+	bool forwarding;      /* forwards now */
+	bool released;	      /* hands the forwarding over to the twin */
+	bool synced;	      /* holds the twin's full table installed */
+	uint8_t priority;     /* VRRP effective priority, 0 unknown */
+};
+void msync_session_set_role_info(struct msync_session *s, uint32_t backup_id,
+				 const struct msync_role_info *ri);
+/* The twin's last report for a backup-id; false (and *ri zeroed) while
+ * none is known: the session is down or the twin has not said. */
+bool msync_session_peer_role_info(const struct msync_session *s, uint32_t backup_id,
+				  struct msync_role_info *ri);
+/* Send every role with a request that the twin answers with all of its
+ * own at once (its last report may be stale). */
+void msync_session_ask_roles(struct msync_session *s);
+/* The daemon is going away: tell the twin (a Bye with "stopping") and
+ * flush, best effort.  Call before msync_session_free(). */
+void msync_session_goodbye(struct msync_session *s, const char *reason);
+
+/* How the twin's end of the last live connection went */
+enum msync_peer_gone {
+	/* the session is up, never was, or went down otherwise (hold
+	 * expired, an error, a Bye without "stopping") */
+	MSYNC_GONE_NO = 0,
+	/* the twin's end closed or reset the connection without a Bye: its
+	 * process died (its kernel closed the socket) */
+	MSYNC_GONE_CLOSED,
+	/* a Bye with "stopping": the twin's daemon is going away */
+	MSYNC_GONE_STOPPING,
+};
+enum msync_peer_gone msync_session_peer_gone(const struct msync_session *s);
+const char *msync_peer_gone_name(enum msync_peer_gone g);
 /* Drop and re-establish the connection (operator "clear"). */
 void msync_session_reset(struct msync_session *s, const char *reason);
 
@@ -307,6 +346,10 @@ size_t msync_local_count(struct msync_session *s);
 size_t msync_peer_count(struct msync_session *s);
 /* Drop peer entries of a backup-id (profile removed here). */
 void msync_peer_flush(struct msync_session *s, uint32_t backup_id);
+/* Let no peer entry of a backup-id expire within min_ms from now (the
+ * twin died and this router forwards its entries: its own queries get
+ * the receivers' reports in that time); entries without expiry stay so. */
+void msync_peer_extend(struct msync_session *s, uint32_t backup_id, uint32_t min_ms);
 
 /* The bound of a backup-id's peer table (struct msync_offer.max_entries)
  * and what it did. */

@@ -26,6 +26,7 @@ static const char *const msg_names[MSYNC_MSG_MAX] = {
 	[MSYNC_MSG_OFFERS] = "offers",
 	[MSYNC_MSG_PROBE] = "probe",
 	[MSYNC_MSG_PROBE_REPLY] = "probe-reply",
+	[MSYNC_MSG_BYE] = "bye",
 };
 
 const char *msync_msg_name(uint8_t type)
@@ -135,6 +136,14 @@ static int msg_check(struct msync_msg *m, enum msync_err *err, char *why, size_t
 		if (!((Msync__ProbeReply *)m->pb)->has_id)
 			MISSING("id");
 		break;
+	case MSYNC_MSG_BYE: {
+		Msync__Bye *b = (Msync__Bye *)m->pb;
+
+		if (b->reason && strlen(b->reason) > MSYNC_REASON_MAX)
+			FAIL(MSYNC_ERR_BAD_VALUE, "bye: reason of %zu bytes (at most %u)",
+			     strlen(b->reason), MSYNC_REASON_MAX);
+		break;
+	}
 	case MSYNC_MSG_RESYNC_REQUEST: {
 		Msync__ResyncRequest *r = (Msync__ResyncRequest *)m->pb;
 
@@ -169,6 +178,9 @@ static int msg_check(struct msync_msg *m, enum msync_err *err, char *why, size_t
 			if (!role_valid(r->items[i]->role))
 				FAIL(MSYNC_ERR_BAD_VALUE, "role: backup-id %u role %d",
 				     r->items[i]->backup_id, (int)r->items[i]->role);
+			if (r->items[i]->has_priority && r->items[i]->priority > 255)
+				FAIL(MSYNC_ERR_BAD_VALUE, "role: backup-id %u priority %u",
+				     r->items[i]->backup_id, r->items[i]->priority);
 		}
 		break;
 	}
@@ -221,6 +233,8 @@ static ProtobufCMessage *env_body(Msync__Envelope *e)
 		return &e->probe->base;
 	case MSYNC__ENVELOPE__BODY_PROBE_REPLY:
 		return &e->probe_reply->base;
+	case MSYNC__ENVELOPE__BODY_BYE:
+		return &e->bye->base;
 	case MSYNC__ENVELOPE__BODY__NOT_SET:
 	case _MSYNC__ENVELOPE__BODY__CASE_IS_INT_SIZE:
 		break;
@@ -242,6 +256,7 @@ static const ProtobufCMessageDescriptor *const body_desc[MSYNC_MSG_MAX] = {
 	[MSYNC_MSG_OFFERS] = &msync__offers__descriptor,
 	[MSYNC_MSG_PROBE] = &msync__probe__descriptor,
 	[MSYNC_MSG_PROBE_REPLY] = &msync__probe_reply__descriptor,
+	[MSYNC_MSG_BYE] = &msync__bye__descriptor,
 };
 
 /* Sets the body of e to pb, a message of the given type; false if the
@@ -291,6 +306,9 @@ static bool env_set_body(Msync__Envelope *e, uint8_t type, const ProtobufCMessag
 		break;
 	case MSYNC_MSG_PROBE_REPLY:
 		e->probe_reply = (Msync__ProbeReply *)b;
+		break;
+	case MSYNC_MSG_BYE:
+		e->bye = (Msync__Bye *)b;
 		break;
 	default:
 		return false;

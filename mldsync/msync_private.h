@@ -82,8 +82,9 @@ struct msync_dirty {
 struct msync_bid {
 	uint32_t backup_id;
 	enum msync_svc svc; /* offered here; MSYNC_SVC_NONE: not offered */
-	enum msync_role role;
-	enum msync_role peer_role;
+	struct msync_role_info role;	 /* ours, sent */
+	struct msync_role_info peer_role; /* the twin's last report */
+	bool peer_role_known;
 	/* the bound of the peer table (6.5): the offer's, never 0 */
 	uint32_t max_entries;
 	uint64_t limit_drops;
@@ -137,7 +138,10 @@ struct msync_link {
 	uint64_t tx_seq, tx_acked, rx_seq, rx_acked;
 	bool rx_data; /* data messages since the last Ack */
 	/* control messages deferred while the write queue is full (4.5) */
-	bool ack_due, roles_due, probe_reply_due;
+	bool ack_due, roles_due, roles_ask, probe_reply_due;
+	/* how it ended: the twin's end closed or reset it (peer_eof), the
+	 * twin said Bye (bye_rx, bye_stopping), we said Bye (bye_tx) */
+	bool peer_eof, bye_rx, bye_stopping, bye_tx;
 	uint64_t probe_reply_id;
 };
 
@@ -161,6 +165,8 @@ struct msync_session {
 	struct msync_link *active;
 	uint64_t link_serial;
 	bool closing; /* closing every link: no session may come up */
+	bool stopping;	/* the owner said goodbye: Byes say "stopping" */
+	enum msync_peer_gone peer_gone; /* how the last live connection ended */
 	struct msync_lreg *lreg;
 
 	struct msync_timer t_connect, t_keepalive, t_digest, t_expire, t_pump;

@@ -444,7 +444,7 @@ static void link_send_offers(struct msync_link *l)
 	XFREE(MTYPE_MSYNC_MSG_ITEMS, ptrs);
 }
 
-static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
+static void send_roles(struct msync_session *s, uint32_t only_bid, bool one, bool ask)
 {
 	Msync__RoleReport r = MSYNC__ROLE_REPORT__INIT;
 	Msync__RoleItem *items, **ptrs;
@@ -455,6 +455,7 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 	if (!msync_link_ctrl_room(s->active)) {
 		/* every role once the queue drains: the latest state only */
 		s->active->roles_due = true;
+		s->active->roles_ask |= ask;
 		return;
 	}
 	items = XCALLOC(MTYPE_MSYNC_MSG_ITEMS, s->nbids * sizeof(*items));
@@ -468,13 +469,25 @@ static void send_roles(struct msync_session *s, uint32_t only_bid, bool one)
 		items[n].has_backup_id = true;
 		items[n].backup_id = s->bids[i].backup_id;
 		items[n].has_role = true;
-		items[n].role = (Msync__Role)s->bids[i].role;
+		items[n].role = (Msync__Role)s->bids[i].role.role;
+		items[n].has_able = true;
+		items[n].able = s->bids[i].role.able;
+		items[n].has_forwarding = true;
+		items[n].forwarding = s->bids[i].role.forwarding;
+		items[n].has_released = true;
+		items[n].released = s->bids[i].role.released;
+		items[n].has_synced = true;
+		items[n].synced = s->bids[i].role.synced;
+		items[n].has_priority = true;
+		items[n].priority = s->bids[i].role.priority;
 		ptrs[n] = &items[n];
 		n++;
 	}
 	if (n) {
 		r.n_items = n;
 		r.items = ptrs;
+		r.has_ask = ask;
+		r.ask = ask;
 		msync_link_send(s->active, MSYNC_MSG_ROLE, &r);
 	}
 	XFREE(MTYPE_MSYNC_MSG_ITEMS, items);
@@ -496,6 +509,23 @@ static void link_send_probe_reply(struct msync_link *l, uint64_t id)
 	msync_link_send(l, MSYNC_MSG_PROBE_REPLY, &r);
 }
 
+/* Before a deliberate close (6.6): once per connection, whatever the
+ * queue holds (the close flushes it) */
+static void link_send_bye(struct msync_link *l, const char *reason)
+{
+	Msync__Bye b = MSYNC__BYE__INIT;
+	char why[MSYNC_REASON_MAX + 1];
+
+	if (l->bye_tx)
+		return;
+	l->bye_tx = true;
+	strlcpy(why, reason ? reason : "", sizeof(why));
+	b.reason = why;
+	b.has_stopping = true;
+	b.stopping = l->s->stopping;
+	msync_link_send(l, MSYNC_MSG_BYE, &b);
+}
+
 /* The queue drained: what control messages were kept back (4.5). */
 static void link_send_due(struct msync_link *l)
 {
@@ -506,8 +536,11 @@ static void link_send_due(struct msync_link *l)
 	if (l->probe_reply_due && !l->dead)
 		link_send_probe_reply(l, l->probe_reply_id);
 	if (l->roles_due && !l->dead && l == s->active) {
+		bool ask = l->roles_ask;
+
 		l->roles_due = false;
-		send_roles(s, 0, false);
+		l->roles_ask = false;
+		send_roles(s, 0, false, ask);
 	}
 }
 
@@ -516,9 +549,10 @@ static void peer_roles_reset(struct msync_session *s)
 	size_t i;
 
 	for (i = 0; i < s->nbids; i++) {
-		if (s->bids[i].peer_role == MSYNC_ROLE_UNKNOWN)
+		if (!s->bids[i].peer_role_known)
 			continue;
-		s->bids[i].peer_role = MSYNC_ROLE_UNKNOWN;
+		s->bids[i].peer_role_known = false;
+		memset(&s->bids[i].peer_role, 0, sizeof(s->bids[i].peer_role));
 		if (s->cb.peer_role)
 			s->cb.peer_role(s, s->bids[i].backup_id, MSYNC_ROLE_UNKNOWN, s->cb.arg);
 	}
@@ -690,6 +724,14 @@ static void link_close(struct msync_link *l, const char *reason, bool flush)
 
 	if (l->dead)
 		return;
+	/* on purpose: say so, so that the twin does not take it for our
+	 * death (6.6) */
+	if (flush && l->conn && l->connected && l->agreed && !l->bye_rx) {
+		link_send_bye(l, reason);
+		/* sending can fail and close it (no key to send with) */
+		if (l->dead)
+			return;
+	}
 	l->dead = true;
 	if (flush && l->conn && l->connected)
 		/* best effort, never blocks: lets the twin read our frames */
@@ -708,8 +750,12 @@ static void link_close(struct msync_link *l, const char *reason, bool flush)
 	l->next_dead = s->graveyard;
 	s->graveyard = l;
 	msync_timer_set(s->io, &s->t_reap, 0, session_reap_cb, s);
-	if (s->active == l)
+	if (s->active == l) {
+		s->peer_gone = l->bye_rx ? (l->bye_stopping ? MSYNC_GONE_STOPPING : MSYNC_GONE_NO)
+			       : l->peer_eof ? MSYNC_GONE_CLOSED
+					     : MSYNC_GONE_NO;
 		session_down(s, reason);
+	}
 	session_links_changed(s, reason);
 	/* the connection we were waiting for is gone: go with the other */
 	session_try_up(s);
@@ -1148,10 +1194,11 @@ static void session_up(struct msync_link *l)
 			link_close(s->links[i], "session up on another connection", false);
 	msync_timer_off(s->io, &s->t_connect);
 	s->ctr.sessions_up++;
+	s->peer_gone = MSYNC_GONE_NO;
 	snprintf(reason, sizeof(reason), "handshake agreed with %s%s", s->peer_id,
 		 restore ? " (twin restarted)" : "");
 	session_set_state(s, MSYNC_ST_RESYNC, reason);
-	send_roles(s, 0, false);
+	send_roles(s, 0, false, false);
 	/* sending fails only without a key to send with: then it is down */
 	if (s->active)
 		msync_sync_start(s);
@@ -1393,26 +1440,46 @@ static void rx_hello(struct msync_link *l, const struct msync_msg *m, const uint
 	}
 }
 
+static bool role_info_eq(const struct msync_role_info *a, const struct msync_role_info *b)
+{
+	return a->role == b->role && a->able == b->able && a->forwarding == b->forwarding &&
+	       a->released == b->released && a->synced == b->synced &&
+	       a->priority == b->priority;
+}
+
 static void rx_role(struct msync_link *l, const Msync__RoleReport *r)
 {
 	struct msync_session *s = l->s;
 	size_t i;
 
 	for (i = 0; i < r->n_items; i++) {
-		struct msync_bid *b = msync_bid_find(s, r->items[i]->backup_id);
-		enum msync_role role = (enum msync_role)r->items[i]->role;
+		const Msync__RoleItem *it = r->items[i];
+		struct msync_bid *b = msync_bid_find(s, it->backup_id);
+		/* a twin that sends only the role hands nothing over */
+		struct msync_role_info ri = {
+			.role = (enum msync_role)it->role,
+			.able = it->has_able ? it->able : true,
+			.forwarding = it->has_forwarding ? it->forwarding
+							 : it->role == MSYNC__ROLE__ROLE_MASTER,
+			.released = it->has_released && it->released,
+			.synced = it->has_synced && it->synced,
+			.priority = it->has_priority ? it->priority : 0,
+		};
 
 		if (!b || b->svc == MSYNC_SVC_NONE) {
 			msync_session_error(s, MSYNC_ERR_UNKNOWN_BACKUP_ID,
-					    "role for backup-id %u ignored", r->items[i]->backup_id);
+					    "role for backup-id %u ignored", it->backup_id);
 			continue;
 		}
-		if (b->peer_role == role)
+		if (b->peer_role_known && role_info_eq(&b->peer_role, &ri))
 			continue;
-		b->peer_role = role;
+		b->peer_role = ri;
+		b->peer_role_known = true;
 		if (s->cb.peer_role)
-			s->cb.peer_role(s, b->backup_id, role, s->cb.arg);
+			s->cb.peer_role(s, b->backup_id, ri.role, s->cb.arg);
 	}
+	if (r->has_ask && r->ask && l == s->active)
+		send_roles(s, 0, false, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1466,7 +1533,7 @@ static bool link_unseal(struct msync_link *l, const struct msync_frame *f, size_
 static bool held_ok(uint8_t type)
 {
 	return type == MSYNC_MSG_KEEPALIVE || type == MSYNC_MSG_PROBE ||
-	       type == MSYNC_MSG_PROBE_REPLY || type == MSYNC_MSG_OFFERS;
+	       type == MSYNC_MSG_PROBE_REPLY || type == MSYNC_MSG_OFFERS || type == MSYNC_MSG_BYE;
 }
 
 static void link_handle_msg(struct msync_link *l, struct msync_msg *m)
@@ -1555,6 +1622,21 @@ static void link_handle_msg(struct msync_link *l, struct msync_msg *m)
 	case MSYNC_MSG_ROLE:
 		rx_role(l, (Msync__RoleReport *)m->pb);
 		break;
+	case MSYNC_MSG_BYE: {
+		Msync__Bye *b = (Msync__Bye *)m->pb;
+		char said[4 * 64 + 4], why[sizeof(said) + 64];
+
+		l->bye_rx = true;
+		l->bye_stopping = b->has_stopping && b->stopping;
+		/* the twin's words: escaped, cut short */
+		snprintfrr(why, sizeof(why), "twin closed the connection%s: %s",
+			   l->bye_stopping ? " (its daemon stops)" : "",
+			   b->reason ? msync_sanitize(said, sizeof(said), b->reason,
+						      strlen(b->reason), 64)
+				     : "");
+		link_close(l, why, false);
+		break;
+	}
 	}
 }
 
@@ -1633,10 +1715,15 @@ static void link_readable(void *arg)
 		if (n < 0) {
 			if (ERRNO_IO_RETRY(errno))
 				break;
+			/* the twin's kernel reset it: its process died with
+			 * our bytes unread */
+			l->peer_eof = errno == ECONNRESET;
 			msync_link_fail(l, MSYNC_ERR_SOCKET, "read: %s", safe_strerror(errno));
 			break;
 		}
 		if (n == 0) {
+			/* closed by the twin's end; without a Bye (6.6) */
+			l->peer_eof = true;
 			if (msync_rbuf_pending(&l->rb))
 				msync_link_fail(l, MSYNC_ERR_TRUNCATED,
 						"connection closed inside a frame (%zu bytes pending)",
@@ -1674,6 +1761,7 @@ static void link_writable(void *arg)
 
 	l->write_armed = false;
 	if (msync_wq_flush(&l->wq, link_write_fn, l) < 0) {
+		l->peer_eof = errno == ECONNRESET || errno == EPIPE;
 		msync_link_fail(l, MSYNC_ERR_SOCKET, "write: %s", safe_strerror(errno));
 		return;
 	}
@@ -1706,7 +1794,8 @@ static void session_start(struct msync_session *s)
 
 static void session_stop(struct msync_session *s, const char *reason)
 {
-	links_close_all(s, reason, false);
+	/* flushed: the Bye tells the twin it was on purpose */
+	links_close_all(s, reason, true);
 	if (s->active)
 		session_down(s, reason);
 	msync_lreg_leave(s);
@@ -1821,7 +1910,7 @@ static void offers_changed(struct msync_session *s)
 			return;
 		}
 		msync_sync_start(s);
-		send_roles(s, 0, false);
+		send_roles(s, 0, false, false);
 	}
 }
 
@@ -1863,8 +1952,10 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 	}
 	/* forget backup-ids that carry nothing any more */
 	for (i = 0, w = 0; i < s->nbids; i++) {
-		if (s->bids[i].svc == MSYNC_SVC_NONE && s->bids[i].role == MSYNC_ROLE_UNKNOWN &&
-		    s->bids[i].peer_role == MSYNC_ROLE_UNKNOWN)
+		static const struct msync_role_info none;
+
+		if (s->bids[i].svc == MSYNC_SVC_NONE && role_info_eq(&s->bids[i].role, &none) &&
+		    !s->bids[i].peer_role_known)
 			continue;
 		s->bids[w++] = s->bids[i];
 	}
@@ -1913,15 +2004,74 @@ void msync_session_set_offers(struct msync_session *s, const struct msync_offer 
 	XFREE(MTYPE_MSYNC_BIDS, bound);
 }
 
-void msync_session_set_role(struct msync_session *s, uint32_t backup_id, enum msync_role role)
+void msync_session_set_role_info(struct msync_session *s, uint32_t backup_id,
+				 const struct msync_role_info *ri)
 {
 	struct msync_bid *b = bid_get(s, backup_id);
 
-	if (b->role == role)
+	if (role_info_eq(&b->role, ri))
 		return;
-	b->role = role;
+	b->role = *ri;
 	if (b->svc != MSYNC_SVC_NONE)
-		send_roles(s, backup_id, true);
+		send_roles(s, backup_id, true, false);
+}
+
+void msync_session_set_role(struct msync_session *s, uint32_t backup_id, enum msync_role role)
+{
+	struct msync_role_info ri = { .role = role };
+
+	msync_session_set_role_info(s, backup_id, &ri);
+}
+
+bool msync_session_peer_role_info(const struct msync_session *s, uint32_t backup_id,
+				  struct msync_role_info *ri)
+{
+	const struct msync_bid *b = msync_bid_find((struct msync_session *)s, backup_id);
+
+	if (!b || !b->peer_role_known) {
+		memset(ri, 0, sizeof(*ri));
+		return false;
+	}
+	*ri = b->peer_role;
+	return true;
+}
+
+void msync_session_ask_roles(struct msync_session *s)
+{
+	send_roles(s, 0, false, true);
+}
+
+void msync_session_goodbye(struct msync_session *s, const char *reason)
+{
+	size_t i;
+
+	s->stopping = true;
+	for (i = 0; i < MSYNC_LINKS_MAX; i++) {
+		struct msync_link *l = s->links[i];
+
+		if (l && !l->dead && l->conn && l->connected && l->agreed) {
+			link_send_bye(l, reason);
+			(void)msync_wq_flush(&l->wq, link_write_fn, l);
+		}
+	}
+}
+
+enum msync_peer_gone msync_session_peer_gone(const struct msync_session *s)
+{
+	return s->peer_gone;
+}
+
+const char *msync_peer_gone_name(enum msync_peer_gone g)
+{
+	switch (g) {
+	case MSYNC_GONE_NO:
+		return "no";
+	case MSYNC_GONE_CLOSED:
+		return "closed";
+	case MSYNC_GONE_STOPPING:
+		return "stopping";
+	}
+	return "?";
 }
 
 void msync_session_reset(struct msync_session *s, const char *reason)
@@ -1992,7 +2142,7 @@ enum msync_role msync_session_peer_role(const struct msync_session *s, uint32_t 
 {
 	struct msync_bid *b = msync_bid_find((struct msync_session *)s, backup_id);
 
-	return b ? b->peer_role : MSYNC_ROLE_UNKNOWN;
+	return b && b->peer_role_known ? b->peer_role.role : MSYNC_ROLE_UNKNOWN;
 }
 
 bool msync_session_resync_pending(const struct msync_session *s)

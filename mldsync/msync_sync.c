@@ -913,6 +913,18 @@ void msync_peer_flush(struct msync_session *s, uint32_t backup_id)
 	msync_sync_expire_rearm(s);
 }
 
+void msync_peer_extend(struct msync_session *s, uint32_t backup_id, uint32_t min_ms)
+{
+	int64_t until = msync_now(s->io) + min_ms;
+	struct msync_tentry *te;
+
+	for (te = msync_table_bid_first(&s->peer, backup_id);
+	     te && te->e.key.backup_id == backup_id; te = msync_table_next(&s->peer, te))
+		if (te->e.expires_ms != MSYNC_NEVER && te->e.expires_ms < until)
+			msync_table_set_expiry(&s->peer, te, until);
+	msync_sync_expire_rearm(s);
+}
+
 void msync_sync_limit_changed(struct msync_session *s, uint32_t backup_id)
 {
 	struct msync_bid *b = msync_bid_find(s, backup_id);

@@ -719,16 +719,20 @@ END_TEST
 
 START_TEST(test_roles)
 {
+	int base;
+
 	up();
+	/* the first report of each backup-id, at session up */
+	base = T.rb.roles;
 	msync_session_set_role(T.a, 10, MSYNC_ROLE_MASTER);
 	fake_net_run(T.net, 10);
 	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_MASTER);
-	ck_assert_int_eq(T.rb.roles, 1);
+	ck_assert_int_eq(T.rb.roles, base + 1);
 	ck_assert_uint_eq(T.rb.last_role_bid, 10);
 	msync_session_set_role(T.a, 10, MSYNC_ROLE_BACKUP);
 	msync_session_set_role(T.a, 10, MSYNC_ROLE_BACKUP);
 	fake_net_run(T.net, 10);
-	ck_assert_int_eq(T.rb.roles, 2);
+	ck_assert_int_eq(T.rb.roles, base + 2);
 	ck_assert_int_eq(msync_session_peer_role(T.b, 10), MSYNC_ROLE_BACKUP);
 	/* down: the twin's role is unknown */
 	fake_io_reset_conns(T.ioa);
@@ -742,6 +746,119 @@ START_TEST(test_roles)
 	msync_session_set_role(T.b, 11, MSYNC_ROLE_MASTER);
 	fake_net_run(T.net, 10);
 	ck_assert_int_eq(msync_session_peer_role(T.a, 11), MSYNC_ROLE_MASTER);
+}
+END_TEST
+
+static bool b_not_up(void *arg)
+{
+	return !msync_session_up(T.b);
+}
+
+/* Where a twin stands on forwarding reaches the other whole; a report
+ * that asks is answered at once (doc/protocol.md 6.6) */
+START_TEST(test_role_info)
+{
+	struct msync_role_info ri = { .role = MSYNC_ROLE_BACKUP,
+				      .able = true,
+				      .forwarding = true,
+				      .released = false,
+				      .synced = true,
+				      .priority = 100 };
+	struct msync_role_info got;
+	uint64_t b_tx;
+	int base;
+
+	up();
+	ck_assert(msync_session_peer_role_info(T.b, 10, &got));
+	ck_assert_int_eq(got.role, MSYNC_ROLE_UNKNOWN);
+	ck_assert(!got.able && !got.forwarding && got.priority == 0);
+	base = T.rb.roles;
+	msync_session_set_role_info(T.a, 10, &ri);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(T.rb.roles, base + 1);
+	ck_assert(msync_session_peer_role_info(T.b, 10, &got));
+	ck_assert_int_eq(got.role, MSYNC_ROLE_BACKUP);
+	ck_assert(got.able && got.forwarding && !got.released && got.synced);
+	ck_assert_uint_eq(got.priority, 100);
+	/* one field is a change */
+	ri.released = true;
+	msync_session_set_role_info(T.a, 10, &ri);
+	msync_session_set_role_info(T.a, 10, &ri);
+	fake_net_run(T.net, 10);
+	ck_assert_int_eq(T.rb.roles, base + 2);
+	ck_assert(msync_session_peer_role_info(T.b, 10, &got) && got.released);
+	/* asked: the twin sends all its roles, unchanged or not (and
+	 * nothing else within a few ms) */
+	b_tx = msync_session_counters(T.b)->tx_msgs;
+	msync_session_ask_roles(T.a);
+	fake_net_run(T.net, 5);
+	ck_assert_uint_eq(msync_session_counters(T.b)->tx_msgs, b_tx + 1);
+	/* down: nothing known */
+	fake_io_set_down(T.ioa, true);
+	ck_assert(fake_net_run_until(T.net, 30000, b_not_up, NULL));
+	ck_assert(!msync_session_peer_role_info(T.b, 10, &got));
+	ck_assert(!got.released && got.priority == 0);
+}
+END_TEST
+
+/* How the twin's end went: its process died (end of stream or reset
+ * without a Bye), it stops (Bye, stopping), or it closed on purpose
+ * (Bye) or went silent (hold) */
+START_TEST(test_peer_gone)
+{
+	up();
+	ck_assert_int_eq(msync_session_peer_gone(T.b), MSYNC_GONE_NO);
+	/* the kernel closes a dead process's socket: no Bye */
+	fake_io_reset_conns(T.ioa);
+	fake_net_run(T.net, 1);
+	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_CLOSED);
+	up();
+	ck_assert_int_eq(msync_session_peer_gone(T.b), MSYNC_GONE_NO);
+	/* a reset on purpose says Bye first */
+	msync_session_reset(T.a, "operator");
+	fake_net_run(T.net, 1);
+	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_NO);
+	ck_assert_msg(strstr(T.rb.down_reason, "twin closed the connection: operator"), "%s",
+		      T.rb.down_reason);
+	up();
+	/* silent: the hold timer */
+	T.rb.last_gone = MSYNC_GONE_CLOSED;
+	fake_io_set_down(T.ioa, true);
+	ck_assert(fake_net_run_until(T.net, 30000, b_not_up, NULL));
+	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_NO);
+	fake_io_set_down(T.ioa, false);
+	up();
+	/* the daemon stops: goodbye, then the session goes */
+	msync_session_goodbye(T.a, "pimd stopping");
+	msync_session_free(&T.a);
+	fake_net_run(T.net, 1);
+	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_STOPPING);
+	ck_assert_int_eq(msync_session_peer_gone(T.b), MSYNC_GONE_STOPPING);
+	ck_assert_msg(strstr(T.rb.down_reason, "(its daemon stops): pimd stopping"), "%s",
+		      T.rb.down_reason);
+}
+END_TEST
+
+/* A dead twin's entries, forwarded by this router, are kept at least as
+ * long as asked */
+START_TEST(test_peer_extend)
+{
+	struct msync_key k;
+
+	add(T.a, 10, "eth0", "239.1.1.1", NULL, 2000);
+	add(T.a, 10, "eth0", "239.1.1.2", NULL, 60000);
+	add(T.a, 11, "eth0", "ff0e::1", NULL, 2000);
+	up();
+	fake_io_set_down(T.ioa, true);
+	msync_peer_extend(T.b, 10, 10000);
+	fake_net_run(T.net, 5000);
+	/* backup-id 10: both kept; 11 not extended: expired */
+	ck_assert_uint_eq(msync_peer_count(T.b), 2);
+	fake_net_run(T.net, 6000);
+	ck_assert_uint_eq(msync_peer_count(T.b), 1);
+	tu_key(&k, 10, "eth0", "239.1.1.2", NULL);
+	ck_assert_ptr_nonnull(msync_peer_find(T.b, &k));
+	ck_assert_int_eq(T.rb.del_by[MSYNC_DEL_EXPIRED], 2);
 }
 END_TEST
 
@@ -1246,6 +1363,9 @@ int main(void)
 	TU_ADD(tc, test_digest_repair);
 	TU_ADD(tc, test_backpressure);
 	TU_ADD(tc, test_roles);
+	TU_ADD(tc, test_role_info);
+	TU_ADD(tc, test_peer_gone);
+	TU_ADD(tc, test_peer_extend);
 	TU_ADD(tc, test_peer_flush);
 	TU_ADD(tc, test_local_walk_resumed);
 	TU_ADD(tc, test_reconfigure);

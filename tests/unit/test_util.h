@@ -52,6 +52,9 @@ struct tu_rec {
 	int state_changes;
 	enum msync_state last_old, last_new;
 	char last_reason[256];
+	/* when it last went down: msync_session_peer_gone() and the reason */
+	enum msync_peer_gone last_gone;
+	char down_reason[256];
 	unsigned int entered[MSYNC_ST_REFUSED + 1]; /* times each state */
 	int updates, deletes, roles, resync_done;
 	int del_by[MSYNC_DEL_LIMIT + 1];
