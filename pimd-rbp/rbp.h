@@ -90,6 +90,8 @@ struct rbp_service {
 
 	/* the channel while a profile of our type uses it (rbp_session.c) */
 	struct msync_session *session;
+	/* runtime: the twin's reports are to be asked for again */
+	bool ask;
 
 	QOBJ_FIELDS;
 };
@@ -114,6 +116,23 @@ struct rbp_profile {
 	enum msync_role role; /* of the VRRP group */
 	bool yield;	      /* split brain: both masters, the twin forwards */
 	struct event *t_split;
+	/* the handover (rbp_handover.c): what this router tells the twin,
+	 * and whether it forwards */
+	bool able, synced;
+	bool vrrp_master; /* VRRP's own state (the role also weighs the LAN) */
+	uint8_t priority;
+	bool forwarding; /* its interfaces unmuted */
+	bool released;	 /* told the twin to forward instead */
+	bool takeover;	 /* forwards, or would, though not VRRP master */
+	uint8_t ho_why;	 /* enum rbp_ho_why */
+	/* the twin's daemon died or stopped, and has not spoken since */
+	bool peer_gone;
+	/* this router became VRRP master: the twin's last report is stale
+	 * until it answers */
+	bool peer_stale;
+	/* a report from the twin since this daemon started */
+	bool peer_heard;
+	uint64_t takeovers, releases; /* by the channel, not VRRP */
 
 	/* runtime, kept by the installer: its records of the profile, the
 	 * twin's entries it refused by reason, and when it last said so
@@ -254,12 +273,13 @@ const struct rbp_vrrp_ref *rbp_if_role_ref(const struct rbp_if *rif, bool *lan);
 
 const char *rbp_role_name(enum msync_role role);
 
-/* Whether the profile's role lets this router forward (master, and not
- * yielding to its twin in a split brain)
+/* Whether this router forwards the profile's traffic: VRRP master, or
+ * taken over from the twin over the channel, and not released, waiting
+ * or yielding (rbp_handover.c)
  */
 static inline bool rbp_profile_forwards(const struct rbp_profile *prf)
 {
-	return prf->role == MSYNC_ROLE_MASTER && !prf->yield;
+	return prf->forwarding;
 }
 
 /* The channel carrying a profile's entries, if this daemon runs it */

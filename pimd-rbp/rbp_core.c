@@ -27,6 +27,7 @@
 #include "rbp_core.h"
 #include "rbp_capture.h"
 #include "rbp_gate.h"
+#include "rbp_handover.h"
 #include "rbp_install.h"
 #include "rbp_role.h"
 #include "rbp_session.h"
@@ -48,9 +49,16 @@
 /* split brain: how long both twins may say master before one yields */
 #define RBP_SPLIT_GRACE_MS 1500
 
+/* a restarted daemon waits this long at most for the twin's word before
+ * it forwards as VRRP master: the twin may forward for it (it took over
+ * when this daemon died) and hands back once this one is synced */
+#define RBP_START_WAIT_MS 3000
+
 static struct event_loop *rbp_loop;
 static struct event *t_pass;
 static struct event *t_tick;
+static struct event *t_start_wait;
+static int64_t rbp_start_ms;
 static unsigned int rbp_pending;
 static unsigned int rbp_ticks;
 /* between vtysh's XFRR_start_configuration and XFRR_end_configuration */
@@ -58,6 +66,7 @@ static bool rbp_reading;
 static int64_t rbp_reading_deadline;
 
 static void rbp_core_pass(struct event *t);
+static void rbp_core_roles(void);
 
 static void rbp_core_schedule(unsigned int what)
 {
@@ -85,14 +94,13 @@ bool rbp_core_reading_config(void)
 
 /* --- roles -------------------------------------------------------------- */
 
-/* A profile's role or yield changed: tell the twin, re-evaluate its
- * entries (warm ones are installed at takeover), and mark its interfaces
+/* Whether a profile forwards changed: re-evaluate its entries (warm ones
+ * are installed at takeover), and mark its interfaces
  */
-static void rbp_core_profile_changed(struct rbp_profile *prf)
+static void rbp_core_forwarding_changed(struct rbp_profile *prf)
 {
 	struct rbp_if *rif;
 
-	rbp_session_send_role(prf);
 	rbp_install_profile_changed(prf);
 	frr_each (rbp_ifs, &rbp_ifs, rif)
 		if (rbp_if_bound(rif, prf))
@@ -122,8 +130,12 @@ static void rbp_core_apply_dirty(void)
  */
 static bool rbp_core_both_master(const struct rbp_profile *prf)
 {
-	return prf->role == MSYNC_ROLE_MASTER &&
-	       rbp_session_peer_role(prf) == MSYNC_ROLE_MASTER;
+	struct msync_role_info peer;
+
+	/* where one released (priorities differ) the handover decided */
+	return prf->role == MSYNC_ROLE_MASTER && !prf->released &&
+	       rbp_session_peer_report(prf, &peer) && peer.role == MSYNC_ROLE_MASTER &&
+	       !peer.released;
 }
 
 static bool rbp_core_split_set(struct rbp_profile *prf, bool yield)
@@ -145,10 +157,8 @@ static void rbp_core_split_timer(struct event *t)
 
 	if (rbp_core_both_master(prf) &&
 	    sockunion_cmp(&prf->service->source, &prf->service->peer) > 0 &&
-	    rbp_core_split_set(prf, true)) {
-		rbp_core_profile_changed(prf);
-		rbp_core_apply_dirty();
-	}
+	    rbp_core_split_set(prf, true))
+		rbp_core_roles();
 }
 
 /* Returns whether the yield changed */
@@ -164,6 +174,79 @@ static bool rbp_core_split_eval(struct rbp_profile *prf)
 	return false;
 }
 
+/* One of its interfaces is up (none bound: as far as it knows) */
+static bool rbp_core_profile_if_up(const struct rbp_profile *prf)
+{
+	const struct rbp_if *rif;
+	bool bound = false;
+
+	frr_each (rbp_ifs_const, &rbp_ifs, rif) {
+		if (!rbp_if_bound(rif, prf))
+			continue;
+		if (rbp_role_if_operative(rif->name))
+			return true;
+		bound = true;
+	}
+	return !bound;
+}
+
+/*
+ * Who forwards the profile (rbp_handover.c), from this router's view and
+ * the twin's last report.  Returns whether anything the twin is told
+ * changed; *fwd_changed whether forwarding did.
+ */
+static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_view *v,
+			      bool *fwd_changed)
+{
+	struct rbp_ho_in in = {
+		.role = prf->role,
+		.able = v->able && rbp_core_profile_if_up(prf),
+		.priority = v->priority,
+		.yield = prf->yield,
+		.peer_gone = prf->peer_gone,
+		.takeover = prf->takeover,
+	};
+	struct rbp_ho_out out;
+	bool told;
+
+	in.synced = rbp_session_synced(prf) && !prf->n_queued;
+	in.peer_known = rbp_session_peer_report(prf, &in.peer) && !prf->peer_stale;
+	in.start_wait = !prf->peer_heard && prf->service && prf->service->peer_set &&
+			rbp_now_ms() < rbp_start_ms + RBP_START_WAIT_MS;
+	rbp_handover_decide(&in, &out);
+
+	*fwd_changed = out.forwarding != prf->forwarding;
+	if (*fwd_changed || out.why != prf->ho_why)
+		zlog_info("remote-backup-profile %s: %s -> %s (%s)", prf->name,
+			  prf->forwarding ? "forwarding" : "not forwarding",
+			  out.forwarding ? "forwarding" : "not forwarding",
+			  rbp_ho_why_name(out.why));
+	if (out.forwarding && !prf->forwarding && prf->role != MSYNC_ROLE_MASTER)
+		prf->takeovers++;
+	if (out.released && !prf->released)
+		prf->releases++;
+	told = *fwd_changed || out.released != prf->released || in.able != prf->able ||
+	       in.synced != prf->synced || in.priority != prf->priority;
+	prf->forwarding = out.forwarding;
+	prf->released = out.released;
+	prf->takeover = out.takeover;
+	prf->ho_why = out.why;
+	prf->able = in.able;
+	prf->synced = in.synced;
+	prf->priority = in.priority;
+	return told;
+}
+
+static void rbp_core_profile_off(struct rbp_profile *prf)
+{
+	EVENT_OFF(prf->t_split);
+	prf->role = MSYNC_ROLE_UNKNOWN;
+	prf->yield = false;
+	prf->forwarding = prf->released = prf->takeover = false;
+	prf->peer_gone = prf->peer_stale = prf->vrrp_master = false;
+	prf->ho_why = RBP_HO_BACKUP;
+}
+
 /*
  * Re-derive every role, then act on those that changed.  All roles are
  * derived before any is acted on: one VRRP state may move a profile and
@@ -173,31 +256,50 @@ static bool rbp_core_split_eval(struct rbp_profile *prf)
 static void rbp_core_roles(void)
 {
 	struct rbp_profile *prf;
+	struct rbp_service *svc;
 	struct rbp_if *rif;
+	bool ask = false;
 
 	frr_each (rbp_profiles, &rbp_profiles, prf) {
 		struct rbp_role_scope scope = { .lan = rbp_profile_vrrp_on_lan(prf) };
-		enum msync_role role;
-		bool changed = false;
+		struct rbp_role_view view;
+		bool changed = false, fwd_changed;
 
 		if (prf->type != RBP_SVC_SELF) {
-			EVENT_OFF(prf->t_split);
-			prf->role = MSYNC_ROLE_UNKNOWN;
-			prf->yield = false;
+			rbp_core_profile_off(prf);
 			continue;
 		}
-		role = rbp_role_of(&prf->vrrp, scope);
-		if (role != prf->role) {
+		rbp_role_view(&prf->vrrp, scope, &view);
+		/* VRRP elected this router: the twin may have died silently,
+		 * its last word must not hold us back (not so when only our
+		 * interface came back: VRRP was Master all along) */
+		if (view.vrrp_master && !prf->vrrp_master && rbp_profile_session(prf)) {
+			prf->peer_stale = true;
+			prf->service->ask = true;
+			ask = true;
+		}
+		prf->vrrp_master = view.vrrp_master;
+		if (view.role != prf->role) {
 			zlog_info("remote-backup-profile %s: role %s -> %s (%s)", prf->name,
-				  rbp_role_name(prf->role), rbp_role_name(role),
+				  rbp_role_name(prf->role), rbp_role_name(view.role),
 				  rbp_role_source(&prf->vrrp, scope));
-			prf->role = role;
+			prf->role = view.role;
 			changed = true;
 		}
 		changed |= rbp_core_split_eval(prf);
+		changed |= rbp_core_handover(prf, &view, &fwd_changed);
+		/* queued: written after the interfaces are muted, below */
 		if (changed)
-			rbp_core_profile_changed(prf);
+			rbp_session_send_role(prf);
+		if (fwd_changed)
+			rbp_core_forwarding_changed(prf);
 	}
+	if (ask)
+		frr_each (rbp_services, &rbp_services, svc)
+			if (svc->ask) {
+				svc->ask = false;
+				rbp_session_ask_roles(svc);
+			}
 
 	frr_each (rbp_ifs, &rbp_ifs, rif) {
 		struct rbp_role_scope scope = {
@@ -231,12 +333,45 @@ static void rbp_core_role_notify(bool now)
 
 /* --- the channels' callbacks -------------------------------------------- */
 
+static bool rbp_state_up(enum msync_state st)
+{
+	return st == MSYNC_ST_RESYNC || st == MSYNC_ST_ESTABLISHED;
+}
+
+/*
+ * The twin's end of the channel closed without a Bye (its kernel closed
+ * the socket of a dead process), or with one saying its daemon stops:
+ * it forwards no more, whatever its VRRP says.  Its entries stay while
+ * this router forwards them.
+ */
+static void rbp_core_twin_gone(struct rbp_service *svc, enum msync_peer_gone gone)
+{
+	struct rbp_profile *prf;
+
+	frr_each (rbp_profiles, &rbp_profiles, prf) {
+		if (prf->service != svc || !rbp_profile_is_ours(prf) || prf->peer_gone)
+			continue;
+		prf->peer_gone = true;
+		zlog_warn("remote-backup-profile %s: the twin's %s %s: taking over its forwarding",
+			  prf->name, RBP_DAEMON,
+			  gone == MSYNC_GONE_STOPPING ? "is stopping"
+						      : "closed the channel without a goodbye (it died)");
+		rbp_install_twin_gone(prf);
+	}
+}
+
 static void rbp_core_cb_state(struct msync_session *s, enum msync_state old, enum msync_state new,
 			      const char *reason, void *arg)
 {
 	struct rbp_service *svc = arg;
 
-	/* the twin's roles are unknown while the channel is down */
+	if (rbp_state_up(old) && !rbp_state_up(new) &&
+	    msync_session_peer_gone(s) != MSYNC_GONE_NO) {
+		/* at once: this is where a partial failure's gap ticks */
+		rbp_core_twin_gone(svc, msync_session_peer_gone(s));
+		rbp_core_roles();
+	}
+	/* the twin's roles are unknown while the channel is down; synced */
 	if (old == MSYNC_ST_ESTABLISHED || new == MSYNC_ST_ESTABLISHED)
 		rbp_core_schedule(RBP_PASS_ROLES);
 
@@ -274,9 +409,22 @@ static void rbp_core_cb_peer_role(struct msync_session *s, uint32_t backup_id,
 				  enum msync_role role, void *arg)
 {
 	struct rbp_profile *prf = rbp_profile_by_id(arg, backup_id);
+	struct msync_role_info ri;
 
-	DEBUGD(&rbp_dbg_role, "profile %s: peer role %s", prf ? prf->name : "?",
-	       rbp_role_name(role));
+	if (prf && rbp_session_peer_report(prf, &ri)) {
+		/* the twin spoke: alive, and its word is current */
+		prf->peer_gone = false;
+		prf->peer_stale = false;
+		prf->peer_heard = true;
+		DEBUGD(&rbp_dbg_role,
+		       "profile %s: twin's role %s%s%s%s%s priority %u", prf->name,
+		       rbp_role_name(ri.role), ri.able ? "" : ", cannot forward",
+		       ri.forwarding ? ", forwarding" : "", ri.released ? ", released" : "",
+		       ri.synced ? ", synced" : "", ri.priority);
+	} else if (msync_session_peer_gone(s) != MSYNC_GONE_NO) {
+		/* the channel is going down; the twin died or stops */
+		rbp_core_twin_gone(arg, msync_session_peer_gone(s));
+	}
 	rbp_core_roles();
 }
 
@@ -285,6 +433,18 @@ static void rbp_core_cb_resync_done(struct msync_session *s, void *arg)
 	struct rbp_service *svc = arg;
 
 	DEBUGD(&rbp_dbg_session, "remote-backup-service %s: peer resync done", svc->name);
+	rbp_core_schedule(RBP_PASS_ROLES);
+}
+
+/* a profile's install queue drained: it may be synced now */
+static void rbp_core_install_drained(void)
+{
+	rbp_core_schedule(RBP_PASS_ROLES);
+}
+
+static void rbp_core_start_wait_over(struct event *t)
+{
+	rbp_core_schedule(RBP_PASS_ROLES);
 }
 
 static const struct msync_callbacks rbp_core_callbacks = {
@@ -422,13 +582,16 @@ void rbp_core_init(struct event_loop *loop)
 	rbp_loop = loop;
 	rbp_config_init();
 	rbp_session_init(loop, &rbp_core_callbacks);
-	rbp_install_init(loop);
+	rbp_install_init(loop, rbp_core_install_drained);
 	rbp_capture_init(loop);
 	rbp_gate_init();
 	rbp_role_init(loop, rbp_core_role_notify);
 	/* pimd and pim6d register no config callbacks of their own (10.3) */
 	cmd_init_config_callbacks(rbp_core_read_start, rbp_core_read_end);
 	event_add_timer_msec(loop, rbp_core_tick, NULL, RBP_TICK_MS, &t_tick);
+	rbp_start_ms = rbp_now_ms();
+	event_add_timer_msec(loop, rbp_core_start_wait_over, NULL, RBP_START_WAIT_MS + 1,
+			     &t_start_wait);
 }
 
 /* pimd is going down: nothing is given back to it */
@@ -440,6 +603,10 @@ void rbp_core_fini(void)
 	cmd_init_config_callbacks(NULL, NULL);
 	EVENT_OFF(t_pass);
 	EVENT_OFF(t_tick);
+	EVENT_OFF(t_start_wait);
+	/* the twin takes over at once instead of after VRRP's detection */
+	frr_each (rbp_services, &rbp_services, svc)
+		rbp_session_goodbye(svc, RBP_DAEMON " stopping");
 	frr_each (rbp_profiles, &rbp_profiles, prf)
 		EVENT_OFF(prf->t_split);
 	frr_each (rbp_services, &rbp_services, svc)

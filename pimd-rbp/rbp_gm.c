@@ -161,6 +161,13 @@ void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg)
 		}
 }
 
+uint32_t rbp_gm_membership_interval_ms(struct interface *ifp)
+{
+	struct pim_interface *pim_ifp = ifp->info;
+
+	return pim_ifp && pim_ifp->gm_socket_list ? rbp_igmp_gmi_ms(pim_ifp) : 0;
+}
+
 void rbp_gm_become_querier(struct interface *ifp)
 {
 	struct pim_interface *pim_ifp = ifp->info;
@@ -240,6 +247,13 @@ void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg)
 		rbp_mld_info(sg, &info);
 		fn(ifp, sg->sgaddr, &info, arg);
 	}
+}
+
+uint32_t rbp_gm_membership_interval_ms(struct interface *ifp)
+{
+	struct pim_interface *pim_ifp = ifp->info;
+
+	return pim_ifp && pim_ifp->mld ? rbp_mld_mali_ms(pim_ifp->mld) : 0;
 }
 
 void rbp_gm_become_querier(struct interface *ifp)

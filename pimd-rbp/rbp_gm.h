@@ -34,6 +34,10 @@ void rbp_gm_walk(struct interface *ifp, rbp_gm_walk_fn fn, void *arg);
  */
 bool rbp_gm_group_replicated(pim_addr grp);
 
+/* The group membership interval (IGMP) or multicast address listening
+ * interval (MLD) of ifp, ms; 0 without IGMP/MLD there */
+uint32_t rbp_gm_membership_interval_ms(struct interface *ifp);
+
 /* Have IGMP/MLD on ifp act as querier now (a new master takes over) */
 void rbp_gm_become_querier(struct interface *ifp);
 

@@ -113,6 +113,8 @@ DECLARE_DLIST(rbp_inst_queue, struct rbp_inst, qitem);
 static struct rbp_insts_head rbp_insts;
 static struct rbp_inst_queue_head rbp_queue;
 static struct event_loop *rbp_loop;
+/* the coordinator's: a profile's queue became empty */
+static void (*rbp_install_drained)(void);
 /* local membership went away: take over after pimd's own prune */
 static struct event *t_handoff;
 /* the next slice of the queue */
@@ -262,8 +264,12 @@ static void rbp_inst_count(struct rbp_inst *inst, int dir)
 		return;
 	if (!inst->orphan)
 		prf->n_entries += dir;
-	if (rbp_inst_queue_anywhere(inst))
+	if (rbp_inst_queue_anywhere(inst)) {
 		prf->n_queued += dir;
+		/* the twin's table is installed: the handover may go on */
+		if (!prf->n_queued && rbp_install_drained)
+			rbp_install_drained();
+	}
 }
 
 static void rbp_inst_set_profile(struct rbp_inst *inst, const struct rbp_profile *prf)
@@ -506,6 +512,27 @@ void rbp_install_peer_delete(struct rbp_profile *prf, const struct msync_entry *
 	rbp_inst_orphan(inst);
 }
 
+void rbp_install_twin_gone(const struct rbp_profile *prf)
+{
+	struct msync_session *s = rbp_profile_session(prf);
+	const struct rbp_if *rif;
+	uint32_t keep = 0;
+
+	if (!s)
+		return;
+	frr_each (rbp_ifs_const, &rbp_ifs, rif) {
+		struct interface *ifp;
+
+		if (!rbp_if_bound(rif, prf))
+			continue;
+		ifp = if_lookup_by_name(rif->name, VRF_DEFAULT);
+		if (ifp)
+			keep = MAX(keep, rbp_gm_membership_interval_ms(ifp));
+	}
+	if (keep)
+		msync_peer_extend(s, prf->backup_id, keep);
+}
+
 void rbp_install_flush(const struct rbp_profile *prf)
 {
 	struct rbp_inst *inst;
@@ -639,9 +666,16 @@ static int rbp_install_if_down(struct interface *ifp)
 
 static int rbp_install_if_up(struct interface *ifp)
 {
-	/* after pimd added the VIF */
-	if (rbp_if_find(ifp->name))
-		event_add_event(rbp_loop, rbp_install_handoff, NULL, 0, &t_handoff);
+	struct rbp_inst *inst;
+
+	/* after pimd added the VIF.  Queued now, not on the next pass: the
+	 * profile is not synced (rbp_handover.c) until they are installed */
+	if (!rbp_if_find(ifp->name))
+		return 0;
+	frr_each (rbp_insts, &rbp_insts, inst)
+		if (!inst->orphan && !strcmp(inst->ifname, ifp->name) &&
+		    (inst->state == RBP_INST_LOCAL || inst->state == RBP_INST_PENDING))
+			rbp_inst_queue(inst);
 	return 0;
 }
 
@@ -704,9 +738,10 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 
 /* --- init -------------------------------------------------------------- */
 
-void rbp_install_init(struct event_loop *loop)
+void rbp_install_init(struct event_loop *loop, void (*drained)(void))
 {
 	rbp_loop = loop;
+	rbp_install_drained = drained;
 	rbp_insts_init(&rbp_insts);
 	rbp_inst_queue_init(&rbp_queue);
 	hook_register(pim_if_gm_membership, rbp_install_local_membership);

@@ -15,7 +15,8 @@ struct event_loop;
 struct vty;
 struct json_object;
 
-void rbp_install_init(struct event_loop *loop);
+/* drained: called when a profile's queue of records becomes empty */
+void rbp_install_init(struct event_loop *loop, void (*drained)(void));
 void rbp_install_fini(void);
 
 /* The twin's entry was added or changed / is about to go */
@@ -30,6 +31,10 @@ void rbp_install_flush(const struct rbp_profile *prf);
  * a bound interface, then install what the peer tables hold
  */
 void rbp_install_reconcile(void);
+/* The twin's daemon died: its entries, which this router forwards now,
+ * stay at least one membership interval of the profile's interfaces, in
+ * which their receivers answer this router's queries */
+void rbp_install_twin_gone(const struct rbp_profile *prf);
 /* Try again what failed for a reason no event reports (no route to the
  * source or RP yet, PIM disabled and enabled again on the interface)
  */

@@ -210,6 +210,32 @@ enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref, struct rbp_role_scop
 	return rbp_role_eval(ref, scope, &why, &mv);
 }
 
+void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
+		   struct rbp_role_view *v)
+{
+	enum rbp_role_why why;
+	struct interface *mv;
+	const struct rbp_vrrp_state *st;
+
+	v->role = rbp_role_eval(ref, scope, &why, &mv);
+	/* its LAN down, or its vrrpd dead with the macvlan left up: this
+	 * router cannot (or must not) forward, the twin should */
+	v->able = why != RBP_WHY_LAN_DOWN && why != RBP_WHY_STALE;
+	st = ref && ref->family ? rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid) : NULL;
+	v->priority = st && st->state != RBP_VRRP_STATE_INITIALIZE ? st->priority : 0;
+	/* VRRP's own word, whatever the interface: vrrpd stays Master with
+	 * its link down */
+	if (st)
+		v->vrrp_master = st->state == RBP_VRRP_STATE_MASTER;
+	else
+		v->vrrp_master = v->role == MSYNC_ROLE_MASTER;
+}
+
+bool rbp_role_if_operative(const char *ifname)
+{
+	return rbp_if_name_operative(ifname);
+}
+
 const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope)
 {
 	enum rbp_role_why why;
@@ -309,7 +335,8 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 				rbp_vrrp_states_add(&rv.states, st);
 				changed = true;
 			}
-			changed |= st->state != m->state;
+			/* the twins compare priorities (rbp_handover.c) */
+			changed |= st->state != m->state || st->priority != m->priority;
 			st->state = m->state;
 			st->priority = m->priority;
 			st->gen = rv.gen;

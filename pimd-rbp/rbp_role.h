@@ -35,6 +35,17 @@ struct rbp_role_scope {
 };
 
 enum msync_role rbp_role_of(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
+/* The role with what the twins weigh for a handover */
+struct rbp_role_view {
+	enum msync_role role;
+	bool able;	  /* not: its interface down (lan), its vrrpd gone */
+	bool vrrp_master; /* VRRP's state alone says Master */
+	uint8_t priority; /* effective, from vrrpd-track; 0 unknown */
+};
+void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
+		   struct rbp_role_view *v);
+/* Whether an interface of that name exists and is operative */
+bool rbp_role_if_operative(const char *ifname);
 /* Where the role comes from, for show */
 const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
 

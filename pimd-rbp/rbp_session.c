@@ -252,9 +252,47 @@ void rbp_session_stop(struct rbp_service *svc)
 void rbp_session_send_role(const struct rbp_profile *prf)
 {
 	struct msync_session *s = rbp_profile_session(prf);
+	struct msync_role_info ri = {
+		.role = prf->role,
+		.able = prf->able,
+		.forwarding = prf->forwarding,
+		.released = prf->released,
+		.synced = prf->synced,
+		.priority = prf->priority,
+	};
 
 	if (s)
-		msync_session_set_role(s, prf->backup_id, prf->role);
+		msync_session_set_role_info(s, prf->backup_id, &ri);
+}
+
+bool rbp_session_peer_report(const struct rbp_profile *prf, struct msync_role_info *ri)
+{
+	struct msync_session *s = rbp_profile_session(prf);
+
+	if (!s) {
+		memset(ri, 0, sizeof(*ri));
+		return false;
+	}
+	return msync_session_peer_role_info(s, prf->backup_id, ri);
+}
+
+bool rbp_session_synced(const struct rbp_profile *prf)
+{
+	struct msync_session *s = rbp_profile_session(prf);
+
+	return s && msync_session_state(s) == MSYNC_ST_ESTABLISHED;
+}
+
+void rbp_session_ask_roles(const struct rbp_service *svc)
+{
+	if (svc->session)
+		msync_session_ask_roles(svc->session);
+}
+
+void rbp_session_goodbye(struct rbp_service *svc, const char *reason)
+{
+	if (svc->session)
+		msync_session_goodbye(svc->session, reason);
 }
 
 enum msync_role rbp_session_peer_role(const struct rbp_profile *prf)

@@ -48,8 +48,18 @@ void rbp_session_sync(struct rbp_service *svc);
  */
 void rbp_session_stop(struct rbp_service *svc);
 /* Tell the twin this router's role for a profile */
+/* The profile's role and handover state (prf->role, able, forwarding,
+ * released, synced, priority) to the twin, if changed */
 void rbp_session_send_role(const struct rbp_profile *prf);
 enum msync_role rbp_session_peer_role(const struct rbp_profile *prf);
+/* The twin's last report for the profile; false if none is known */
+bool rbp_session_peer_report(const struct rbp_profile *prf, struct msync_role_info *ri);
+/* Both full resyncs of the profile's channel are done */
+bool rbp_session_synced(const struct rbp_profile *prf);
+/* Ask the twin for its reports again (ours may have made its stale) */
+void rbp_session_ask_roles(const struct rbp_service *svc);
+/* The daemon stops: the twin hears it (a Bye saying so) and takes over */
+void rbp_session_goodbye(struct rbp_service *svc, const char *reason);
 
 void rbp_session_info(const struct rbp_service *svc, struct rbp_session_info *si);
 

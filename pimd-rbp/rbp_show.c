@@ -14,6 +14,7 @@
 #include "rbp.h"
 #include "rbp_gate.h"
 #include "rbp_gm.h"
+#include "rbp_handover.h"
 #include "rbp_install.h"
 #include "rbp_role.h"
 #include "rbp_session.h"
@@ -325,8 +326,29 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		json_object_string_add(js, "state", rbp_profile_state(prf));
 		json_object_string_add(js, "roleSource", rbp_role_source(&prf->vrrp, scope));
 		json_object_string_add(js, "peerState", peer_state);
-		if (ours)
+		if (ours) {
+			struct msync_role_info ri;
+
 			json_object_boolean_add(js, "splitBrainYield", prf->yield);
+			json_object_boolean_add(js, "forwarding", prf->forwarding);
+			json_object_string_add(js, "forwardingReason", rbp_ho_why_name(prf->ho_why));
+			json_object_boolean_add(js, "released", prf->released);
+			json_object_boolean_add(js, "synced", prf->synced);
+			json_object_int_add(js, "priority", prf->priority);
+			json_object_int_add(js, "channelTakeovers", prf->takeovers);
+			json_object_int_add(js, "channelReleases", prf->releases);
+			if (rbp_session_peer_report(prf, &ri)) {
+				json_object *jt = json_object_new_object();
+
+				json_object_string_add(jt, "role", rbp_role_name(ri.role));
+				json_object_boolean_add(jt, "able", ri.able);
+				json_object_boolean_add(jt, "forwarding", ri.forwarding);
+				json_object_boolean_add(jt, "released", ri.released);
+				json_object_boolean_add(jt, "synced", ri.synced);
+				json_object_int_add(jt, "priority", ri.priority);
+				json_object_object_add(js, "twin", jt);
+			}
+		}
 		json_object_boolean_add(js, "active", ours);
 		json_object_int_add(js, "maxEntries", prf->max_entries);
 		if (ours) {
@@ -367,6 +389,22 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 	if (prf->vrrp.family)
 		vty_out(vty, "  Role source      : %s\n", rbp_role_source(&prf->vrrp, scope));
 	vty_out(vty, "  Peer state       : %s\n", peer_state);
+	if (ours) {
+		struct msync_role_info ri;
+
+		vty_out(vty, "  Forwarding       : %s (%s)\n", prf->forwarding ? "yes" : "no",
+			rbp_ho_why_name(prf->ho_why));
+		vty_out(vty, "  Handover         : priority %u, %s, %s; %" PRIu64 " takeovers, %" PRIu64
+			" releases over the channel\n",
+			prf->priority, prf->synced ? "synced" : "not synced",
+			prf->released ? "released to the twin" : "not released", prf->takeovers,
+			prf->releases);
+		if (rbp_session_peer_report(prf, &ri))
+			vty_out(vty, "  Twin             : %s, priority %u%s%s%s%s\n",
+				rbp_role_name(ri.role), ri.priority, ri.able ? "" : ", cannot forward",
+				ri.forwarding ? ", forwarding" : "", ri.released ? ", released" : "",
+				ri.synced ? ", synced" : "");
+	}
 	if (prf->yield)
 		vty_out(vty, "  Split brain      : both twins master, this router yields\n");
 	vty_out(vty, "  Interfaces       :");

@@ -300,6 +300,7 @@ void track_pub_transition(const struct vrrp_router *r, int to);
 void track_pub_deleted(const struct vrrp_vrouter *vr);
 void track_pub_request(const struct zapi_opaque_msg *info);
 void track_pub_zebra_connected(void);
+void track_pub_priority_changed(void);
 
 /* --- state changes (track_state.c) ------------------------------------ */
 

@@ -5,8 +5,9 @@
  *
  * Every transition is sent as it happens.  A full dump of all VRRP
  * routers, both address families each, is sent when the zebra
- * connection comes up (so a restarted vrrpd tells everyone at once) and
- * in answer to RBP_OPAQUE_VRRP_REQUEST.  Dumps are broadcast, not sent to
+ * connection comes up (so a restarted vrrpd tells everyone at once), in
+ * answer to RBP_OPAQUE_VRRP_REQUEST, and when vrrpd derived an effective
+ * priority again (it may have changed).  Dumps are broadcast, not sent to
  * the requester only: every receiver then sees one gap-free sequence of
  * numbers, and a dump is idempotent.  Requests that arrive while a dump
  * is pending are answered by that dump.
@@ -204,6 +205,15 @@ static void track_pub_dump(struct event *t)
 static void track_pub_schedule_dump(void)
 {
 	event_add_event(track_pub_loop, track_pub_dump, NULL, 0, &t_track_pub_dump);
+}
+
+/* The effective priority may have changed (vrrpd asked the priority
+ * hook): the twins compare priorities to hand forwarding over, so the
+ * receivers get every router again (a dump: idempotent, coalesced) */
+void track_pub_priority_changed(void)
+{
+	if (track_zebra_connected())
+		track_pub_schedule_dump();
 }
 
 void track_pub_request(const struct zapi_opaque_msg *info)

@@ -152,6 +152,8 @@ static int track_vr_priority_hook(const struct vrrp_router *r)
 {
 	const struct track_vr *tvr = track_vr_of(r->vr);
 
+	/* asked whenever vrrpd derives the priority again: publish it */
+	track_pub_priority_changed();
 	if (!tvr)
 		return 0;
 	return track_vr_effective(tvr, r->vr->priority) - r->vr->priority;

@@ -224,22 +224,30 @@ def prepare_nodes(tgen, mode="master-backup"):
     return srcif
 
 
-def set_report_port(tgen, router):
+_REPORT_PORT = {4: "r1", 6: "r1"}
+
+
+def set_report_port(tgen, router, family=None):
     """Let the switch give IGMP/MLD reports (and leaves) to `router`'s port
-    only; None: to every port.  Queries always go everywhere, so the other
-    router keeps seeing the querier."""
+    only; None: to every port.  family (4 or 6): for that family's reports
+    only, the other keeps its port.  Queries always go everywhere, so the
+    other router keeps seeing the querier."""
     sw = tgen.gears["sw1"]
+    for fam in (4, 6) if family is None else (family,):
+        _REPORT_PORT[fam] = router
     sw.cmd("nft delete table bridge rbp_snoop 2>/dev/null; true")
-    if router is None:
-        return
     rules = []
     for rn in ROUTERS:
-        if rn == router:
-            continue
         port = SW_PORT[rn]
-        rules.append('oifname "{}" ip protocol igmp igmp type != membership-query drop'.format(port))
-        rules.append('oifname "{}" meta l4proto ipv6-icmp icmpv6 type '
-                     '{{ mld-listener-report, mld-listener-done, mld2-listener-report }} drop'.format(port))
+        if _REPORT_PORT[4] not in (None, rn):
+            rules.append('oifname "{}" ip protocol igmp igmp type != membership-query drop'
+                         .format(port))
+        if _REPORT_PORT[6] not in (None, rn):
+            rules.append('oifname "{}" meta l4proto ipv6-icmp icmpv6 type '
+                         '{{ mld-listener-report, mld-listener-done, mld2-listener-report }} drop'
+                         .format(port))
+    if not rules:
+        return
     ruleset = ("table bridge rbp_snoop {\n chain forward {\n"
                "  type filter hook forward priority 0; policy accept;\n  "
                + "\n  ".join(rules) + "\n }\n}\n")

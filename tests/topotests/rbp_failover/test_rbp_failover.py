@@ -13,8 +13,10 @@ the receiver.  When r1 comes back it gets its entries from r2 (restored)
 and forwards again after it regains mastership.
 
 Split brain: with the VRRP advertisements between the twins blocked both
-become master; over the RBS channel they notice, and the one with the
-higher channel address yields, so the receiver gets no duplicates.
+become master; over the RBS channel they notice: the one of lower VRRP
+priority hands over at once, and with equal priorities the one with the
+higher channel address yields after a grace time, so the receiver gets
+no duplicates.
 
 No timing threshold is asserted; the gaps are printed (the benchmark
 bench/switchover.py measures them).
@@ -168,26 +170,46 @@ VRRP_BLOCK = """table bridge rbp_vrrp_cut {
 """
 
 
-def test_split_brain_yields():
-    """VRRP between the twins cut: both master; the RBS channel tells them,
-    and after the grace time r2 (higher channel address) mutes: from then
-    on the receiver gets each packet once."""
+def set_priority(rn, prio):
+    lib_rbp.vtysh_lines(gear(rn), "configure terminal",
+                        "interface {}".format(S.LAN_IF[rn]),
+                        "vrrp {} priority {}".format(S.VRID, prio))
+
+
+@pytest.mark.parametrize("priorities", ["differ", "tie"])
+def test_split_brain(priorities):
+    """VRRP between the twins cut: both master.  Over the RBS channel they
+    notice: with different priorities the lower one (r2) hands over at
+    once (doc/protocol.md 6.6); with equal ones, after the grace time, the
+    one with the higher channel address (r2) yields.  From then on the
+    receiver gets each packet once."""
     sw = gear("sw1")
     group = GROUP[4]
     wait_roles("master", "backup", 4)
+    if priorities == "tie":
+        set_priority("r2", S.PRIO["r1"])
     recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group)
     window = None
     try:
         wait_installed(4, group)
         sw.cmd_raises("nft -f - <<'EOF'\n{}EOF".format(VRRP_BLOCK))
         ok, last = lib_rbp.wait_until(
-            lambda: profile_state("r2", 4)["splitBrainYield"], timeout=30)
-        assert ok, "r2 did not yield: {}".format(profile_state("r2", 4))
+            lambda: profile_state("r2", 4)["state"] == "master", timeout=30)
+        assert ok, "r2 did not become VRRP master: {}".format(last)
+        if priorities == "tie":
+            ok, last = lib_rbp.wait_until(
+                lambda: profile_state("r2", 4)["splitBrainYield"], timeout=30)
+            assert ok, "r2 did not yield: {}".format(profile_state("r2", 4))
+            assert profile_state("r1", 4)["splitBrainYield"] is False
+        else:
+            ok, last = lib_rbp.wait_until(
+                lambda: profile_state("r2", 4)["forwardingReason"]
+                == "released to the twin (higher priority)", timeout=30)
+            assert ok, "r2 did not hand over: {}".format(profile_state("r2", 4))
+            assert profile_state("r2", 4)["splitBrainYield"] is False
         assert profile_state("r1", 4)["state"] == "master"
-        assert profile_state("r2", 4)["state"] == "master"
-        assert profile_state("r1", 4)["splitBrainYield"] is False
         assert not forwarding("r2") and forwarding("r1")
-        # a second receiver, joined after the yield, still split
+        # a second receiver, joined after the decision, still split
         probe = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", group,
                                               port=5000)
         time.sleep(3)
@@ -195,8 +217,10 @@ def test_split_brain_yields():
     finally:
         summary = lib_rbp.stop_stream_receiver(recv)
         sw.cmd("nft delete table bridge rbp_vrrp_cut 2>/dev/null; true")
-    print("split brain: duplicates over the whole run {} (grace time), "
-          "after the yield {}".format(summary.get("duplicates"), window["duplicates"]))
+        set_priority("r2", S.PRIO["r2"])
+    print("split brain, priorities {}: duplicates over the whole run {}, "
+          "after the decision {}".format(priorities, summary.get("duplicates"),
+                                          window["duplicates"]))
     assert window["received"] > 1000, window
     assert window["duplicates"] == 0, window
     wait_roles("master", "backup", 4)
