@@ -24,7 +24,10 @@ CONFIGS = ("baseline", "vrrp", "bfd")
 LABEL = {"baseline": "FRR 10.3, VRRP only (no modules)",
          "vrrp": "modules, VRRP 100 ms",
          "bfd": "modules + BFD 10 ms x 3"}
-FAILURES = ("kill", "link-cut")
+FAILURES = ("kill", "kill-mcast", "link-cut", "silent", "prio")
+FAILURE_LABEL = {"kill": "kill -9 all daemons", "kill-mcast": "kill -9 pimd+pim6d",
+                 "link-cut": "LAN link cut", "silent": "cut off silently",
+                 "prio": "priority drop"}
 FAMILIES = ("igmp", "mld")
 
 
@@ -71,6 +74,12 @@ def merge(out, secs, files):
                            "ip link takes, so gap_ms - detection_ms can be negative)",
                 "master_to_resume_ms": "r2 vrrpd 'Backup -> Master' to the first packet "
                                        "after the gap: the takeover's own time on r2",
+                "unmute_ms": "failure to r2 pimd/pim6d 'not forwarding -> forwarding' "
+                             "(over the channel, or at its VRRP takeover)",
+                "lost": "packets lost at the receiver over the run (the failure, and "
+                        "for prio the failback too)",
+                "duplicates": "packets received twice over the run",
+                "failback_gap_ms": "prio: the longest gap after r1's priority came back",
             },
             "notes": "both families measured in the same failure (one IGMP and one "
                      "MLD stream at 1000 packets/s each); medians over the runs",
@@ -90,16 +99,16 @@ def fmt(x, nd=1):
 
 def table(doc):
     print("\n== Switchover: median over the runs (ms)")
-    print("{:<9} {:<9} {:<5} {:>4} {:>10} {:>10} {:>10} {:>10} {:>10}  {}".format(
-        "config", "failure", "fam", "runs", "gap", "detection", "gap-det", "role",
-        "master>rx", "gaps of the runs"))
+    print("{:<9} {:<10} {:<5} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
+        "config", "failure", "fam", "runs", "gap", "detection", "gap-det", "unmute",
+        "lost", "dups", "gaps of the runs"))
     for s in doc["summary"]:
         runs = [r[s["family"]] for r in doc["configs"][s["config"]]["runs"]
                 if r["failure"] == s["failure"] and r.get("valid", True)]
-        print("{:<9} {:<9} {:<5} {:>4} {:>10} {:>10} {:>10} {:>10} {:>10}  {}".format(
+        print("{:<9} {:<10} {:<5} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
             s["config"], s["failure"], s["family"], s["runs"], fmt(s.get("gap_ms")),
-            fmt(s.get("detection_ms")), fmt(s.get("share_ms")), fmt(s.get("role_ms")),
-            fmt(s.get("master_to_resume_ms")),
+            fmt(s.get("detection_ms")), fmt(s.get("share_ms")), fmt(s.get("unmute_ms")),
+            fmt(s.get("lost"), 0), fmt(s.get("duplicates"), 0),
             " ".join(fmt(r["gap_ms"], 0) for r in runs)))
 
 
@@ -112,7 +121,7 @@ def plot(doc, path):
     colors = {"baseline": "#9e9e9e", "vrrp": "#1f77b4", "bfd": "#2ca02c"}
     groups = [(f, fam) for f in FAILURES for fam in FAMILIES]
     med = {(s["config"], s["failure"], s["family"]): s for s in doc["summary"]}
-    fig, ax = plt.subplots(figsize=(10, 5.5))
+    fig, ax = plt.subplots(figsize=(14, 5.5))
     width = 0.26
     floor = 1.0
     for ci, cfg in enumerate(CONFIGS):
@@ -137,9 +146,8 @@ def plot(doc, path):
     ax.set_yscale("log")
     ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in doc["summary"]) * 40)
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(["{}\n{}".format("kill -9 all daemons" if f == "kill"
-                                        else "LAN link cut", fam.upper())
-                        for f, fam in groups])
+    ax.set_xticklabels(["{}\n{}".format(FAILURE_LABEL[f], fam.upper())
+                        for f, fam in groups], fontsize=8)
     ax.set_ylabel("longest gap at the receiver, ms (median, log scale)")
     runs = min((s.get("runs") or 0) for s in doc["summary"]) if doc["summary"] else 0
     ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"

@@ -6,12 +6,18 @@
 # only), vrrp (modules, VRRP 100 ms), bfd (modules + BFD 10 ms x 3 peer
 # tracking).  See bench/README.md.
 #
-#   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd"] [-f "kill link-cut"] [-o OUT.json]
+#   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd"]
+#                       [-f "kill kill-mcast link-cut silent prio"] [-o OUT.json]
 #
 #   -r  runs per configuration and failure (5)
 #   -c  configurations (one run.sh each, so other topotest runs can get
 #       the machine lock in between)
-#   -f  failures: kill (kill -9 of all r1 daemons), link-cut (r1's LAN link down)
+#   -f  failures: kill (kill -9 of all r1 daemons), kill-mcast (kill -9 of
+#       r1's pimd and pim6d alone: vrrpd lives), link-cut (r1's LAN link
+#       down), silent (r1 cut off the LAN and the channel's link without
+#       knowing: a power loss as r2 sees it), prio (r1's VRRP priority
+#       below r2's, then back: two live handovers, duplicates counted);
+#       kill-mcast and prio need the modules (skipped in baseline)
 #   -o  merged results (doc/switchover.json); the plot goes next to it (.png)
 # As root.  Prints the summary table; exit status: non-zero if a run failed.
 set -u
@@ -20,7 +26,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(dirname "$HERE")
 RUNS=5
 CONFIGS="baseline vrrp bfd"
-FAILURES="kill link-cut"
+FAILURES="kill kill-mcast link-cut silent prio"
 OUT=$TOP/doc/switchover.json
 
 while getopts "r:c:f:o:h" opt; do
@@ -29,7 +35,7 @@ while getopts "r:c:f:o:h" opt; do
 	c) CONFIGS=$OPTARG ;;
 	f) FAILURES=$OPTARG ;;
 	o) OUT=$OPTARG ;;
-	*) sed -n '4,18p' "$0"; exit 2 ;;
+	*) sed -n '4,24p' "$0"; exit 2 ;;
 	esac
 done
 

@@ -56,6 +56,35 @@ struct rbp_vrrp_state_msg {
 /* the VRRP router was deleted; state is INITIALIZE */
 #define RBP_VRRP_F_DELETED 0x04
 
+/* --- resync states ----------------------------------------------------
+ *
+ * pimd-rbp and pim6d-rbp -> vrrpd-track: for each profile with a VRRP
+ * group, whether the channel's resync is done and the twin's entries are
+ * installed.  vrrpd-track's `vrrp N preempt delay S wait-sync` ends the
+ * delay early once every profile of the VRRP router says so.  Sent on
+ * every change, and again after each dump of VRRP states (a restarted
+ * vrrpd learns them); a sender that goes away (zebra's close
+ * notification, by its session id) takes its states with it.
+ */
+#define RBP_OPAQUE_SYNC_STATE 0x52425003u
+
+#define RBP_SYNC_MSG_VERSION 1
+
+struct rbp_sync_state_msg {
+	uint8_t version;     /* RBP_SYNC_MSG_VERSION */
+	uint8_t sender;	     /* 4: pimd (IGMP), 6: pim6d (MLD) */
+	uint8_t vrrp_family; /* of the profile's group: 4 or 6 */
+	uint8_t vrid;
+	uint8_t synced; /* 1: resync done, the twin's entries installed */
+	uint8_t flags;	/* RBP_SYNC_F_* */
+	uint16_t reserved;
+	char ifname[16]; /* the group's VRRP interface */
+	char profile[32];
+} __attribute__((packed));
+
+/* the profile no longer has this group (or is gone): forget it */
+#define RBP_SYNC_F_DELETED 0x01
+
 /* VRRP states as vrrpd numbers them (vrrpd/vrrp.h) */
 #define RBP_VRRP_STATE_INITIALIZE 0
 #define RBP_VRRP_STATE_MASTER	  1

@@ -133,6 +133,11 @@ struct rbp_profile {
 	/* a report from the twin since this daemon started */
 	bool peer_heard;
 	uint64_t takeovers, releases; /* by the channel, not VRRP */
+	/* what vrrpd-track was told of the resync (rbp_role_send_sync): for
+	 * which group, synced or not, after how many of its dumps */
+	struct rbp_vrrp_ref sync_ref;
+	bool sync_sent;
+	uint32_t sync_dumps;
 
 	/* runtime, kept by the installer: its records of the profile, the
 	 * twin's entries it refused by reason, and when it last said so

@@ -237,6 +237,29 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 	return told;
 }
 
+/* vrrpd-track's wait-sync: tell it whether the profile is synced, for its
+ * current group; again after each of its dumps (it may have restarted) */
+static void rbp_core_tell_sync(struct rbp_profile *prf)
+{
+	bool same = prf->sync_ref.family == prf->vrrp.family &&
+		    prf->sync_ref.vrid == prf->vrrp.vrid &&
+		    !strcmp(prf->sync_ref.ifname, prf->vrrp.ifname);
+
+	if (prf->sync_ref.family && !same) {
+		rbp_role_send_sync(prf->name, &prf->sync_ref, false, true);
+		memset(&prf->sync_ref, 0, sizeof(prf->sync_ref));
+	}
+	if (!prf->vrrp.family || prf->type != RBP_SVC_SELF)
+		return;
+	if (same && prf->sync_sent == prf->synced && prf->sync_dumps == rbp_role_dumps())
+		return;
+	if (!rbp_role_send_sync(prf->name, &prf->vrrp, prf->synced, false))
+		return;
+	prf->sync_ref = prf->vrrp;
+	prf->sync_sent = prf->synced;
+	prf->sync_dumps = rbp_role_dumps();
+}
+
 static void rbp_core_profile_off(struct rbp_profile *prf)
 {
 	EVENT_OFF(prf->t_split);
@@ -267,6 +290,7 @@ static void rbp_core_roles(void)
 
 		if (prf->type != RBP_SVC_SELF) {
 			rbp_core_profile_off(prf);
+			rbp_core_tell_sync(prf);
 			continue;
 		}
 		rbp_role_view(&prf->vrrp, scope, &view);
@@ -293,6 +317,7 @@ static void rbp_core_roles(void)
 			rbp_session_send_role(prf);
 		if (fwd_changed)
 			rbp_core_forwarding_changed(prf);
+		rbp_core_tell_sync(prf);
 	}
 	if (ask)
 		frr_each (rbp_services, &rbp_services, svc)
@@ -493,6 +518,8 @@ const char *rbp_core_profile_delete(struct rbp_profile *prf)
 		msync_peer_flush(s, prf->backup_id);
 	}
 	EVENT_OFF(prf->t_split);
+	if (prf->sync_ref.family)
+		rbp_role_send_sync(prf->name, &prf->sync_ref, false, true);
 	rbp_profile_free(prf);
 	rbp_core_changed();
 	return NULL;

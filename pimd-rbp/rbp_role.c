@@ -421,6 +421,34 @@ static void rbp_role_zebra_connected(struct zclient *zc)
 	zclient_send_opaque(zc, RBP_OPAQUE_VRRP_REQUEST, NULL, 0);
 }
 
+/* --- resync states to vrrpd-track ------------------------------------- */
+
+bool rbp_role_send_sync(const char *profile, const struct rbp_vrrp_ref *ref, bool synced,
+			bool deleted)
+{
+	struct rbp_sync_state_msg m = {
+		.version = RBP_SYNC_MSG_VERSION,
+		.sender = PIM_IPV,
+		.vrrp_family = ref->family,
+		.vrid = ref->vrid,
+		.synced = synced,
+		.flags = deleted ? RBP_SYNC_F_DELETED : 0,
+	};
+
+	if (!rbp_zclient || rbp_zclient->sock < 0 || !ref->family)
+		return false;
+	strlcpy(m.ifname, ref->ifname, sizeof(m.ifname));
+	strlcpy(m.profile, profile, sizeof(m.profile));
+	return zclient_send_opaque(rbp_zclient, RBP_OPAQUE_SYNC_STATE, (uint8_t *)&m, sizeof(m)) !=
+	       ZCLIENT_SEND_FAILURE;
+}
+
+uint32_t rbp_role_dumps(void)
+{
+	/* a restarted vrrpd dumps its states: it knows no resync state */
+	return rv.dumps;
+}
+
 static zclient_handler *const rbp_role_handlers[] = {
 	[ZEBRA_OPAQUE_MESSAGE] = rbp_role_opaque,
 	[ZEBRA_CLIENT_CLOSE_NOTIFY] = rbp_role_client_close,

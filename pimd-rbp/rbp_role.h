@@ -49,6 +49,13 @@ bool rbp_role_if_operative(const char *ifname);
 /* Where the role comes from, for show */
 const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
 
+/* Tell vrrpd-track whether a profile's channel is synced for its VRRP
+ * group (its `preempt delay ... wait-sync`); false if not sent */
+bool rbp_role_send_sync(const char *profile, const struct rbp_vrrp_ref *ref, bool synced,
+			bool deleted);
+/* Dumps received from vrrpd-track so far: after one, send again */
+uint32_t rbp_role_dumps(void);
+
 /* show ip|ipv6 remote-backup vrrp: the states heard from vrrpd-track */
 void rbp_role_show(struct vty *vty, struct json_object *js);
 

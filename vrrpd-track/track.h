@@ -194,8 +194,9 @@ struct track_vr {
 	uint8_t vrid;
 	struct track_objs_head objs;
 
-	/* vrrp VRID preempt delay SECONDS (0: none) */
+	/* vrrp VRID preempt delay SECONDS [wait-sync] (0: none) */
 	uint16_t preempt_delay;
+	bool wait_sync; /* the delay ends when the profiles are synced */
 
 	/* runtime: a `link` monitor group holds the router in Initialize */
 	bool held;
@@ -249,8 +250,12 @@ const char *track_vr_unset_bfd(const char *ifname, uint8_t vrid, const struct ip
 const char *track_vr_set_mgroup(const char *ifname, uint8_t vrid, const char *group, uint8_t ratio,
 				enum track_mode mode, uint8_t value);
 const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *group);
-/* 0 removes the delay */
-const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds);
+/* 0 removes the delay; wait_sync: end it once the profiles of the VRRP
+ * router report their resync done (track_sync.c) */
+const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds,
+				       bool wait_sync);
+/* A profile's resync state for the VRRP router changed */
+void track_vr_sync_changed(const char *ifname, uint8_t vrid);
 /* seconds left of a running preempt delay, or -1 */
 long track_vr_preempt_remain(const struct track_vr *tvr);
 /* the first tracked object naming the group, if any */
@@ -301,6 +306,17 @@ void track_pub_deleted(const struct vrrp_vrouter *vr);
 void track_pub_request(const struct zapi_opaque_msg *info);
 void track_pub_zebra_connected(void);
 void track_pub_priority_changed(void);
+
+/* track_sync.c: resync states of pimd-rbp's profiles */
+void track_sync_init(void);
+void track_sync_fini(void);
+void track_sync_msg(const struct zapi_opaque_msg *info, struct stream *s);
+void track_sync_sender_gone(uint32_t session);
+/* every profile of the VRRP router reported synced (and one at least) */
+bool track_sync_done(const char *ifname, uint8_t vrid);
+/* the states of the VRRP router's profiles: lines, or objects into jarr */
+void track_sync_show(struct vty *vty, const char *ifname, uint8_t vrid, struct json_object *jarr);
+void track_sync_counters(uint64_t *msgs, uint64_t *bad);
 
 /* --- state changes (track_state.c) ------------------------------------ */
 

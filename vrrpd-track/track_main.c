@@ -31,6 +31,7 @@ static int track_late_init(struct event_loop *loop)
 	track_bfd_init();
 	track_vr_init();
 	track_pub_init(loop);
+	track_sync_init();
 	track_zebra_init(loop);
 	track_vty_init();
 	track_state_init(loop);
@@ -46,6 +47,7 @@ static int track_fini(void)
 	track_mgroup_fini();
 	track_pub_fini();
 	track_zebra_fini();
+	track_sync_fini();
 	return 0;
 }
 

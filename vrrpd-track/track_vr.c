@@ -324,8 +324,17 @@ static void track_vr_preempt_expire(struct event *e)
 	track_vr_apply(tvr);
 }
 
+static void track_vr_preempt_stop(struct track_vr *tvr, const char *why);
+
 static void track_vr_preempt_start(struct track_vr *tvr)
 {
+	/* wait-sync: nothing to wait for when the profiles are synced (vrrpd
+	 * alone restarted) */
+	if (tvr->wait_sync && track_sync_done(tvr->ifname, tvr->vrid)) {
+		zlog_info("track: VRRP %u on %s: no preempt delay, the profiles are synced",
+			  tvr->vrid, tvr->ifname);
+		return;
+	}
 	EVENT_OFF(tvr->t_preempt);
 	event_add_timer(master, track_vr_preempt_expire, tvr, tvr->preempt_delay, &tvr->t_preempt);
 	tvr->preempt_delays++;
@@ -342,6 +351,14 @@ static void track_vr_preempt_stop(struct track_vr *tvr, const char *why)
 	zlog_info("track: VRRP %u on %s: preempt delay ended early: %s", tvr->vrid, tvr->ifname,
 		  why);
 	track_vr_apply(tvr);
+}
+
+void track_vr_sync_changed(const char *ifname, uint8_t vrid)
+{
+	struct track_vr *tvr = track_vr_find(ifname, vrid);
+
+	if (tvr && tvr->wait_sync && tvr->t_preempt && track_sync_done(ifname, vrid))
+		track_vr_preempt_stop(tvr, "the profiles' resync is done");
 }
 
 long track_vr_preempt_remain(const struct track_vr *tvr)
@@ -557,7 +574,8 @@ const char *track_vr_unset_mgroup(const char *ifname, uint8_t vrid, const char *
 	return NULL;
 }
 
-const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds)
+const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_t seconds,
+				       bool wait_sync)
 {
 	static char errbuf[160];
 	struct track_vr *tvr = track_vr_find(ifname, vrid);
@@ -571,6 +589,7 @@ const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_
 			return errbuf;
 		}
 		tvr->preempt_delay = 0;
+		tvr->wait_sync = false;
 		track_vr_preempt_stop(tvr, "unconfigured");
 		track_vr_changed(tvr);
 		return NULL;
@@ -579,9 +598,10 @@ const char *track_vr_set_preempt_delay(const char *ifname, uint8_t vrid, uint16_
 	if (err)
 		return err;
 	tvr = track_vr_get(ifname, vrid);
-	if (tvr->preempt_delay == seconds)
+	if (tvr->preempt_delay == seconds && tvr->wait_sync == wait_sync)
 		return NULL;
 	tvr->preempt_delay = seconds;
+	tvr->wait_sync = wait_sync;
 	vr = track_vr_vrouter(tvr);
 	/*
 	 * Reading its configuration at start, vrrpd may have started the
@@ -695,7 +715,8 @@ int track_vr_config_write(struct vty *vty)
 			n++;
 		}
 		if (tvr->preempt_delay)
-			vty_out(vty, " vrrp %u preempt delay %u\n", tvr->vrid, tvr->preempt_delay);
+			vty_out(vty, " vrrp %u preempt delay %u%s\n", tvr->vrid, tvr->preempt_delay,
+				tvr->wait_sync ? " wait-sync" : "");
 		frr_each (track_objs_const, &tvr->objs, obj)
 			track_obj_config_write(vty, obj);
 	}

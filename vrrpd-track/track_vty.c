@@ -272,30 +272,33 @@ DEFPY(no_vrrp_track_mgroup, no_vrrp_track_mgroup_cmd,
 /* --- vrrp (1-255) preempt delay -------------------------------------- */
 
 DEFPY(vrrp_preempt_delay, vrrp_preempt_delay_cmd,
-      "vrrp (1-255)$vrid preempt delay (1-3600)$seconds",
+      "vrrp (1-255)$vrid preempt delay (1-3600)$seconds [wait-sync$wait_sync]",
       VRRP_STR VRID_STR
       "Preempt mode\n"
       "After the router starts, wait before preempting a master (priority 1 meanwhile)\n"
-      "Seconds\n")
+      "Seconds (with wait-sync: at most)\n"
+      "End the delay once the remote backup profiles of the group have resynced\n")
 {
 	VTY_DECLVAR_CONTEXT(interface, ifp);
 	const char *err = track_cli_ifp(ifp);
 
 	if (err)
 		return track_cli_err(vty, err);
-	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, seconds));
+	return track_cli_err(vty,
+			     track_vr_set_preempt_delay(ifp->name, vrid, seconds, !!wait_sync));
 }
 
 DEFPY(no_vrrp_preempt_delay, no_vrrp_preempt_delay_cmd,
-      "no vrrp (1-255)$vrid preempt delay [(1-3600)]",
+      "no vrrp (1-255)$vrid preempt delay [(1-3600) [wait-sync]]",
       NO_STR VRRP_STR VRID_STR
       "Preempt mode\n"
       "Wait before preempting a master\n"
-      "Seconds\n")
+      "Seconds\n"
+      "End the delay once the remote backup profiles of the group have resynced\n")
 {
 	VTY_DECLVAR_CONTEXT(interface, ifp);
 
-	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, 0));
+	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, 0, false));
 }
 
 /* --- config output ------------------------------------------------------ */
@@ -425,6 +428,13 @@ static void track_show_router(struct track_show *ts, const struct vrrp_vrouter *
 			if (tvr->t_preempt)
 				json_object_int_add(jo, "preemptDelayRemaining",
 						    track_vr_preempt_remain(tvr));
+			json_object_boolean_add(jo, "preemptWaitSync", tvr->wait_sync);
+			if (tvr->wait_sync) {
+				json_object *js = json_object_new_array();
+
+				track_sync_show(ts->vty, vr->ifp->name, vr->vrid, js);
+				json_object_object_add(jo, "syncStates", js);
+			}
 		}
 		if (tvr)
 			frr_each (track_objs_const, &tvr->objs, obj)
@@ -437,12 +447,18 @@ static void track_show_router(struct track_show *ts, const struct vrrp_vrouter *
 		vr->vrid, vr->ifp->name, fam, track_state_name(r->fsm.state), r->priority,
 		vr->priority, r->stats.trans_cnt, tvr && tvr->held ? ", held in Initialize" : "");
 	if (tvr && tvr->preempt_delay) {
-		vty_out(ts->vty, "  preempt delay %u s, started %u times", tvr->preempt_delay,
+		vty_out(ts->vty, "  preempt delay %u s%s, started %u times", tvr->preempt_delay,
+			tvr->wait_sync ? " at most, until the profiles have resynced" : "",
 			tvr->preempt_delays);
 		if (tvr->t_preempt)
 			vty_out(ts->vty, ", running: %ld s left (priority 1)",
 				track_vr_preempt_remain(tvr));
 		vty_out(ts->vty, "\n");
+		if (tvr->wait_sync) {
+			vty_out(ts->vty, "  waits for:%s\n",
+				track_sync_done(vr->ifp->name, vr->vrid) ? " (all synced)" : "");
+			track_sync_show(ts->vty, vr->ifp->name, vr->vrid, NULL);
+		}
 	}
 	if (!tvr || !track_objs_count(&tvr->objs)) {
 		vty_out(ts->vty, "  no tracked objects\n");

@@ -32,11 +32,26 @@ static int track_zebra_opaque(ZAPI_CALLBACK_ARGS)
 		return -1;
 	if (info.type == RBP_OPAQUE_VRRP_REQUEST)
 		track_pub_request(&info);
+	else if (info.type == RBP_OPAQUE_SYNC_STATE)
+		track_sync_msg(&info, zclient->ibuf);
+	return 0;
+}
+
+/* zebra tells every client when another closes: pimd or pim6d gone */
+static int track_zebra_client_close(ZAPI_CALLBACK_ARGS)
+{
+	struct zapi_client_close_info info;
+
+	if (zapi_client_close_notify_decode(zclient->ibuf, &info) < 0)
+		return -1;
+	if (info.proto == ZEBRA_ROUTE_PIM)
+		track_sync_sender_gone(info.session_id);
 	return 0;
 }
 
 static zclient_handler *const track_zebra_handlers[] = {
 	[ZEBRA_OPAQUE_MESSAGE] = track_zebra_opaque,
+	[ZEBRA_CLIENT_CLOSE_NOTIFY] = track_zebra_client_close,
 	[ZEBRA_BFD_DEST_REPLAY] = zclient_bfd_session_replay,
 	[ZEBRA_INTERFACE_BFD_DEST_UPDATE] = zclient_bfd_session_update,
 };
@@ -46,6 +61,7 @@ static void track_zebra_on_connect(struct zclient *zc)
 	track_zc_connects++;
 	zlog_info("track: zebra connection up (session %u)", zc->session_id);
 	zclient_register_opaque(zc, RBP_OPAQUE_VRRP_REQUEST);
+	zclient_register_opaque(zc, RBP_OPAQUE_SYNC_STATE);
 	/* zebra asks for a replay only when bfdd connects: after our own
 	 * (re)connect, register the sessions configured meanwhile
 	 */
@@ -84,6 +100,8 @@ void track_zebra_fini(void)
 		return;
 	if (track_zc->sock >= 0)
 		zclient_unregister_opaque(track_zc, RBP_OPAQUE_VRRP_REQUEST);
+	if (track_zc->sock >= 0)
+		zclient_unregister_opaque(track_zc, RBP_OPAQUE_SYNC_STATE);
 	zclient_stop(track_zc);
 	zclient_free(track_zc);
 	track_zc = NULL;

@@ -44,7 +44,7 @@ failure's realtime stamp are related through one offset taken by this
 process (same host clock; no time namespaces).
 
 Environment: BENCH_SW_CONFIG (vrrp), BENCH_SW_RUNS (5),
-BENCH_SW_FAILURES ("kill link-cut"), BENCH_SW_OUT (JSON, default
+BENCH_SW_FAILURES ("kill kill-mcast link-cut silent prio"), BENCH_SW_OUT (JSON, default
 /tmp/frr-rbp-topotests/bench_switchover-<config>.json).
 Figures are printed, never asserted.
 """
@@ -73,7 +73,8 @@ pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
 CONFIG = os.environ.get("BENCH_SW_CONFIG", "vrrp")
 RUNS = int(os.environ.get("BENCH_SW_RUNS", "5"))
-FAILURES = os.environ.get("BENCH_SW_FAILURES", "kill link-cut").split()
+FAILURES = os.environ.get("BENCH_SW_FAILURES",
+                          "kill kill-mcast link-cut silent prio").split()
 OUT = os.environ.get("BENCH_SW_OUT",
                      "/tmp/frr-rbp-topotests/bench_switchover-{}.json".format(CONFIG))
 CONFIGS = ("baseline", "vrrp", "bfd")
@@ -174,8 +175,36 @@ def fail(failure):
     r1 = gear("r1")
     if failure == "kill":
         out = r1.cmd("P=$(cat /var/run/frr/*.pid); date +%s.%N; kill -9 $P")
+    elif failure == "kill-mcast":
+        # pimd and pim6d alone: vrrpd lives and stays VRRP Master
+        out = r1.cmd("P=$(cat /var/run/frr/pimd.pid /var/run/frr/pim6d.pid); "
+                     "date +%s.%N; kill -9 $P")
+    elif failure == "silent":
+        # a power loss as the twin sees it: r1 neither sends nor hears on
+        # the LAN and the channel's link, and tells nobody
+        out = r1.cmd("date +%s.%N; nft -f - <<'EOF'\n{}EOF".format(SILENT))
+    elif failure == "prio":
+        # a live handover: r1's priority below r2's (150)
+        out = r1.cmd("date +%s.%N; vtysh -c 'configure terminal' -c 'interface {}' "
+                     "-c 'vrrp {} priority 50'".format(S.LAN_IF["r1"], S.VRID))
     else:
         out = r1.cmd("date +%s.%N; ip link set {} down".format(S.LAN_IF["r1"]))
+    return float(out.split()[0])
+
+
+SILENT = """table netdev rbp_silent {
+ chain lan_in { type filter hook ingress device "r1-eth1" priority 0; policy drop; }
+ chain lan_out { type filter hook egress device "r1-eth1" priority 0; policy drop; }
+ chain rbs_in { type filter hook ingress device "r1-eth2" priority 0; policy drop; }
+ chain rbs_out { type filter hook egress device "r1-eth2" priority 0; policy drop; }
+}
+"""
+
+
+def prio_back():
+    "r1's priority back (preemption): the twin hands back; its realtime stamp."
+    out = gear("r1").cmd("date +%s.%N; vtysh -c 'configure terminal' -c 'interface {}' "
+                         "-c 'vrrp {} priority {}'".format(S.LAN_IF["r1"], S.VRID, S.PRIO["r1"]))
     return float(out.split()[0])
 
 
@@ -185,6 +214,13 @@ def restore(failure):
     if failure == "kill":
         lib_rbp.restart_daemons(r1, lib_rbp.DAEMONS, reapply=True)
         assert lib_rbp.missing_daemons(r1, lib_rbp.DAEMONS) == []
+    elif failure == "kill-mcast":
+        lib_rbp.restart_daemons(r1, ["pimd", "pim6d"], reapply=True)
+        assert lib_rbp.missing_daemons(r1, lib_rbp.DAEMONS) == []
+    elif failure == "prio":
+        pass  # measured in the run (the failback)
+    elif failure == "silent":
+        r1.cmd_raises("nft delete table netdev rbp_silent")
     else:
         lan = S.LAN_IF["r1"]
         r1.cmd_raises("ip link set {} up".format(lan))
@@ -200,6 +236,7 @@ def restore(failure):
 
 VRRP_RE = re.compile(r"\[VRID \d+\] \[IPv([46])\] Backup -> Master")
 ROLE_RE = re.compile(r"remote-backup-profile p[46]: role backup -> master")
+FWD_RE = re.compile(r"remote-backup-profile p[46]: not forwarding -> forwarding")
 
 
 def first_after(tail, regex, t_min, key=None):
@@ -252,6 +289,14 @@ def one_run(failure, idx):
                 lambda fam=fam: lib_rbp.stream_receiving(recv[fam]), timeout=90)
             assert ok, "{} stream did not resume:\n{}".format(FAM[fam], debug_state())
         time.sleep(2.0)
+        t_back = None
+        if failure == "prio":
+            # the failback, a live handover too: r2 hands back to r1
+            S.set_report_port(tgen, "r1")
+            t_back = prio_back()
+            ok, _ = lib_rbp.wait_until(lambda: tx_rates(0.5)["r1"] > 1800, timeout=60)
+            assert ok, "r1 did not take back:\n{}".format(debug_state())
+            time.sleep(2.0)
     finally:
         summ = {fam: lib_rbp.stop_stream_receiver(recv[fam]) for fam in (4, 6)}
     vrrp_lines = tails["vrrpd"].lines()
@@ -290,9 +335,16 @@ def one_run(failure, idx):
                   "received": s.get("received"),
                   "gaps_after": [g for g in s.get("gaps", []) if g[1] > t_fail_mono]})
         if MODULES:
-            t_role = first_after(tails["pimd" if fam == 4 else "pim6d"], ROLE_RE,
-                                 t_fail - 0.001)
+            tail = tails["pimd" if fam == 4 else "pim6d"]
+            t_role = first_after(tail, ROLE_RE, t_fail - 0.001)
             r["role_ms"] = ms(t_role, t_fail) if t_role else None
+            # r2 unmutes: over the channel, or at its VRRP takeover
+            t_fwd = first_after(tail, FWD_RE, t_fail - 0.001)
+            r["unmute_ms"] = ms(t_fwd, t_fail) if t_fwd else None
+        if t_back is not None:
+            back = [g for g in s.get("gaps", []) if g[1] > t_back - offset]
+            r["failback_gap_ms"] = max((g[2] for g in back), default=s.get(
+                "typical_interval_ms"))
         run[FAM[fam]] = r
     RESULTS["runs"].append(run)
     print("\n{} {} run {}: {}".format(CONFIG, failure, idx, json.dumps(
@@ -309,6 +361,9 @@ def median(values):
 
 @pytest.mark.parametrize("failure", FAILURES)
 def test_switchover(failure):
+    if failure in ("kill-mcast", "prio") and not MODULES:
+        pytest.skip("without the modules VRRP alone decides: pimd killed alone is "
+                    "not taken over, a priority drop is VRRP's preemption")
     valid = 0
     for idx in range(1, 2 * RUNS + 1):
         valid += one_run(failure, idx)
@@ -320,7 +375,8 @@ def test_switchover(failure):
                 if r["failure"] == failure and r.get("valid", True)]
         med[fam] = {k: median([r.get(k) for r in runs])
                     for k in ("gap_ms", "detection_ms", "share_ms", "stop_ms", "resume_ms",
-                          "stop_to_master_ms", "master_to_resume_ms", "role_ms")
+                          "stop_to_master_ms", "master_to_resume_ms", "role_ms",
+                          "unmute_ms", "lost", "duplicates", "failback_gap_ms")
                     if any(k in r for r in runs)}
         med[fam]["runs"] = len(runs)
     RESULTS.setdefault("medians", {})[failure] = med

@@ -11,7 +11,12 @@ the channel comes up and r2's entries are installed on it (hot, muted);
 then it preempts, unmutes, and the stream goes on through it without a new
 join.
 
-No timing threshold is asserted; the gaps are printed.
+With `preempt delay S wait-sync` the delay ends as soon as pimd and pim6d
+report their channel's resync done (S is only the bound), and r2 hands
+the forwarding back over the channel before VRRP preempts.
+
+No timing threshold is asserted (the gated failback must only come well
+before its 60 s bound); the gaps are printed.
 """
 
 import os
@@ -132,6 +137,76 @@ def test_failback_after_restart():
             fam, lib_rbp.longest_gap(summary[fam], t_restart), summary[fam].get("lost"),
             summary[fam].get("duplicates")))
         assert summary[fam]["received"] > 0
+
+
+def set_wait_sync(rn, seconds, wait_sync=True):
+    lib_rbp.vtysh_lines(gear(rn), "configure terminal", "interface " + S.LAN_IF[rn],
+                        "vrrp {} preempt delay {}{}".format(S.VRID, seconds,
+                                                            " wait-sync" if wait_sync else ""))
+
+
+def test_failback_gated_on_resync():
+    """`preempt delay 60 wait-sync`: the restarted r1 stays at priority 1
+    only until pimd and pim6d report their resync done, far less than the
+    60 s bound; then r2 hands the forwarding back and r1 preempts."""
+    tgen = get_topogen()
+    bound = 60
+    S.wait_roles("master", "backup", timeout=30)
+    for rn in S.ROUTERS:
+        set_wait_sync(rn, bound)
+    recv = {fam: lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", GROUP[fam])
+            for fam in (4, 6)}
+    summary = {}
+    try:
+        js = vrrp_track("r1")
+        assert js["preemptWaitSync"] is True, js
+        assert {(s["daemon"], s["profile"], s["synced"]) for s in js["syncStates"]} == \
+            {("pimd", "p4", True), ("pim6d", "p6", True)}, js
+        for fam in (4, 6):
+            ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
+                                       timeout=30)
+            assert ok, "no IPv{} stream before the failure".format(fam)
+        S.kill_all("r1")
+        S.set_report_port(tgen, "r2")
+        for fam in (4, 6):
+            ok, _ = lib_rbp.wait_until(lambda fam=fam: lib_rbp.stream_receiving(recv[fam]),
+                                       timeout=30)
+            assert ok, "the IPv{} stream did not resume through r2".format(fam)
+        t_restart = time.monotonic()
+        lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
+        # the file says preempt delay 8: the bound and the gate again
+        set_wait_sync("r1", bound)
+        S.set_report_port(tgen, "r1")
+        ok, _ = lib_rbp.wait_until(
+            lambda: vrrp_track("r1")["state"] == "Master" and forwarding("r1")
+            and not forwarding("r2"), timeout=bound / 2)
+        assert ok, "r1 did not take back before half the bound:\n{}".format(
+            lib_rbp.vtysh(gear("r1"), "show vrrp track"))
+        back = time.monotonic()
+        js = vrrp_track("r1")
+        assert js["effectivePriority"] == js["basePriority"], js
+        assert all(s["synced"] for s in js["syncStates"]), js
+        yangcheck.validate_json("track", lib_rbp.vtysh_json(gear("r1"), "show vrrp track json"))
+        for fam in (4, 6):
+            assert lib_rbp.stream_receiving(recv[fam]), "the stream stopped after failback"
+    finally:
+        for fam in (4, 6):
+            summary[fam] = lib_rbp.stop_stream_receiver(recv[fam])
+        if lib_rbp.missing_daemons(gear("r1"), lib_rbp.DAEMONS):
+            lib_rbp.restart_daemons(gear("r1"), lib_rbp.DAEMONS, reapply=True)
+        for rn in S.ROUTERS:
+            set_wait_sync(rn, DELAY, False)
+        S.set_report_port(tgen, "r1")
+    with open(os.path.join(tgen.logdir, "r1", "vrrpd.log"), encoding="utf-8",
+              errors="replace") as f:
+        assert "preempt delay ended early: the profiles' resync is done" in f.read()
+    print("resync-gated failback: r1 forwards {:.1f} s after its restart (bound {} s)".format(
+        back - t_restart, bound))
+    for fam in (4, 6):
+        print("IPv{}: longest gap at the failback {} ms, lost {}, duplicates {}".format(
+            fam, lib_rbp.longest_gap(summary[fam], t_restart), summary[fam].get("lost"),
+            summary[fam].get("duplicates")))
+        assert summary[fam]["duplicates"] == 0, summary[fam]
 
 
 def test_no_crash():
