@@ -429,6 +429,7 @@ static void rec_misc(struct out *o)
 	Msync__ResyncRequest rq = MSYNC__RESYNC_REQUEST__INIT;
 	Msync__Probe p = MSYNC__PROBE__INIT;
 	Msync__ProbeReply pr = MSYNC__PROBE_REPLY__INIT;
+	Msync__Bye bye = MSYNC__BYE__INIT;
 
 	put_record(o, MSYNC_MSG_KEEPALIVE, &k.base);
 	di.has_backup_id = di.has_count = di.has_sum = true;
@@ -445,6 +446,13 @@ static void rec_misc(struct out *o)
 	r.n_items = 1;
 	r.items = &rip;
 	put_record(o, MSYNC_MSG_ROLE, &r.base);
+	/* where it stands on forwarding, and asking for the twin's */
+	ri.has_able = ri.has_forwarding = ri.has_released = ri.has_synced = true;
+	ri.able = ri.released = true;
+	ri.has_priority = true;
+	ri.priority = 300; /* out of range: refused */
+	r.has_ask = r.ask = true;
+	put_record(o, MSYNC_MSG_ROLE, &r.base);
 	rq.reason = (char *)"fuzz \x1b[2J";
 	put_record(o, MSYNC_MSG_RESYNC_REQUEST, &rq.base);
 	p.has_id = true;
@@ -453,6 +461,9 @@ static void rec_misc(struct out *o)
 	pr.has_id = true;
 	pr.id = 7;
 	put_record(o, MSYNC_MSG_PROBE_REPLY, &pr.base);
+	bye.reason = (char *)"fuzz \x1b[2J";
+	bye.has_stopping = bye.stopping = true;
+	put_record(o, MSYNC_MSG_BYE, &bye.base);
 }
 
 static void rec_begin_end(struct out *o, uint64_t gen, bool end)
