@@ -24,10 +24,11 @@ CONFIGS = ("baseline", "vrrp", "bfd")
 LABEL = {"baseline": "FRR 10.3, VRRP only (no modules)",
          "vrrp": "modules, VRRP 100 ms",
          "bfd": "modules + BFD 10 ms x 3"}
-FAILURES = ("kill", "kill-mcast", "link-cut", "silent", "prio")
+FAILURES = ("kill", "kill-mcast", "link-cut", "silent", "prio", "restart")
 FAILURE_LABEL = {"kill": "kill -9 all daemons", "kill-mcast": "kill -9 pimd+pim6d",
                  "link-cut": "LAN link cut", "silent": "cut off silently",
-                 "prio": "priority drop"}
+                 "prio": "priority drop",
+                 "restart": "kill -9 all, restart"}
 FAMILIES = ("igmp", "mld")
 
 
@@ -79,7 +80,13 @@ def merge(out, secs, files):
                 "lost": "packets lost at the receiver over the run (the failure, and "
                         "for prio the failback too)",
                 "duplicates": "packets received twice over the run",
-                "failback_gap_ms": "prio: the longest gap after r1's priority came back",
+                "failback_gap_ms": "prio, restart: the longest gap after r1's priority "
+                                   "came back / r1's daemons were restarted",
+                "restart_to_forward_ms": "restart: r1's daemons restarted to r1's pimd/"
+                                         "pim6d 'not forwarding -> forwarding'",
+                "restart_to_sync_ms": "restart: to vrrpd-track ending the preempt delay "
+                                      "(wait-sync: the profiles' resync done)",
+                "sync_to_forward_ms": "restart: resync done to r1 forwarding",
             },
             "notes": "both families measured in the same failure (one IGMP and one "
                      "MLD stream at 1000 packets/s each); medians over the runs",

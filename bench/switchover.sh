@@ -7,7 +7,7 @@
 # tracking).  See bench/README.md.
 #
 #   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd"]
-#                       [-f "kill kill-mcast link-cut silent prio"] [-o OUT.json]
+#                       [-f "kill kill-mcast link-cut silent prio restart"] [-o OUT.json]
 #
 #   -r  runs per configuration and failure (5)
 #   -c  configurations (one run.sh each, so other topotest runs can get
@@ -16,8 +16,11 @@
 #       r1's pimd and pim6d alone: vrrpd lives), link-cut (r1's LAN link
 #       down), silent (r1 cut off the LAN and the channel's link without
 #       knowing: a power loss as r2 sees it), prio (r1's VRRP priority
-#       below r2's, then back: two live handovers, duplicates counted);
-#       kill-mcast and prio need the modules (skipped in baseline)
+#       below r2's, then back: two live handovers, duplicates counted),
+#       restart (kill -9 of all r1 daemons, then their restart with
+#       `vrrp 1 preempt delay 60 wait-sync`: restart -> resync done -> r1
+#       forwarding again); kill-mcast, prio and restart need the modules
+#       (skipped in baseline)
 #   -o  merged results (doc/switchover.json); the plot goes next to it (.png)
 # As root.  Prints the summary table; exit status: non-zero if a run failed.
 set -u
@@ -26,7 +29,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(dirname "$HERE")
 RUNS=5
 CONFIGS="baseline vrrp bfd"
-FAILURES="kill kill-mcast link-cut silent prio"
+FAILURES="kill kill-mcast link-cut silent prio restart"
 OUT=$TOP/doc/switchover.json
 
 while getopts "r:c:f:o:h" opt; do
@@ -35,7 +38,7 @@ while getopts "r:c:f:o:h" opt; do
 	c) CONFIGS=$OPTARG ;;
 	f) FAILURES=$OPTARG ;;
 	o) OUT=$OPTARG ;;
-	*) sed -n '4,24p' "$0"; exit 2 ;;
+	*) sed -n '4,28p' "$0"; exit 2 ;;
 	esac
 done
 

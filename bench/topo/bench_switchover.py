@@ -74,7 +74,7 @@ pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 CONFIG = os.environ.get("BENCH_SW_CONFIG", "vrrp")
 RUNS = int(os.environ.get("BENCH_SW_RUNS", "5"))
 FAILURES = os.environ.get("BENCH_SW_FAILURES",
-                          "kill kill-mcast link-cut silent prio").split()
+                          "kill kill-mcast link-cut silent prio restart").split()
 OUT = os.environ.get("BENCH_SW_OUT",
                      "/tmp/frr-rbp-topotests/bench_switchover-{}.json".format(CONFIG))
 CONFIGS = ("baseline", "vrrp", "bfd")
@@ -173,7 +173,7 @@ def debug_state():
 def fail(failure):
     "Cause the failure; return its realtime stamp (taken in r1 just before)."
     r1 = gear("r1")
-    if failure == "kill":
+    if failure in ("kill", "restart"):
         out = r1.cmd("P=$(cat /var/run/frr/*.pid); date +%s.%N; kill -9 $P")
     elif failure == "kill-mcast":
         # pimd and pim6d alone: vrrpd lives and stays VRRP Master
@@ -201,6 +201,39 @@ SILENT = """table netdev rbp_silent {
 """
 
 
+SYNC_RE = re.compile(r"preempt delay ended early: the profiles' resync is done|"
+                     r"no preempt delay, the profiles are synced")
+
+
+def failback_restart():
+    """r1's daemons restarted (after the kill), with `vrrp 1 preempt delay 60
+    wait-sync`: r2 hands back once r1 has resynced.  Returns the restart's
+    realtime stamp and, per family, restart -> r1 forwarding, restart ->
+    resync done (vrrpd-track's gate), resync done -> r1 forwarding (ms)."""
+    tgen = get_topogen()
+    r1 = gear("r1")
+    S.set_report_port(tgen, "r1")
+    tails = {d: LogTail("r1", d, log_size("r1", d)) for d in ("vrrpd", "pimd", "pim6d")}
+    t_restart = time.time()
+    lib_rbp.restart_daemons(r1, lib_rbp.DAEMONS, reapply=True)
+    lib_rbp.vtysh_lines(r1, "configure terminal", "interface " + S.LAN_IF["r1"],
+                        "vrrp {} preempt delay 60 wait-sync".format(S.VRID))
+    ok, _ = lib_rbp.wait_until(lambda: tx_rates(0.5)["r1"] > 1800, timeout=60)
+    assert ok, "r1 did not take back after its restart:\n{}".format(debug_state())
+    time.sleep(2.0)
+    logs = {d: t.lines() for d, t in tails.items()}
+    t_sync = first_after(logs["vrrpd"], SYNC_RE, t_restart)
+    ms = lambda a, b: round((a - b) * 1000, 3) if a and b else None  # noqa: E731
+    out = {"t_restart": t_restart, "restart_to_forward_ms": {}, "restart_to_sync_ms": {},
+           "sync_to_forward_ms": {}}
+    for fam in (4, 6):
+        t_fwd = first_after(logs["pimd" if fam == 4 else "pim6d"], FWD_RE, t_restart)
+        out["restart_to_forward_ms"][fam] = ms(t_fwd, t_restart)
+        out["restart_to_sync_ms"][fam] = ms(t_sync, t_restart)
+        out["sync_to_forward_ms"][fam] = ms(t_fwd, t_sync)
+    return out
+
+
 def prio_back():
     "r1's priority back (preemption): the twin hands back; its realtime stamp."
     out = gear("r1").cmd("date +%s.%N; vtysh -c 'configure terminal' -c 'interface {}' "
@@ -217,7 +250,7 @@ def restore(failure):
     elif failure == "kill-mcast":
         lib_rbp.restart_daemons(r1, ["pimd", "pim6d"], reapply=True)
         assert lib_rbp.missing_daemons(r1, lib_rbp.DAEMONS) == []
-    elif failure == "prio":
+    elif failure in ("prio", "restart"):
         pass  # measured in the run (the failback)
     elif failure == "silent":
         r1.cmd_raises("nft delete table netdev rbp_silent")
@@ -239,9 +272,9 @@ ROLE_RE = re.compile(r"remote-backup-profile p[46]: role backup -> master")
 FWD_RE = re.compile(r"remote-backup-profile p[46]: not forwarding -> forwarding")
 
 
-def first_after(tail, regex, t_min, key=None):
+def first_after(lines, regex, t_min, key=None):
     "First log line time >= t_min matching regex (and group 1 == key)."
-    for t, msg in tail.lines():
+    for t, msg in lines:
         m = regex.search(msg)
         if m and t >= t_min and (key is None or m.group(1) == key):
             return t
@@ -290,6 +323,9 @@ def one_run(failure, idx):
             assert ok, "{} stream did not resume:\n{}".format(FAM[fam], debug_state())
         time.sleep(2.0)
         t_back = None
+        if failure == "restart":
+            restart = failback_restart()
+            t_back = restart["t_restart"]
         if failure == "prio":
             # the failback, a live handover too: r2 hands back to r1
             S.set_report_port(tgen, "r1")
@@ -299,7 +335,9 @@ def one_run(failure, idx):
             time.sleep(2.0)
     finally:
         summ = {fam: lib_rbp.stop_stream_receiver(recv[fam]) for fam in (4, 6)}
-    vrrp_lines = tails["vrrpd"].lines()
+    # (a tail gives each line once: read every daemon's once)
+    logs = {d: tail.lines() for d, tail in tails.items()}
+    vrrp_lines = logs["vrrpd"]
     run = {"failure": failure, "run": idx, "t_fail": round(t_fail, 6),
            "steady_wait_s": round(settle_s, 1),
            "lan_tx_pps_before": {rn: round(v) for rn, v in tx_before.items()},
@@ -335,12 +373,15 @@ def one_run(failure, idx):
                   "received": s.get("received"),
                   "gaps_after": [g for g in s.get("gaps", []) if g[1] > t_fail_mono]})
         if MODULES:
-            tail = tails["pimd" if fam == 4 else "pim6d"]
+            tail = logs["pimd" if fam == 4 else "pim6d"]
             t_role = first_after(tail, ROLE_RE, t_fail - 0.001)
             r["role_ms"] = ms(t_role, t_fail) if t_role else None
             # r2 unmutes: over the channel, or at its VRRP takeover
             t_fwd = first_after(tail, FWD_RE, t_fail - 0.001)
             r["unmute_ms"] = ms(t_fwd, t_fail) if t_fwd else None
+        if failure == "restart":
+            r.update({k: v[fam] if isinstance(v, dict) else v
+                      for k, v in restart.items() if k != "t_restart"})
         if t_back is not None:
             back = [g for g in s.get("gaps", []) if g[1] > t_back - offset]
             r["failback_gap_ms"] = max((g[2] for g in back), default=s.get(
@@ -361,7 +402,7 @@ def median(values):
 
 @pytest.mark.parametrize("failure", FAILURES)
 def test_switchover(failure):
-    if failure in ("kill-mcast", "prio") and not MODULES:
+    if failure in ("kill-mcast", "prio", "restart") and not MODULES:
         pytest.skip("without the modules VRRP alone decides: pimd killed alone is "
                     "not taken over, a priority drop is VRRP's preemption")
     valid = 0
@@ -376,7 +417,8 @@ def test_switchover(failure):
         med[fam] = {k: median([r.get(k) for r in runs])
                     for k in ("gap_ms", "detection_ms", "share_ms", "stop_ms", "resume_ms",
                           "stop_to_master_ms", "master_to_resume_ms", "role_ms",
-                          "unmute_ms", "lost", "duplicates", "failback_gap_ms")
+                          "unmute_ms", "lost", "duplicates", "failback_gap_ms",
+                          "restart_to_forward_ms", "restart_to_sync_ms", "sync_to_forward_ms")
                     if any(k in r for r in runs)}
         med[fam]["runs"] = len(runs)
     RESULTS.setdefault("medians", {})[failure] = med
