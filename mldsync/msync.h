@@ -233,7 +233,9 @@ struct msync_callbacks {
 	/* a peer entry is about to be removed from the peer table */
 	void (*peer_delete)(struct msync_session *s, const struct msync_entry *e,
 			    enum msync_del_reason why, void *arg);
-	/* the twin's role for a backup-id changed */
+	/* the twin reported its role for a backup-id (changed or not: a
+	 * report that answers msync_session_ask_roles() repeats it), or it
+	 * became unknown (the session went down) */
 	void (*peer_role)(struct msync_session *s, uint32_t backup_id, enum msync_role role,
 			  void *arg);
 	/* the twin finished sending its full resync */

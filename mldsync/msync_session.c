@@ -1471,8 +1471,8 @@ static void rx_role(struct msync_link *l, const Msync__RoleReport *r)
 					    "role for backup-id %u ignored", it->backup_id);
 			continue;
 		}
-		if (b->peer_role_known && role_info_eq(&b->peer_role, &ri))
-			continue;
+		/* every report is told, changed or not: one that answers an
+		 * ask says the twin's word is current */
 		b->peer_role = ri;
 		b->peer_role_known = true;
 		if (s->cb.peer_role)

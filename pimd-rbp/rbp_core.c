@@ -487,8 +487,14 @@ static const struct msync_callbacks rbp_core_callbacks = {
  */
 static void rbp_core_stop_channel(struct rbp_service *svc)
 {
+	struct rbp_profile *prf;
+
 	rbp_session_stop(svc);
 	rbp_install_reconcile();
+	/* no channel, no word of the twin: VRRP alone decides */
+	frr_each (rbp_profiles, &rbp_profiles, prf)
+		if (prf->service == svc)
+			prf->peer_gone = prf->peer_stale = false;
 }
 
 const char *rbp_core_service_delete(struct rbp_service *svc)

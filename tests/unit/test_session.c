@@ -766,7 +766,7 @@ START_TEST(test_role_info)
 				      .priority = 100 };
 	struct msync_role_info got;
 	uint64_t b_tx;
-	int base;
+	int base, a_roles;
 
 	up();
 	ck_assert(msync_session_peer_role_info(T.b, 10, &got));
@@ -790,9 +790,13 @@ START_TEST(test_role_info)
 	/* asked: the twin sends all its roles, unchanged or not (and
 	 * nothing else within a few ms) */
 	b_tx = msync_session_counters(T.b)->tx_msgs;
+	a_roles = T.ra.roles;
 	msync_session_ask_roles(T.a);
 	fake_net_run(T.net, 5);
 	ck_assert_uint_eq(msync_session_counters(T.b)->tx_msgs, b_tx + 1);
+	/* the answer is told to the owner although nothing changed: the
+	 * twin's word is current again */
+	ck_assert_int_gt(T.ra.roles, a_roles);
 	/* down: nothing known */
 	fake_io_set_down(T.ioa, true);
 	ck_assert(fake_net_run_until(T.net, 30000, b_not_up, NULL));
