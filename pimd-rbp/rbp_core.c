@@ -132,8 +132,10 @@ static bool rbp_core_both_master(const struct rbp_profile *prf)
 {
 	struct msync_role_info peer;
 
-	/* where one released (priorities differ) the handover decided */
-	return prf->role == MSYNC_ROLE_MASTER && !prf->released &&
+	/* where one released (priorities differ) the handover decided; a
+	 * twin that has not answered since VRRP elected this router may be
+	 * dead (a power loss looks so until the hold timer): not master */
+	return prf->role == MSYNC_ROLE_MASTER && !prf->released && !prf->peer_stale &&
 	       rbp_session_peer_report(prf, &peer) && peer.role == MSYNC_ROLE_MASTER &&
 	       !peer.released;
 }
