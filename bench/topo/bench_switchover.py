@@ -88,8 +88,10 @@ RESULTS = {"config": CONFIG, "rate_pps": 1000, "runs": []}
 def setup_module(mod):
     assert CONFIG in CONFIGS, "BENCH_SW_CONFIG must be one of {}".format(CONFIGS)
     # the streams: 1000 pkt/s to GROUP[4] and GROUP[6] (S.STREAM_GROUPS)
+    # with the modules: the failback gated on the resync (60 s at most)
     tgen, _ = S.start(mod.__name__, "master-backup", streams=True, modules=MODULES,
-                      bfd="lan" if CONFIG == "bfd" else False)
+                      bfd="lan" if CONFIG == "bfd" else False,
+                      preempt_delay="60 wait-sync" if MODULES else None)
     # holds both memberships across the runs; each run has its own
     # receivers (the same groups: the host sends no leave when they stop)
     # (one joiner per group: start_mcast_join() waits with select() on a
@@ -206,8 +208,8 @@ SYNC_RE = re.compile(r"preempt delay ended early: the profiles' resync is done|"
 
 
 def failback_restart():
-    """r1's daemons restarted (after the kill), with `vrrp 1 preempt delay 60
-    wait-sync`: r2 hands back once r1 has resynced.  Returns the restart's
+    """r1's daemons restarted (after the kill); their configuration has
+    `vrrp 1 preempt delay 60 wait-sync`: r2 hands back once r1 has resynced.  Returns the restart's
     realtime stamp and, per family, restart -> r1 forwarding, restart ->
     resync done (vrrpd-track's gate), resync done -> r1 forwarding (ms)."""
     tgen = get_topogen()
@@ -216,8 +218,6 @@ def failback_restart():
     tails = {d: LogTail("r1", d, log_size("r1", d)) for d in ("vrrpd", "pimd", "pim6d")}
     t_restart = time.time()
     lib_rbp.restart_daemons(r1, lib_rbp.DAEMONS, reapply=True)
-    lib_rbp.vtysh_lines(r1, "configure terminal", "interface " + S.LAN_IF["r1"],
-                        "vrrp {} preempt delay 60 wait-sync".format(S.VRID))
     ok, _ = lib_rbp.wait_until(lambda: tx_rates(0.5)["r1"] > 1800, timeout=60)
     assert ok, "r1 did not take back after its restart:\n{}".format(debug_state())
     time.sleep(2.0)

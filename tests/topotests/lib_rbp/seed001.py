@@ -114,7 +114,8 @@ def router_conf(rn, modules=True, hot=True, adv_ms=100, bfd=False,
     pim_passive=False: PIM hellos on the LAN (the DR election then
     matters); lan_extra: more lines for the LAN interface; debug=False:
     no `debug remote-backup`; preempt_delay: seconds of `vrrp 1 preempt
-    delay` (vrrpd-track) on both twins, as in the seed; service_extra:
+    delay` (vrrpd-track) on both twins, as in the seed (or the rest of
+    the line: "60 wait-sync"); service_extra:
     more lines for the remote-backup-service (e.g. "timers keepalive 1000
     hold 15000").
     """

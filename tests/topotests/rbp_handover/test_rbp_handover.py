@@ -18,6 +18,9 @@ Handovers over the channel (doc/protocol.md 6.6) on the seed-001 topology
   first: no duplicate packet, either way.
 - The master's daemon stopped (SIGTERM): it says goodbye, the twin takes
   over at once.
+- The master cut off silently (a power loss as the twin sees it): the
+  twin's VRRP elects it and it forwards at once, and no split-brain
+  guard makes it yield to the silent twin's last word.
 
 vrrpd killed alone is rbp_vrrp_source's.  No timing threshold is
 asserted; gaps are printed (bench/switchover.sh measures them).
@@ -246,6 +249,47 @@ def test_master_daemon_stops():
     with open(os.path.join(tgen.logdir, "r2", "pimd.log"), encoding="utf-8",
               errors="replace") as f:
         assert "is stopping: taking over" in f.read()
+
+
+SILENT = """table netdev rbp_silent {
+ chain lan_in { type filter hook ingress device "r1-eth1" priority 0; policy drop; }
+ chain lan_out { type filter hook egress device "r1-eth1" priority 0; policy drop; }
+ chain rbs_in { type filter hook ingress device "r1-eth2" priority 0; policy drop; }
+ chain rbs_out { type filter hook egress device "r1-eth2" priority 0; policy drop; }
+}
+"""
+
+
+def test_master_silent():
+    """r1 cut off the LAN and the channel's link without knowing (a power
+    loss as r2 sees it): r2's VRRP elects it and it forwards at once,
+    r1's last word ("I forward") notwithstanding, and keeps forwarding:
+    no split-brain yield while r1 does not answer."""
+    tgen = get_topogen()
+    recv = receive(4)
+    r2_log = os.path.join(tgen.logdir, "r2", "pimd.log")
+    try:
+        steady(4)
+        log_from = os.path.getsize(r2_log)
+        gear("r1").cmd_raises("nft -f - <<'EOF'\n{}EOF".format(SILENT))
+        S.set_report_port(tgen, "r2")
+        wait(lambda: forwards("r2", 4), "r2 did not take over")
+        assert reason("r2", 4) == "VRRP master"
+        # past the split-brain grace (1.5 s) and the channel's hold (3 s)
+        time.sleep(4)
+        assert forwards("r2", 4) and not profile_state("r2", 4)["splitBrainYield"]
+        assert lib_rbp.stream_receiving(recv)
+        with open(r2_log, encoding="utf-8", errors="replace") as f:
+            f.seek(log_from)
+            assert "split brain, both twins" not in f.read()
+    finally:
+        gear("r1").cmd("nft delete table netdev rbp_silent 2>/dev/null; true")
+        S.set_report_port(tgen, "r1")
+        summary = lib_rbp.stop_stream_receiver(recv)
+    print(summary_line("r1 silent", summary))
+    wait_roles("master", "backup", 4, timeout=60)
+    wait(lambda: forwards("r1", 4) and not forwards("r2", 4), "r1 does not forward again",
+         timeout=60)
 
 
 def test_no_crash():
