@@ -207,6 +207,7 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 		.yield = prf->yield,
 		.peer_gone = prf->peer_gone,
 		.takeover = prf->takeover,
+		.last_why = prf->ho_why,
 	};
 	struct rbp_ho_out out;
 	bool told;

@@ -13,7 +13,8 @@
  * - A router whose twin is preferred (higher VRRP priority, or VRRP
  *   master where priorities tie) and holds its full table (synced)
  *   releases: a priority drop or a preemption moves the forwarding
- *   before VRRP does, old forwarder first.
+ *   before VRRP does, old forwarder first.  The release holds while the
+ *   twin stays preferred and able, synced or not.
  * - The preferred router waits while the twin still forwards and has not
  *   released: it will, as soon as it hears this router is synced.  So
  *   every live handover mutes the old forwarder before the new one
@@ -53,7 +54,11 @@ void rbp_handover_decide(const struct rbp_ho_in *in, struct rbp_ho_out *out)
 		out->why = RBP_HO_UNABLE;
 		return;
 	}
-	if (peer_preferred && p->synced) {
+	/* once released to it, the preferred twin keeps the forwarding
+	 * while it is preferred and able: its "synced" drops for a moment
+	 * whenever its installer re-queues its records (its own forwarding
+	 * changed), and taking back then would hand over again and again */
+	if (peer_preferred && (p->synced || in->last_why == RBP_HO_TWIN_PREFERRED)) {
 		out->released = true;
 		out->why = RBP_HO_TWIN_PREFERRED;
 		return;

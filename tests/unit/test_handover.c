@@ -42,6 +42,7 @@ static void decide(struct twin *t, const struct twin *peer, bool channel)
 		.peer_known = channel && !t->gone,
 		.peer_gone = t->gone,
 		.takeover = t->out.takeover,
+		.last_why = t->out.why,
 	};
 
 	if (in.peer_known)
@@ -179,11 +180,36 @@ START_TEST(test_preferred_not_synced_keeps_waiting)
 	r1.role = MSYNC_ROLE_BACKUP;
 	r2.role = MSYNC_ROLE_MASTER;
 	r1.synced = false;
+	/* r1 was down: the channel too */
+	settle(&r1, &r2, false);
+	ck_assert(r2.out.forwarding);
 	settle(&r1, &r2, true);
 	ck_assert(r2.out.forwarding && !r1.out.forwarding);
 	r1.synced = true;
 	settle(&r1, &r2, true);
 	ck_assert(r1.out.forwarding && !r2.out.forwarding);
+}
+END_TEST
+
+START_TEST(test_synced_drop_does_not_take_back)
+{
+	steady();
+	/* r1's installer re-queues its records when its own forwarding
+	 * changes: "synced" drops for a moment.  r2, released to it, stays
+	 * released: no ping-pong (seen in the lab as 12 795 flips) */
+	for (int i = 0; i < 3; i++) {
+		r1.synced = false;
+		settle(&r1, &r2, true);
+		one_forwarder(&r1, &r2);
+		ck_assert(r1.out.forwarding && r2.out.released);
+		r1.synced = true;
+		settle(&r1, &r2, true);
+		ck_assert(r1.out.forwarding && r2.out.released);
+	}
+	/* r1 no longer preferred (its priority dropped): r2 takes back */
+	r1.prio = 50;
+	settle(&r1, &r2, true);
+	ck_assert(r2.out.forwarding && !r1.out.forwarding);
 }
 END_TEST
 
@@ -263,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, test_daemon_dies_and_returns);
 	tcase_add_test(tc, test_priority_drop_and_return);
 	tcase_add_test(tc, test_preferred_not_synced_keeps_waiting);
+	tcase_add_test(tc, test_synced_drop_does_not_take_back);
 	tcase_add_test(tc, test_silent_master);
 	tcase_add_test(tc, test_split_brain);
 	tcase_add_test(tc, test_both_unable);
