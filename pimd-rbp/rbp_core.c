@@ -195,7 +195,7 @@ static bool rbp_core_profile_if_up(const struct rbp_profile *prf)
 /*
  * Who forwards the profile (rbp_handover.c), from this router's view and
  * the twin's last report.  Returns whether anything the twin is told
- * changed; *fwd_changed whether forwarding did.
+ * changed; *fwd_changed whether forwarding (or the release) did.
  */
 static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_view *v,
 			      bool *fwd_changed)
@@ -218,8 +218,9 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 			rbp_now_ms() < rbp_start_ms + RBP_START_WAIT_MS;
 	rbp_handover_decide(&in, &out);
 
-	*fwd_changed = out.forwarding != prf->forwarding;
-	if (*fwd_changed || out.why != prf->ho_why)
+	/* released too: it mutes interfaces that track the same group */
+	*fwd_changed = out.forwarding != prf->forwarding || out.released != prf->released;
+	if (out.forwarding != prf->forwarding || out.why != prf->ho_why)
 		zlog_info("remote-backup-profile %s: %s -> %s (%s)", prf->name,
 			  prf->forwarding ? "forwarding" : "not forwarding",
 			  out.forwarding ? "forwarding" : "not forwarding",

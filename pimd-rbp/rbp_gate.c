@@ -5,10 +5,11 @@
  * What decides forwarding on an interface: its own "multicast track vrrp"
  * (or admin-vrrp) if configured, else the VRRP group of the profile bound
  * to it; a profile that yields in a split brain mutes its interfaces
- * whatever decides them.  A profile with a VRRP group also makes this
- * router build joins for local and replicated members whatever the DR
- * election says (that is what hot means); elsewhere "ip pim ignore
- * dr-state" does.  The roles themselves are the coordinator's (prf->role,
+ * whatever decides them, and one that released the forwarding to its
+ * twin mutes those whose tracked group is its own.  A profile with a
+ * VRRP group also makes this router build joins for local and
+ * replicated members whatever the DR election says (that is what hot
+ * means); elsewhere "ip pim ignore dr-state" does.  The roles themselves are the coordinator's (prf->role,
  * prf->yield, rif->track_role).
  */
 #include <zebra.h>
@@ -47,14 +48,24 @@ bool rbp_gate_tracked(const struct rbp_if *rif)
 	return rif->track.family || rbp_gate_tracking_profile(rif);
 }
 
+static bool rbp_gate_same_group(const struct rbp_vrrp_ref *a, const struct rbp_vrrp_ref *b)
+{
+	return a->family == b->family && a->vrid == b->vrid && !strcmp(a->ifname, b->ifname);
+}
+
 bool rbp_gate_if_muted(const struct rbp_if *rif)
 {
 	const struct rbp_profile *prf = rbp_if_profile(rif);
 
 	if (prf && prf->yield)
 		return true;
-	if (rif->track.family)
+	if (rif->track.family) {
+		/* the twins handed that very group's forwarding to the other
+		 * over the channel (a split brain of different priorities) */
+		if (prf && prf->released && rbp_gate_same_group(&rif->track, &prf->vrrp))
+			return true;
 		return rif->track_role != MSYNC_ROLE_MASTER;
+	}
 	prf = rbp_gate_tracking_profile(rif);
 	return prf && !rbp_profile_forwards(prf);
 }

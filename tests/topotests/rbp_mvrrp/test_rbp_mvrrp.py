@@ -23,11 +23,13 @@ split-brain guard of the RBS channel applies to the LAN.
 When the r1-r2 link goes down, FRR's vrrpd keeps r1 Master and makes r2
 Master too (it no longer hears r1): a group on another link decides by
 its VRRP state, so r1 keeps forwarding (no receiver loses a packet), r2
-forwards too until the split-brain guard makes it yield (the higher
-channel address), and from then on each packet arrives once.  When the
+hands the group's forwarding over to r1 over the RBS channel (r1's
+priority is higher: doc/protocol.md 6.6; with equal priorities the
+split-brain guard would make the higher channel address yield), and from
+then on each packet arrives once.  When the
 link comes back r2 becomes Backup while still muted: no duplicates, no
 loss.  With `ignore-if-down` the group's interface being down makes each
-router master at once (the vendor's mVRRP behaviour); the guard settles
+router master at once (the vendor's mVRRP behaviour); the channel settles
 it the same way.
 
 No timing threshold is asserted; the duplicates of the grace time are
@@ -137,7 +139,7 @@ def test_steady_state():
 @pytest.mark.parametrize("ignore_if_down", [False, True], ids=["vrrp-state", "ignore-if-down"])
 def test_mvrrp_link_down_and_back(ignore_if_down):
     """The mVRRP link goes down: no packet lost, duplicates only until r2
-    yields; it comes back: no packet lost, no duplicate."""
+    hands over; it comes back: no packet lost, no duplicate."""
     set_ignore_if_down(ignore_if_down)
     wait(settled, "not settled", timeout=60)
     recv = lib_rbp.start_stream_receiver(gear("h1"), "h1-eth0", GROUP)
@@ -146,9 +148,13 @@ def test_mvrrp_link_down_and_back(ignore_if_down):
         assert lib_rbp.stream_receiving(recv), "the receiver gets nothing"
         gear("r1").cmd_raises("ip link set r1-eth2 down")
 
-        # both are master now; r2 (higher channel address) yields
-        wait(lambda: profile("r2")["splitBrainYield"] and lan("r2")["muted"],
-             "r2 does not yield")
+        # both are master now; over the channel r2 (priority 150 against
+        # r1's 200) hands the group's forwarding to r1 (doc/protocol.md
+        # 6.6), without the split-brain guard's grace time
+        wait(lambda: profile("r2")["forwardingReason"]
+             == "released to the twin (higher priority)" and lan("r2")["muted"],
+             "r2 does not hand over")
+        assert not profile("r2")["splitBrainYield"]
         ifc = lan("r1")
         assert ifc["role"] == "master" and not ifc["muted"], ifc
         assert lan("r2")["role"] == "master", lan("r2")
