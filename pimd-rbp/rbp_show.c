@@ -610,7 +610,8 @@ static void rbp_show_if(struct vty *vty, const struct rbp_if *rif, json_object *
 		}
 		if (prf && prf->yield)
 			json_object_boolean_add(jo, "splitBrainYield", true);
-		else if (prf && prf->vrrp.family)
+		/* the role of what decides: the interface's own track first */
+		if (!rif->track.family && !(prf && prf->yield) && prf && prf->vrrp.family)
 			json_object_string_add(jo, "role", rbp_role_name(prf->role));
 		json_object_boolean_add(jo, "ignoreDrState", rif->ignore_dr);
 		json_object_boolean_add(jo, "ignoreAssertState", rif->ignore_assert);

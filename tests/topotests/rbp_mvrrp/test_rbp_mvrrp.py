@@ -151,7 +151,8 @@ def test_mvrrp_link_down_and_back(ignore_if_down):
         # both are master now; over the channel r2 (priority 150 against
         # r1's 200) hands the group's forwarding to r1 (doc/protocol.md
         # 6.6), without the split-brain guard's grace time
-        wait(lambda: profile("r2")["forwardingReason"]
+        wait(lambda: mvrrp_state("r2") == "Master" and lan("r2")["role"] == "master"
+             and profile("r2")["forwardingReason"]
              == "released to the twin (higher priority)" and lan("r2")["muted"],
              "r2 does not hand over")
         assert not profile("r2")["splitBrainYield"]
