@@ -32,7 +32,7 @@ loss.  With `ignore-if-down` the group's interface being down makes each
 router master at once (the vendor's mVRRP behaviour); the channel settles
 it the same way.
 
-No timing threshold is asserted; the duplicates of the grace time are
+No timing threshold is asserted; the duplicates until the hand-over are
 printed.
 """
 
@@ -181,8 +181,8 @@ def test_mvrrp_link_down_and_back(ignore_if_down):
         gear("r1").cmd("ip link set r1-eth2 up")
         summary = lib_rbp.stop_stream_receiver(recv)
         set_ignore_if_down(False)
-    print("mVRRP link down ({}): received {} lost {} duplicates {} (grace time); "
-          "after the yield lost {} duplicates {}; restore lost {} duplicates {}".format(
+    print("mVRRP link down ({}): received {} lost {} duplicates {} (until the hand-over); "
+          "after it lost {} duplicates {}; restore lost {} duplicates {}".format(
               "ignore-if-down" if ignore_if_down else "VRRP state", summary["received"],
               summary["lost"], summary["duplicates"], window["lost"], window["duplicates"],
               restore["lost"], restore["duplicates"]))
