@@ -82,7 +82,7 @@ struct msync_dirty {
 struct msync_bid {
 	uint32_t backup_id;
 	enum msync_svc svc; /* offered here; MSYNC_SVC_NONE: not offered */
-	struct msync_role_info role;	 /* ours, sent */
+	struct msync_role_info role;	  /* ours, sent */
 	struct msync_role_info peer_role; /* the twin's last report */
 	bool peer_role_known;
 	/* the bound of the peer table (6.5): the offer's, never 0 */
@@ -165,7 +165,7 @@ struct msync_session {
 	struct msync_link *active;
 	uint64_t link_serial;
 	bool closing; /* closing every link: no session may come up */
-	bool stopping;	/* the owner said goodbye: Byes say "stopping" */
+	bool stopping;			/* the owner said goodbye: Byes say "stopping" */
 	enum msync_peer_gone peer_gone; /* how the last live connection ended */
 	struct msync_lreg *lreg;
 

@@ -1443,8 +1443,7 @@ static void rx_hello(struct msync_link *l, const struct msync_msg *m, const uint
 static bool role_info_eq(const struct msync_role_info *a, const struct msync_role_info *b)
 {
 	return a->role == b->role && a->able == b->able && a->forwarding == b->forwarding &&
-	       a->released == b->released && a->synced == b->synced &&
-	       a->priority == b->priority;
+	       a->released == b->released && a->synced == b->synced && a->priority == b->priority;
 }
 
 static void rx_role(struct msync_link *l, const Msync__RoleReport *r)

@@ -383,8 +383,9 @@ static void rbp_core_twin_gone(struct rbp_service *svc, enum msync_peer_gone gon
 		prf->peer_gone = true;
 		zlog_warn("remote-backup-profile %s: the twin's %s %s: taking over its forwarding",
 			  prf->name, RBP_DAEMON,
-			  gone == MSYNC_GONE_STOPPING ? "is stopping"
-						      : "closed the channel without a goodbye (it died)");
+			  gone == MSYNC_GONE_STOPPING
+				  ? "is stopping"
+				  : "closed the channel without a goodbye (it died)");
 		rbp_install_twin_gone(prf);
 	}
 }
@@ -394,8 +395,7 @@ static void rbp_core_cb_state(struct msync_session *s, enum msync_state old, enu
 {
 	struct rbp_service *svc = arg;
 
-	if (rbp_state_up(old) && !rbp_state_up(new) &&
-	    msync_session_peer_gone(s) != MSYNC_GONE_NO) {
+	if (rbp_state_up(old) && !rbp_state_up(new) && msync_session_peer_gone(s) != MSYNC_GONE_NO) {
 		/* at once: this is where a partial failure's gap ticks */
 		rbp_core_twin_gone(svc, msync_session_peer_gone(s));
 		rbp_core_roles();
@@ -445,8 +445,7 @@ static void rbp_core_cb_peer_role(struct msync_session *s, uint32_t backup_id,
 		prf->peer_gone = false;
 		prf->peer_stale = false;
 		prf->peer_heard = true;
-		DEBUGD(&rbp_dbg_role,
-		       "profile %s: twin's role %s%s%s%s%s priority %u", prf->name,
+		DEBUGD(&rbp_dbg_role, "profile %s: twin's role %s%s%s%s%s priority %u", prf->name,
 		       rbp_role_name(ri.role), ri.able ? "" : ", cannot forward",
 		       ri.forwarding ? ", forwarding" : "", ri.released ? ", released" : "",
 		       ri.synced ? ", synced" : "", ri.priority);

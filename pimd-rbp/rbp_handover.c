@@ -84,9 +84,9 @@ void rbp_handover_decide(const struct rbp_ho_in *in, struct rbp_ho_out *out)
 		return;
 	}
 	out->forwarding = true;
-	out->why = master		? RBP_HO_MASTER
-		   : in->peer_gone	? RBP_HO_TAKEOVER_GONE
-					: RBP_HO_TAKEOVER_RELEASED;
+	out->why = master	   ? RBP_HO_MASTER
+		   : in->peer_gone ? RBP_HO_TAKEOVER_GONE
+				   : RBP_HO_TAKEOVER_RELEASED;
 }
 
 const char *rbp_ho_why_name(enum rbp_ho_why why)

@@ -36,7 +36,7 @@ struct rbp_ho_in {
 	/* the twin's daemon died or stopped (its end of the channel closed
 	 * without a Bye, or a Bye saying so) and it has not spoken since */
 	bool peer_gone;
-	bool takeover; /* the last decision was a takeover */
+	bool takeover;		  /* the last decision was a takeover */
 	enum rbp_ho_why last_why; /* the last decision's reason */
 };
 

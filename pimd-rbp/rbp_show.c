@@ -394,16 +394,18 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 
 		vty_out(vty, "  Forwarding       : %s (%s)\n", prf->forwarding ? "yes" : "no",
 			rbp_ho_why_name(prf->ho_why));
-		vty_out(vty, "  Handover         : priority %u, %s, %s; %" PRIu64 " takeovers, %" PRIu64
+		vty_out(vty,
+			"  Handover         : priority %u, %s, %s; %" PRIu64 " takeovers, %" PRIu64
 			" releases over the channel\n",
 			prf->priority, prf->synced ? "synced" : "not synced",
 			prf->released ? "released to the twin" : "not released", prf->takeovers,
 			prf->releases);
 		if (rbp_session_peer_report(prf, &ri))
 			vty_out(vty, "  Twin             : %s, priority %u%s%s%s%s\n",
-				rbp_role_name(ri.role), ri.priority, ri.able ? "" : ", cannot forward",
-				ri.forwarding ? ", forwarding" : "", ri.released ? ", released" : "",
-				ri.synced ? ", synced" : "");
+				rbp_role_name(ri.role), ri.priority,
+				ri.able ? "" : ", cannot forward",
+				ri.forwarding ? ", forwarding" : "",
+				ri.released ? ", released" : "", ri.synced ? ", synced" : "");
 	}
 	if (prf->yield)
 		vty_out(vty, "  Split brain      : both twins master, this router yields\n");

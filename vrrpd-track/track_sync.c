@@ -67,7 +67,8 @@ void track_sync_msg(const struct zapi_opaque_msg *info, struct stream *s)
 	if (m.version != RBP_SYNC_MSG_VERSION || (m.sender != 4 && m.sender != 6) ||
 	    (m.vrrp_family != 4 && m.vrrp_family != 6) || !m.vrid) {
 		track_sync_bad++;
-		DEBUGD(&track_dbg, "track: resync state dropped (version %u sender %u family %u vrid %u)",
+		DEBUGD(&track_dbg,
+		       "track: resync state dropped (version %u sender %u family %u vrid %u)",
 		       m.version, m.sender, m.vrrp_family, m.vrid);
 		return;
 	}

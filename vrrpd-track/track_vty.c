@@ -284,8 +284,7 @@ DEFPY(vrrp_preempt_delay, vrrp_preempt_delay_cmd,
 
 	if (err)
 		return track_cli_err(vty, err);
-	return track_cli_err(vty,
-			     track_vr_set_preempt_delay(ifp->name, vrid, seconds, !!wait_sync));
+	return track_cli_err(vty, track_vr_set_preempt_delay(ifp->name, vrid, seconds, !!wait_sync));
 }
 
 DEFPY(no_vrrp_preempt_delay, no_vrrp_preempt_delay_cmd,

@@ -258,8 +258,11 @@ END_TEST
 
 START_TEST(test_old_twin_without_fields)
 {
-	struct rbp_ho_in in = { .role = MSYNC_ROLE_BACKUP, .able = true, .synced = true,
-				.priority = 100, .peer_known = true };
+	struct rbp_ho_in in = { .role = MSYNC_ROLE_BACKUP,
+				.able = true,
+				.synced = true,
+				.priority = 100,
+				.peer_known = true };
 	struct rbp_ho_out out;
 
 	/* what msync makes of a RoleItem with only the role: able,

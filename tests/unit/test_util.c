@@ -99,7 +99,7 @@ static void rec_state(struct msync_session *s, enum msync_state old, enum msync_
 	snprintf(r->last_reason, sizeof(r->last_reason), "%s", reason ? reason : "");
 	/* what an owner reads when the session goes down */
 	if ((old == MSYNC_ST_RESYNC || old == MSYNC_ST_ESTABLISHED) &&
-	    new != MSYNC_ST_RESYNC && new != MSYNC_ST_ESTABLISHED) {
+	    new != MSYNC_ST_RESYNC &&new != MSYNC_ST_ESTABLISHED) {
 		r->last_gone = msync_session_peer_gone(s);
 		snprintf(r->down_reason, sizeof(r->down_reason), "%s", reason ? reason : "");
 	}
