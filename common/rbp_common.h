@@ -10,6 +10,7 @@
 #ifndef _RBP_COMMON_H
 #define _RBP_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* --- CLI nodes -------------------------------------------------------- */
@@ -17,6 +18,7 @@
 #define RBP_SERVICE_NODE  ((enum node_type)(NODE_TYPE_MAX + 1)) /* pimd-rbp */
 #define RBP_PROFILE_NODE  ((enum node_type)(NODE_TYPE_MAX + 2)) /* pimd-rbp */
 #define TRACK_MGROUP_NODE ((enum node_type)(NODE_TYPE_MAX + 3)) /* vrrpd-track */
+#define ETRUNK_NODE	  ((enum node_type)(NODE_TYPE_MAX + 4)) /* vrrpd-track */
 
 /* --- VRRP state messages ----------------------------------------------
  *
@@ -89,5 +91,48 @@ struct rbp_sync_state_msg {
 #define RBP_VRRP_STATE_INITIALIZE 0
 #define RBP_VRRP_STATE_MASTER	  1
 #define RBP_VRRP_STATE_BACKUP	  2
+
+/* --- E-Trunk states ---------------------------------------------------
+ *
+ * vrrpd-track runs the E-Trunk election too (vrrpd-track/etrunk.c) and
+ * publishes each Eth-Trunk's state in the same stream of
+ * RBP_OPAQUE_VRRP_STATE messages (one sequence, one dump): family
+ * RBP_FAMILY_ETRUNK, vrid the E-Trunk ID, ifname the Eth-Trunk, state
+ * MASTER (the CE aggregates it: elected, or force-master), BACKUP, or
+ * INITIALIZE (down), priority the E-Trunk priority (1-254, smaller wins),
+ * and the E-Trunk's view in `reserved` (network order): RBP_ET_F_*.
+ */
+#define RBP_FAMILY_ETRUNK 0x45 /* 'E' */
+
+#define RBP_ET_F_ELECTED     0x0001 /* this router is the E-Trunk master by election */
+#define RBP_ET_F_FORCE	     0x0002 /* e-trunk mode force-master */
+#define RBP_ET_F_PEER	     0x0004 /* the peer's hellos are heard */
+#define RBP_ET_F_PEER_FORCE  0x0008 /* the peer's paired Eth-Trunk is force-master */
+#define RBP_ET_F_PEER_MASTER 0x0010 /* ... and master (aggregated, up) */
+#define RBP_ET_F_SHARE1	     0x0020 /* load balancing: this router forwards share 1 */
+
+/*
+ * Load balancing in active-active (both Eth-Trunks force-master): each
+ * group is forwarded by one twin, the one whose share it is (the E-Trunk
+ * master by election forwards share 0).  A hash of the group address
+ * alone, not the source: a group's (*,G) and (S,G) entries go to one
+ * twin, and both twins compute it from what they both hold.  FNV-1a over
+ * the address bytes with a final mix, so that consecutive groups split
+ * evenly.  grp: 4 or 16 bytes, network order.
+ */
+static inline unsigned int rbp_group_share(const void *grp, size_t len)
+{
+	const uint8_t *p = grp;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	return h & 1;
+}
 
 #endif /* _RBP_COMMON_H */

@@ -58,7 +58,9 @@ PREDECL_RBTREE_UNIQ(rbp_services);
 PREDECL_RBTREE_UNIQ(rbp_profiles);
 PREDECL_RBTREE_UNIQ(rbp_ifs);
 
-/* A VRRP group a role is taken from: family 4 (VRRP) or 6 (VRRP6), 0 none */
+/* A VRRP group a role is taken from: family 4 (VRRP) or 6 (VRRP6), 0 none;
+ * or an E-Trunk's Eth-Trunk: family RBP_FAMILY_ETRUNK, vrid the E-Trunk
+ * ID, ifname the Eth-Trunk */
 struct rbp_vrrp_ref {
 	uint8_t family;
 	uint8_t vrid;
@@ -124,6 +126,8 @@ struct rbp_profile {
 	bool forwarding; /* its interfaces unmuted */
 	bool released;	 /* told the twin to forward instead */
 	bool takeover;	 /* forwards, or would, though not VRRP master */
+	/* E-Trunk active-active: forwards only its share of the groups */
+	bool balance, share1;
 	uint8_t ho_why;	 /* enum rbp_ho_why */
 	/* the twin's daemon died or stopped, and has not spoken since */
 	bool peer_gone;
@@ -249,6 +253,8 @@ const char *rbp_profile_set_max_entries(struct rbp_profile *prf, long max);
 const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long vrid,
 				 const char *ifname);
 void rbp_profile_unset_vrrp(struct rbp_profile *prf);
+/* e-trunk ID eth-trunk IFNAME: the role from that Eth-Trunk's E-Trunk */
+const char *rbp_profile_set_etrunk(struct rbp_profile *prf, long id, const char *ifname);
 /* whether this daemon replicates the profile's entries */
 bool rbp_profile_is_ours(const struct rbp_profile *prf);
 /* its VRRP group runs on one of its own interfaces (a down interface then

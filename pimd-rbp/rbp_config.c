@@ -432,7 +432,8 @@ const char *rbp_profile_set_type(struct rbp_profile *prf, enum msync_svc type)
 	if (rif && type == MSYNC_SVC_NONE)
 		return rbp_err("remote-backup-profile %s is bound to interface %s; unbind it first",
 			       prf->name, rif->name);
-	if (type != MSYNC_SVC_NONE && prf->vrrp.family && prf->vrrp.family != rbp_svc_family(type))
+	if (type != MSYNC_SVC_NONE && prf->vrrp.family && prf->vrrp.family != RBP_FAMILY_ETRUNK &&
+	    prf->vrrp.family != rbp_svc_family(type))
 		return rbp_err("service-type %s needs a %s group: remove %s %u first",
 			       msync_svc_name(type), type == MSYNC_SVC_IGMP ? "vrrp-id" : "vrrp6-id",
 			       prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id", prf->vrrp.vrid);
@@ -485,6 +486,21 @@ const char *rbp_profile_set_vrrp(struct rbp_profile *prf, uint8_t family, long v
 
 	prf->vrrp.family = family;
 	prf->vrrp.vrid = vrid;
+	strlcpy(prf->vrrp.ifname, ifname, sizeof(prf->vrrp.ifname));
+	return NULL;
+}
+
+const char *rbp_profile_set_etrunk(struct rbp_profile *prf, long id, const char *ifname)
+{
+	const char *err;
+
+	if (id < 1 || id > 16)
+		return rbp_err("E-Trunk ID %ld is not valid: use 1-16", id);
+	err = rbp_ifname_check(ifname);
+	if (err)
+		return err;
+	prf->vrrp.family = RBP_FAMILY_ETRUNK;
+	prf->vrrp.vrid = id;
 	strlcpy(prf->vrrp.ifname, ifname, sizeof(prf->vrrp.ifname));
 	return NULL;
 }

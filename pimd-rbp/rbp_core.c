@@ -135,7 +135,8 @@ static bool rbp_core_both_master(const struct rbp_profile *prf)
 	/* where one released (priorities differ) the handover decided; a
 	 * twin that has not answered since VRRP elected this router may be
 	 * dead (a power loss looks so until the hold timer): not master */
-	return prf->role == MSYNC_ROLE_MASTER && !prf->released && !prf->peer_stale &&
+	return !prf->balance && prf->role == MSYNC_ROLE_MASTER && !prf->released &&
+	       !prf->peer_stale &&
 	       rbp_session_peer_report(prf, &peer) && peer.role == MSYNC_ROLE_MASTER &&
 	       !peer.released;
 }
@@ -205,6 +206,7 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 		.able = v->able && rbp_core_profile_if_up(prf),
 		.priority = v->priority,
 		.yield = prf->yield,
+		.balance = prf->balance,
 		.peer_gone = prf->peer_gone,
 		.takeover = prf->takeover,
 		.last_why = prf->ho_why,
@@ -219,7 +221,7 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 	rbp_handover_decide(&in, &out);
 
 	/* released too: it mutes interfaces that track the same group */
-	*fwd_changed = out.forwarding != prf->forwarding || out.released != prf->released;
+	*fwd_changed |= out.forwarding != prf->forwarding || out.released != prf->released;
 	if (out.forwarding != prf->forwarding || out.why != prf->ho_why)
 		zlog_info("remote-backup-profile %s: %s -> %s (%s)", prf->name,
 			  prf->forwarding ? "forwarding" : "not forwarding",
@@ -253,7 +255,9 @@ static void rbp_core_tell_sync(struct rbp_profile *prf)
 		rbp_role_send_sync(prf->name, &prf->sync_ref, false, true);
 		memset(&prf->sync_ref, 0, sizeof(prf->sync_ref));
 	}
-	if (!prf->vrrp.family || prf->type != RBP_SVC_SELF)
+	/* wait-sync is VRRP's (vrrpd-track's preempt delay) */
+	if (!prf->vrrp.family || prf->vrrp.family == RBP_FAMILY_ETRUNK ||
+	    prf->type != RBP_SVC_SELF)
 		return;
 	if (same && prf->sync_sent == prf->synced && prf->sync_dumps == rbp_role_dumps())
 		return;
@@ -264,6 +268,36 @@ static void rbp_core_tell_sync(struct rbp_profile *prf)
 	prf->sync_dumps = rbp_role_dumps();
 }
 
+/*
+ * E-Trunk active-active: both Eth-Trunks force-master and aggregated
+ * (vrrpd-track says so), and the twin's daemon forwards its share: it
+ * spoke since this daemon started, did not die since, and does not say
+ * it cannot forward.  A twin merely unheard for a while (the channel
+ * down, the E-Trunk still up) keeps its share: the E-Trunk, not the
+ * channel, says whether the twin router is there.  Returns whether the
+ * split changed.
+ */
+static bool rbp_core_balance(struct rbp_profile *prf)
+{
+	struct msync_role_info peer;
+	bool share1 = false;
+	bool balance = rbp_role_balance(&prf->vrrp, &share1) && prf->peer_heard &&
+		       !prf->peer_gone &&
+		       !(rbp_session_peer_report(prf, &peer) && !prf->peer_stale && !peer.able);
+
+	if (balance == prf->balance && (!balance || share1 == prf->share1))
+		return false;
+	if (balance)
+		zlog_info("remote-backup-profile %s: load balanced with the twin, forwarding share %u of the groups",
+			  prf->name, share1);
+	else
+		zlog_info("remote-backup-profile %s: no longer load balanced with the twin",
+			  prf->name);
+	prf->balance = balance;
+	prf->share1 = balance && share1;
+	return true;
+}
+
 static void rbp_core_profile_off(struct rbp_profile *prf)
 {
 	EVENT_OFF(prf->t_split);
@@ -271,6 +305,7 @@ static void rbp_core_profile_off(struct rbp_profile *prf)
 	prf->yield = false;
 	prf->forwarding = prf->released = prf->takeover = false;
 	prf->peer_gone = prf->peer_stale = prf->vrrp_master = false;
+	prf->balance = prf->share1 = false;
 	prf->ho_why = RBP_HO_BACKUP;
 }
 
@@ -314,6 +349,8 @@ static void rbp_core_roles(void)
 			prf->role = view.role;
 			changed = true;
 		}
+		/* a change of the split re-mutes the interfaces' groups */
+		fwd_changed = rbp_core_balance(prf);
 		changed |= rbp_core_split_eval(prf);
 		changed |= rbp_core_handover(prf, &view, &fwd_changed);
 		/* queued: written after the interfaces are muted, below */

@@ -9,7 +9,9 @@
  * twin mutes those whose tracked group is its own.  A profile with a
  * VRRP group also makes this router build joins for local and
  * replicated members whatever the DR election says (that is what hot
- * means); elsewhere "ip pim ignore dr-state" does.  The roles themselves are the coordinator's (prf->role,
+ * means); elsewhere "ip pim ignore dr-state" does.  A profile load
+ * balanced with its twin (E-Trunk active-active) mutes the groups of the
+ * twin's share (rbp_group_share()) on its interfaces.  The roles themselves are the coordinator's (prf->role,
  * prf->yield, rif->track_role).
  */
 #include <zebra.h>
@@ -145,9 +147,23 @@ static int rbp_gate_hook_forwarder(const struct interface *ifp)
 	return rbp_gate_forwarder(ifp);
 }
 
+bool rbp_gate_group_muted(const struct rbp_profile *prf, pim_addr grp)
+{
+	return prf && prf->balance && rbp_group_share(&grp, sizeof(grp)) != prf->share1;
+}
+
+/* Muted on the interface; or, load balanced with the twin, the group is
+ * the twin's share */
 static int rbp_gate_hook_oif_mute(struct channel_oil *c_oil, struct interface *ifp)
 {
-	return rbp_gate_muted(ifp);
+	const struct rbp_if *rif = rbp_gate_rif(ifp);
+
+	if (!rif)
+		return false;
+	if (rbp_gate_if_muted(rif))
+		return true;
+	return !rif->track.family &&
+	       rbp_gate_group_muted(rbp_gate_tracking_profile(rif), *oil_mcastgrp(c_oil));
 }
 
 static int rbp_gate_hook_assert_ignore(const struct interface *ifp)

@@ -49,6 +49,11 @@ void rbp_handover_decide(const struct rbp_ho_in *in, struct rbp_ho_out *out)
 			      rbp_ho_preferred(in->priority, master, p->priority, peer_master);
 
 	memset(out, 0, sizeof(*out));
+	if (in->balance && in->able) {
+		out->forwarding = true;
+		out->why = RBP_HO_BALANCE;
+		return;
+	}
 	if (!in->able) {
 		out->released = true;
 		out->why = RBP_HO_UNABLE;
@@ -110,6 +115,8 @@ const char *rbp_ho_why_name(enum rbp_ho_why why)
 		return "waiting for the twin's word after start";
 	case RBP_HO_YIELD:
 		return "split brain, yields";
+	case RBP_HO_BALANCE:
+		return "load balanced with the twin";
 	}
 	return "?";
 }

@@ -20,6 +20,7 @@ enum rbp_ho_why {
 	RBP_HO_WAIT_TWIN,	  /* waits for the twin to hand over */
 	RBP_HO_WAIT_START,	  /* just started: waits for the twin's word */
 	RBP_HO_YIELD,		  /* split brain: the twin forwards */
+	RBP_HO_BALANCE,		  /* E-Trunk active-active: forwards its share */
 };
 
 struct rbp_ho_in {
@@ -28,6 +29,9 @@ struct rbp_ho_in {
 	bool synced;	      /* the twin's full table installed */
 	uint8_t priority;     /* VRRP effective priority, 0 unknown */
 	bool yield;	      /* split brain: this router yields */
+	/* load balanced with the twin (E-Trunk force-master on both): each
+	 * forwards its share of the groups, no handover */
+	bool balance;
 	bool start_wait;      /* the daemon started moments ago */
 	/* the twin's report, from a live channel and not made stale by this
 	 * router's own VRRP takeover since */

@@ -57,7 +57,8 @@ struct rbp_vrrp_state {
 	uint8_t vrid;
 	uint8_t state;
 	uint8_t priority;
-	uint32_t gen; /* dump generation that last confirmed it */
+	uint16_t et_flags; /* E-Trunk (family RBP_FAMILY_ETRUNK): RBP_ET_F_* */
+	uint32_t gen;	   /* dump generation that last confirmed it */
 };
 
 static int rbp_vrrp_state_cmp(const struct rbp_vrrp_state *a, const struct rbp_vrrp_state *b)
@@ -151,6 +152,8 @@ enum rbp_role_why {
 	RBP_WHY_NO_MACVLAN,
 	RBP_WHY_STALE,
 	RBP_WHY_MACVLAN,
+	RBP_WHY_ETRUNK,
+	RBP_WHY_ETRUNK_WAIT,
 };
 
 static enum msync_role rbp_role_eval(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
@@ -176,8 +179,13 @@ static enum msync_role rbp_role_eval(const struct rbp_vrrp_ref *ref, struct rbp_
 	}
 	st = rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid);
 	if (st) {
-		*why = RBP_WHY_TRACK;
+		*why = ref->family == RBP_FAMILY_ETRUNK ? RBP_WHY_ETRUNK : RBP_WHY_TRACK;
 		return st->state == RBP_VRRP_STATE_MASTER ? MSYNC_ROLE_MASTER : MSYNC_ROLE_BACKUP;
+	}
+	/* an Eth-Trunk has no other source than vrrpd-track's E-Trunk */
+	if (ref->family == RBP_FAMILY_ETRUNK) {
+		*why = RBP_WHY_ETRUNK_WAIT;
+		return MSYNC_ROLE_BACKUP;
 	}
 	/* vrrpd-track answers the request sent at start at once; until it had
 	 * the time to, a macvlan that vrrpd has not yet put in protodown must
@@ -220,9 +228,16 @@ void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
 	v->role = rbp_role_eval(ref, scope, &why, &mv);
 	/* its LAN down, or its vrrpd dead with the macvlan left up: this
 	 * router cannot (or must not) forward, the twin should */
-	v->able = why != RBP_WHY_LAN_DOWN && why != RBP_WHY_STALE;
+	v->able = why != RBP_WHY_LAN_DOWN && why != RBP_WHY_STALE && why != RBP_WHY_ETRUNK_WAIT;
 	st = ref && ref->family ? rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid) : NULL;
 	v->priority = st && st->state != RBP_VRRP_STATE_INITIALIZE ? st->priority : 0;
+	/* E-Trunk: the smaller priority wins, the handover weighs the higher;
+	 * a down Eth-Trunk cannot forward */
+	if (st && ref->family == RBP_FAMILY_ETRUNK) {
+		v->priority = v->priority ? 255 - v->priority : 0;
+		if (st->state == RBP_VRRP_STATE_INITIALIZE)
+			v->able = false;
+	}
 	/* VRRP's own word, whatever the interface: vrrpd stays Master with
 	 * its link down */
 	if (st)
@@ -259,8 +274,28 @@ const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scop
 		return "vrrpd gone, macvlan not trusted";
 	case RBP_WHY_MACVLAN:
 		return mv->name;
+	case RBP_WHY_ETRUNK:
+		return "e-trunk";
+	case RBP_WHY_ETRUNK_WAIT:
+		return "waiting for the E-Trunk state";
 	}
 	return "none";
+}
+
+bool rbp_role_balance(const struct rbp_vrrp_ref *ref, bool *share1)
+{
+	const struct rbp_vrrp_state *st;
+	const uint16_t need = RBP_ET_F_FORCE | RBP_ET_F_PEER | RBP_ET_F_PEER_FORCE |
+			      RBP_ET_F_PEER_MASTER;
+
+	*share1 = false;
+	if (!ref || ref->family != RBP_FAMILY_ETRUNK)
+		return false;
+	st = rbp_vrrp_state_find(ref->ifname, ref->family, ref->vrid);
+	if (!st || st->state != RBP_VRRP_STATE_MASTER || (st->et_flags & need) != need)
+		return false;
+	*share1 = st->et_flags & RBP_ET_F_SHARE1;
+	return true;
 }
 
 /* --- vrrpd-track's messages -------------------------------------------- */
@@ -291,8 +326,9 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 	bool changed = false;
 
 	if (m->version != RBP_VRRP_MSG_VERSION ||
-	    (m->family != 4 && m->family != 6 && !(dump && end && m->family == 0)) ||
-	    ((m->family == 4 || m->family == 6) && m->vrid == 0)) {
+	    (m->family != 4 && m->family != 6 && m->family != RBP_FAMILY_ETRUNK &&
+	     !(dump && end && m->family == 0)) ||
+	    (m->family && m->vrid == 0)) {
 		rv.bad_msgs++;
 		DEBUGD(&rbp_dbg_role, "vrrpd-track: message dropped (version %u family %u vrid %u)",
 		       m->version, m->family, m->vrid);
@@ -336,13 +372,19 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 				changed = true;
 			}
 			/* the twins compare priorities (rbp_handover.c) */
-			changed |= st->state != m->state || st->priority != m->priority;
+			changed |= st->state != m->state || st->priority != m->priority ||
+				   st->et_flags != ntohs(m->reserved);
 			st->state = m->state;
 			st->priority = m->priority;
+			st->et_flags = ntohs(m->reserved);
 			st->gen = rv.gen;
 		}
-		DEBUGD(&rbp_dbg_role, "vrrpd-track: %s VRRP%s %u state %u prio %u seq %u%s%s",
-		       ref.ifname, m->family == 6 ? "6" : "", m->vrid, m->state, m->priority, seq,
+		DEBUGD(&rbp_dbg_role, "vrrpd-track: %s %s %u state %u prio %u flags 0x%04x seq %u%s%s",
+		       ref.ifname,
+		       m->family == RBP_FAMILY_ETRUNK ? "e-trunk"
+		       : m->family == 6		      ? "VRRP6"
+						      : "VRRP",
+		       m->vrid, m->state, m->priority, ntohs(m->reserved), seq,
 		       dump ? " (dump)" : "", m->flags & RBP_VRRP_F_DELETED ? " (deleted)" : "");
 	}
 
@@ -357,8 +399,12 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 		frr_each_safe (rbp_vrrp_states, &rv.states, st) {
 			if (st->gen == rv.gen)
 				continue;
-			DEBUGD(&rbp_dbg_role, "vrrpd-track: %s VRRP%s %u not in the dump, forgotten",
-			       st->ifname, st->family == 6 ? "6" : "", st->vrid);
+			DEBUGD(&rbp_dbg_role, "vrrpd-track: %s %s %u not in the dump, forgotten",
+			       st->ifname,
+			       st->family == RBP_FAMILY_ETRUNK ? "e-trunk"
+			       : st->family == 6	       ? "VRRP6"
+						       : "VRRP",
+			       st->vrid);
 			rbp_vrrp_state_del(st);
 			changed = true;
 		}
@@ -536,15 +582,23 @@ void rbp_role_show(struct vty *vty, struct json_object *js)
 			json_object *jo = json_object_new_object();
 
 			json_object_string_add(jo, "interface", st->ifname);
-			json_object_int_add(jo, "family", st->family);
-			json_object_int_add(jo, "vrid", st->vrid);
+			if (st->family == RBP_FAMILY_ETRUNK) {
+				json_object_string_add(jo, "source", "e-trunk");
+				json_object_int_add(jo, "etrunkId", st->vrid);
+				json_object_int_add(jo, "etrunkFlags", st->et_flags);
+			} else {
+				json_object_int_add(jo, "family", st->family);
+				json_object_int_add(jo, "vrid", st->vrid);
+			}
 			json_object_string_add(jo, "state", rbp_vrrp_state_name(st->state));
 			json_object_int_add(jo, "priority", st->priority);
 			json_object_array_add(jarr, jo);
 		} else
 			vty_out(vty, "%-16s %-6s %-4u %-10s %u\n", st->ifname,
-				st->family == 4 ? "IPv4" : "IPv6", st->vrid,
-				rbp_vrrp_state_name(st->state), st->priority);
+				st->family == RBP_FAMILY_ETRUNK ? "E-Trunk"
+				: st->family == 4		? "IPv4"
+								: "IPv6",
+				st->vrid, rbp_vrrp_state_name(st->state), st->priority);
 	}
 }
 

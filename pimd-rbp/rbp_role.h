@@ -46,6 +46,10 @@ void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
 		   struct rbp_role_view *v);
 /* Whether an interface of that name exists and is operative */
 bool rbp_role_if_operative(const char *ifname);
+/* An E-Trunk group whose Eth-Trunks are force-master on both twins, both
+ * up and aggregated: load balanced; *share1 whether this router forwards
+ * share 1 of the groups (rbp_group_share()) */
+bool rbp_role_balance(const struct rbp_vrrp_ref *ref, bool *share1);
 /* Where the role comes from, for show */
 const char *rbp_role_source(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope);
 

@@ -426,7 +426,33 @@ DEFPY(no_rbp_profile_vrrp, no_rbp_profile_vrrp_cmd,
 {
 	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
 
-	rbp_profile_unset_vrrp(prf);
+	if (prf->vrrp.family != RBP_FAMILY_ETRUNK)
+		rbp_profile_unset_vrrp(prf);
+	return rbp_cli_done(vty, NULL);
+}
+
+DEFPY(rbp_profile_etrunk, rbp_profile_etrunk_cmd, "e-trunk (1-16)$id eth-trunk IFNAME$ifname",
+      "Take the role from an E-Trunk (vrrpd-track): master while its Eth-Trunk is aggregated\n"
+      "E-Trunk ID\n"
+      "The Eth-Trunk (802.3ad bond) the receivers are behind\n"
+      "Interface name\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
+
+	return rbp_cli_done(vty, rbp_profile_set_etrunk(prf, id, ifname));
+}
+
+DEFPY(no_rbp_profile_etrunk, no_rbp_profile_etrunk_cmd, "no e-trunk [(1-16) eth-trunk IFNAME]",
+      NO_STR
+      "E-Trunk\n"
+      "E-Trunk ID\n"
+      "The Eth-Trunk\n"
+      "Interface name\n")
+{
+	VTY_DECLVAR_CONTEXT(rbp_profile, prf);
+
+	if (prf->vrrp.family == RBP_FAMILY_ETRUNK)
+		rbp_profile_unset_vrrp(prf);
 	return rbp_cli_done(vty, NULL);
 }
 
@@ -444,7 +470,9 @@ static int rbp_profile_config_write(struct vty *vty)
 			vty_out(vty, " service-type %s\n", msync_svc_name(prf->type));
 		if (prf->hot)
 			vty_out(vty, " peer-backup hot\n");
-		if (prf->vrrp.family)
+		if (prf->vrrp.family == RBP_FAMILY_ETRUNK)
+			vty_out(vty, " e-trunk %u eth-trunk %s\n", prf->vrrp.vrid, prf->vrrp.ifname);
+		else if (prf->vrrp.family)
 			vty_out(vty, " %s %u interface %s\n",
 				prf->vrrp.family == 4 ? "vrrp-id" : "vrrp6-id", prf->vrrp.vrid,
 				prf->vrrp.ifname);
@@ -645,6 +673,8 @@ void rbp_vty_init(void)
 	install_element(RBP_PROFILE_NODE, &no_rbp_profile_max_entries_cmd);
 	install_element(RBP_PROFILE_NODE, &rbp_profile_vrrp_cmd);
 	install_element(RBP_PROFILE_NODE, &no_rbp_profile_vrrp_cmd);
+	install_element(RBP_PROFILE_NODE, &rbp_profile_etrunk_cmd);
+	install_element(RBP_PROFILE_NODE, &no_rbp_profile_etrunk_cmd);
 
 	install_element(INTERFACE_NODE, &rbp_if_bind_profile_cmd);
 #if PIM_IPV == 4

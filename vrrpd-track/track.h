@@ -161,6 +161,7 @@ enum track_mode {
 };
 
 struct track_vr;
+struct etrunk;
 
 struct track_obj {
 	struct track_objs_item item;
@@ -172,6 +173,11 @@ struct track_obj {
 	/* TRACK_T_BFD */
 	struct track_bfd *bfd;
 	struct track_bfd_users_item bfd_item;
+
+	/* TRACK_T_BFD of another owner than a VRRP router (tvr NULL): an
+	 * E-Trunk, told of every state change */
+	struct etrunk *etrunk;
+	void (*notify)(struct track_obj *obj, enum bfd_session_state state);
 
 	/* TRACK_T_MGROUP: a group cannot be deleted while tracked */
 	struct track_mgroup *mg;

@@ -36,6 +36,7 @@ static void track_bfd_status(struct bfd_session_params *bsp, const struct bfd_se
 {
 	struct track_bfd *tb = arg;
 	enum bfd_session_state previous = tb->state;
+	struct track_obj *obj;
 
 	tb->state = bss->state;
 	if (previous == BSS_UP && tb->state == BSS_DOWN)
@@ -43,6 +44,10 @@ static void track_bfd_status(struct bfd_session_params *bsp, const struct bfd_se
 	zlog_info("track: BFD session %pIA%s%s: %s -> %s", &tb->peer,
 		  tb->ifname[0] ? " interface " : "", tb->ifname, track_bfd_state_name(previous),
 		  track_bfd_state_name(tb->state));
+	/* owners other than VRRP routers (E-Trunks) */
+	frr_each_safe (track_bfd_users, &tb->users, obj)
+		if (obj->notify)
+			obj->notify(obj, tb->state);
 	track_vr_bfd_changed(tb, previous);
 }
 

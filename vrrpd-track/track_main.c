@@ -9,6 +9,7 @@
 #include "hook.h"
 
 #include "track.h"
+#include "etrunk.h"
 
 DEFINE_MGROUP(TRACK, "vrrpd track module");
 
@@ -30,10 +31,12 @@ static int track_late_init(struct event_loop *loop)
 	track_mgroup_init(loop);
 	track_bfd_init();
 	track_vr_init();
+	etrunk_init(loop);
 	track_pub_init(loop);
 	track_sync_init();
 	track_zebra_init(loop);
 	track_vty_init();
+	etrunk_vty_init();
 	track_state_init(loop);
 	zlog_info("vrrpd track module loaded");
 	return 0;
@@ -42,6 +45,7 @@ static int track_late_init(struct event_loop *loop)
 static int track_fini(void)
 {
 	track_state_fini();
+	etrunk_fini();
 	track_vr_fini();
 	track_bfd_fini();
 	track_mgroup_fini();

@@ -28,6 +28,7 @@
 #include "vrrpd/vrrp.h"
 
 #include "track.h"
+#include "etrunk.h"
 #include "common/rbp_common.h"
 
 DEFINE_MTYPE_STATIC(TRACK, TRACK_PUB_DEL, "VRRP router deletion to publish");
@@ -57,8 +58,8 @@ static uint8_t track_pub_family(int af)
 	return af == AF_INET ? 4 : 6;
 }
 
-static bool track_pub_send(uint8_t family, uint8_t vrid, uint8_t state, uint8_t priority,
-			   uint8_t flags, const char *ifname)
+static bool track_pub_send_et(uint8_t family, uint8_t vrid, uint8_t state, uint8_t priority,
+			      uint8_t flags, const char *ifname, uint16_t etflags)
 {
 	struct zclient *zc = track_zclient();
 	struct rbp_vrrp_state_msg msg = {
@@ -68,6 +69,7 @@ static bool track_pub_send(uint8_t family, uint8_t vrid, uint8_t state, uint8_t 
 		.state = state,
 		.priority = priority,
 		.flags = flags,
+		.reserved = htons(etflags),
 	};
 
 	if (!track_zebra_connected()) {
@@ -85,9 +87,62 @@ static bool track_pub_send(uint8_t family, uint8_t vrid, uint8_t state, uint8_t 
 	}
 	track_pub.seq++;
 	track_pub.sent++;
-	DEBUGD(&track_dbg, "track: published VRRP %u on %s IPv%u %s priority %u flags 0x%02x seq %u",
-	       vrid, ifname, family, track_state_name(state), priority, flags, track_pub.seq);
+	if (family == RBP_FAMILY_ETRUNK)
+		DEBUGD(&track_dbg,
+		       "track: published e-trunk %u Eth-Trunk %s %s flags 0x%02x/0x%04x seq %u", vrid,
+		       ifname, track_state_name(state), flags, etflags, track_pub.seq);
+	else
+		DEBUGD(&track_dbg,
+		       "track: published VRRP %u on %s IPv%u %s priority %u flags 0x%02x seq %u",
+		       vrid, ifname, family, track_state_name(state), priority, flags,
+		       track_pub.seq);
 	return true;
+}
+
+static bool track_pub_send(uint8_t family, uint8_t vrid, uint8_t state, uint8_t priority,
+			   uint8_t flags, const char *ifname)
+{
+	return track_pub_send_et(family, vrid, state, priority, flags, ifname, 0);
+}
+
+/* --- E-Trunk: each Eth-Trunk's state in the same stream ----------------- */
+
+static bool track_pub_etrunk_send(const struct etrunk_member *m, uint8_t flags)
+{
+	const struct etrunk *et = etrunk_find(m->etrunk_id);
+
+	return track_pub_send_et(RBP_FAMILY_ETRUNK, m->etrunk_id, m->state,
+				 et ? et->priority : 0, flags, m->ifname, m->flags);
+}
+
+/* etrunk.c: an Eth-Trunk changed, or left its E-Trunk */
+static void track_pub_etrunk(const struct etrunk_member *m, bool deleted, void *arg)
+{
+	if (track_pub_etrunk_send(m, deleted ? RBP_VRRP_F_DELETED : 0))
+		track_pub.transitions++;
+}
+
+struct track_pub_et_dump {
+	size_t n, sent;
+	bool last_pending, ok;
+	const struct etrunk_member *prev;
+};
+
+static void track_pub_etrunk_count(const struct etrunk_member *m, bool deleted, void *arg)
+{
+	((struct track_pub_et_dump *)arg)->n++;
+}
+
+/* one behind, so that the last carries DUMP_END */
+static void track_pub_etrunk_dump(const struct etrunk_member *m, bool deleted, void *arg)
+{
+	struct track_pub_et_dump *d = arg;
+
+	if (!d->ok)
+		return;
+	d->sent++;
+	d->ok = track_pub_etrunk_send(m, RBP_VRRP_F_DUMP |
+					      (d->sent == d->n ? RBP_VRRP_F_DUMP_END : 0));
 }
 
 /* vrrp_change_state_hook: before vrrpd stores the new state */
@@ -172,18 +227,21 @@ static void track_pub_dump(struct event *t)
 	struct track_pub_walk w = {};
 	bool ok = true;
 
+	struct track_pub_et_dump etd = { .ok = true };
+
 	hash_walk(vrrp_vrouters_hash, track_pub_collect, &w);
 	if (w.n)
 		qsort(w.vrs, w.n, sizeof(*w.vrs), track_pub_vr_cmp);
+	etrunk_pub_each(track_pub_etrunk_count, &etd);
 
-	if (!w.n)
+	if (!w.n && !etd.n)
 		ok = track_pub_send(0, 0, VRRP_STATE_INITIALIZE, 0,
 				    RBP_VRRP_F_DUMP | RBP_VRRP_F_DUMP_END, "");
 	for (size_t i = 0; i < w.n && ok; i++) {
 		const struct vrrp_router *rs[] = { w.vrs[i]->v4, w.vrs[i]->v6 };
 
 		for (size_t f = 0; f < array_size(rs) && ok; f++) {
-			bool last = i == w.n - 1 && f == array_size(rs) - 1;
+			bool last = !etd.n && i == w.n - 1 && f == array_size(rs) - 1;
 
 			ok = track_pub_send(track_pub_family(rs[f]->family), w.vrs[i]->vrid,
 					    rs[f]->fsm.state, rs[f]->priority,
@@ -192,6 +250,10 @@ static void track_pub_dump(struct event *t)
 		}
 	}
 	XFREE(MTYPE_TRACK_PUB_DUMP, w.vrs);
+	if (ok && etd.n) {
+		etrunk_pub_each(track_pub_etrunk_dump, &etd);
+		ok = etd.ok;
+	}
 
 	/* a dump cut short is repeated on the next connect */
 	if (!ok)
@@ -199,7 +261,8 @@ static void track_pub_dump(struct event *t)
 	track_pub.dumps++;
 	track_pub.requests_answered += track_pub_pending;
 	track_pub_pending = 0;
-	DEBUGD(&track_dbg, "track: full dump of %zu VRRP routers sent", w.n);
+	DEBUGD(&track_dbg, "track: full dump of %zu VRRP routers and %zu Eth-Trunks sent", w.n,
+	       etd.n);
 }
 
 static void track_pub_schedule_dump(void)
@@ -234,6 +297,7 @@ void track_pub_init(struct event_loop *loop)
 {
 	track_pub_loop = loop;
 	track_pub_dels_init(&track_pub_dels);
+	etrunk_set_pub(track_pub_etrunk, NULL);
 }
 
 void track_pub_fini(void)

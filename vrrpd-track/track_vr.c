@@ -249,7 +249,7 @@ void track_vr_bfd_changed(struct track_bfd *tb, enum bfd_session_state previous)
 		struct vrrp_vrouter *vr;
 		bool took = false;
 
-		if (obj->mode != TRACK_M_PEER || !failed)
+		if (!obj->tvr || obj->mode != TRACK_M_PEER || !failed)
 			continue;
 		vr = track_vr_vrouter(obj->tvr);
 		if (!vr)
@@ -270,7 +270,8 @@ void track_vr_bfd_changed(struct track_bfd *tb, enum bfd_session_state previous)
 	}
 
 	frr_each (track_bfd_users, &tb->users, obj)
-		track_vr_apply(obj->tvr);
+		if (obj->tvr)
+			track_vr_apply(obj->tvr);
 }
 
 static bool track_obj_mgroup_down(const struct track_obj *obj)

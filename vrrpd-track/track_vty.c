@@ -18,6 +18,7 @@
 #include "vrrpd/vrrp.h"
 
 #include "track.h"
+#include "etrunk.h"
 
 struct debug track_dbg = { 0, "debug vrrp track", "VRRP state publication and tracking" };
 
@@ -316,7 +317,8 @@ static int track_if_config_write(struct vty *vty)
 
 	if (track_if_config_write_orig)
 		n += track_if_config_write_orig(vty);
-	return n + track_vr_config_write(vty);
+	n += track_vr_config_write(vty);
+	return n + etrunk_members_config_write(vty);
 }
 
 /* --- show --------------------------------------------------------------- */

@@ -4,7 +4,7 @@
  *
  * The modules' own commands reach vtysh through xrelfo (frr.xref plus the
  * module .so files).  What vtysh cannot learn that way is here: the
- * configuration nodes (two of pimd-rbp, one of vrrpd-track) and the
+ * configuration nodes (two of pimd-rbp, two of vrrpd-track) and the
  * commands that enter and leave them, the config blocks vtysh must merge
  * across pimd and pim6d, and the show commands that ask both daemons and
  * wrap their json per daemon.
@@ -113,6 +113,23 @@ DEFUNSH(VTYSH_VRRPD, track_vtysh_end, track_vtysh_end_cmd, "end",
 	return CMD_SUCCESS;
 }
 
+/* vrrpd-track: e-trunk (1-16) */
+static struct cmd_node etrunk_node = {
+	.name = "e-trunk",
+	.node = ETRUNK_NODE,
+	.parent_node = CONFIG_NODE,
+	.prompt = "%s(config-e-trunk)# ",
+};
+
+DEFUNSH(VTYSH_VRRPD, track_vtysh_etrunk, track_vtysh_etrunk_cmd,
+	"e-trunk (1-16)",
+	"E-Trunk: multi-chassis link aggregation with the twin router\n"
+	"E-Trunk ID\n")
+{
+	vty->node = ETRUNK_NODE;
+	return CMD_SUCCESS;
+}
+
 /* Ask pimd and pim6d in turn; json is wrapped {"pimd": ..., "pim6d": ...}
  * like vtysh's "show route-map json".
  */
@@ -193,6 +210,13 @@ static int rbp_vtysh_init(void)
 	install_element(TRACK_MGROUP_NODE, &track_vtysh_quit_cmd);
 	install_element(TRACK_MGROUP_NODE, &track_vtysh_end_cmd);
 	vtysh_config_register_block("monitor-group", TRACK_MGROUP_NODE);
+
+	install_node(&etrunk_node);
+	install_element(CONFIG_NODE, &track_vtysh_etrunk_cmd);
+	install_element(ETRUNK_NODE, &track_vtysh_exit_cmd);
+	install_element(ETRUNK_NODE, &track_vtysh_quit_cmd);
+	install_element(ETRUNK_NODE, &track_vtysh_end_cmd);
+	vtysh_config_register_block("e-trunk", ETRUNK_NODE);
 	return 0;
 }
 
