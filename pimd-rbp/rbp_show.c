@@ -317,8 +317,14 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 			json_object_string_add(js, "service", prf->service->name);
 		}
 		json_object_string_add(js, "backupMode", prf->hot ? "hot" : "warm");
-		json_object_string_add(js, "trackProtocol", prf->vrrp.family ? "vrrp" : "none");
-		if (prf->vrrp.family) {
+		json_object_string_add(js, "trackProtocol",
+				       prf->vrrp.family == RBP_FAMILY_ETRUNK ? "e-trunk"
+				       : prf->vrrp.family		     ? "vrrp"
+									     : "none");
+		if (prf->vrrp.family == RBP_FAMILY_ETRUNK) {
+			json_object_int_add(js, "etrunkId", prf->vrrp.vrid);
+			json_object_string_add(js, "ethTrunk", prf->vrrp.ifname);
+		} else if (prf->vrrp.family) {
 			json_object_int_add(js, "vrrpFamily", prf->vrrp.family);
 			json_object_int_add(js, "vrrpId", prf->vrrp.vrid);
 			json_object_string_add(js, "vrrpInterface", prf->vrrp.ifname);
@@ -337,6 +343,11 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 			json_object_int_add(js, "priority", prf->priority);
 			json_object_int_add(js, "channelTakeovers", prf->takeovers);
 			json_object_int_add(js, "channelReleases", prf->releases);
+			if (prf->vrrp.family == RBP_FAMILY_ETRUNK) {
+				json_object_boolean_add(js, "loadBalance", prf->balance);
+				if (prf->balance)
+					json_object_int_add(js, "share", prf->share1);
+			}
 			if (rbp_session_peer_report(prf, &ri)) {
 				json_object *jt = json_object_new_object();
 
@@ -379,7 +390,11 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		vty_out(vty, "  Remote backup svc: -\n");
 		vty_out(vty, "  Backup ID        : -\n");
 	}
-	if (prf->vrrp.family) {
+	if (prf->vrrp.family == RBP_FAMILY_ETRUNK) {
+		vty_out(vty, "  Track protocol   : E-Trunk\n");
+		vty_out(vty, "  E-Trunk ID       : %u\n", prf->vrrp.vrid);
+		vty_out(vty, "  Eth-Trunk        : %s\n", prf->vrrp.ifname);
+	} else if (prf->vrrp.family) {
 		vty_out(vty, "  Track protocol   : %s\n", prf->vrrp.family == 4 ? "VRRP" : "VRRP6");
 		vty_out(vty, "  VRRP ID          : %u\n", prf->vrrp.vrid);
 		vty_out(vty, "  VRRP interface   : %s\n", prf->vrrp.ifname);
@@ -394,6 +409,9 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 
 		vty_out(vty, "  Forwarding       : %s (%s)\n", prf->forwarding ? "yes" : "no",
 			rbp_ho_why_name(prf->ho_why));
+		if (prf->balance)
+			vty_out(vty, "  Load balancing   : with the twin, this router forwards share %u of the groups\n",
+				prf->share1);
 		vty_out(vty,
 			"  Handover         : priority %u, %s, %s; %" PRIu64 " takeovers, %" PRIu64
 			" releases over the channel\n",
