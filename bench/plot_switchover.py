@@ -20,16 +20,23 @@ import subprocess
 import sys
 import time
 
-CONFIGS = ("baseline", "vrrp", "bfd")
+VRRP_CONFIGS = ("baseline", "vrrp", "bfd")
+# bench/topo/bench_etrunk.py: E-Trunk role sources (plotted apart: <out>-etrunk.png)
+ETRUNK_CONFIGS = ("etrunk", "etrunk-aa")
+CONFIGS = VRRP_CONFIGS + ETRUNK_CONFIGS
 LABEL = {"baseline": "FRR 10.3, VRRP only (no modules)",
          "vrrp": "modules, VRRP 100 ms",
-         "bfd": "modules + BFD 10 ms x 3"}
+         "bfd": "modules + BFD 10 ms x 3",
+         "etrunk": "E-Trunk master/backup, hello 100 ms x 3",
+         "etrunk-aa": "E-Trunk active-active (seed 002): the failed twin's share"}
 FAILURES = ("kill", "kill-mcast", "link-cut", "silent", "prio", "restart")
 FAILURE_LABEL = {"kill": "kill -9\nall daemons", "kill-mcast": "kill -9\npimd+pim6d",
                  "link-cut": "LAN link\ncut", "silent": "cut off\nsilently",
                  "prio": "priority\ndrop+back",
                  "restart": "kill -9 all,\nrestart"}
 FAMILIES = ("igmp", "mld")
+# etrunk-aa: "mld" is the failed twin's group, "mld-r2" the survivor's own
+ALL_FAMILIES = FAMILIES + ("mld-r2",)
 
 
 def sh(cmd):
@@ -41,15 +48,23 @@ def sh(cmd):
 
 
 def merge(out, secs, files):
+    """Merge the runs' files into out; configurations not rerun keep their
+    figures from out as it was (each says its own date)."""
     configs = {}
+    try:
+        with open(out, encoding="utf-8") as f:
+            configs = json.load(f).get("configs", {})
+    except (OSError, ValueError):
+        pass
     for path in files:
         with open(path, encoding="utf-8") as f:
             res = json.load(f)
+        res.setdefault("date", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         configs[res["config"]] = res
     summary = []
     for cfg in CONFIGS:
         for failure in FAILURES:
-            for fam in FAMILIES:
+            for fam in ALL_FAMILIES:
                 m = configs.get(cfg, {}).get("medians", {}).get(failure, {}).get(fam)
                 if m:
                     summary.append(dict(config=cfg, failure=failure, family=fam, **m))
@@ -66,7 +81,9 @@ def merge(out, secs, files):
             "definitions": {
                 "gap_ms": "longest inter-arrival gap at the receiver after the failure",
                 "detection_ms": "failure (shell timestamp just before kill -9 / link down) "
-                                "to r2 vrrpd 'Backup -> Master' log line (per family)",
+                                "to r2 vrrpd 'Backup -> Master' log line (per family); "
+                                "E-Trunk: to r2's E-Trunk log line (its Eth-Trunk master, "
+                                "or active-active: the peer or its Eth-Trunk lost)",
                 "share_ms": "gap_ms - detection_ms (the takeover after detection)",
                 "resume_ms": "failure to the first packet after it",
                 "role_ms": "failure to r2 pimd/pim6d 'role backup -> master' log line",
@@ -106,37 +123,42 @@ def fmt(x, nd=1):
 
 def table(doc):
     print("\n== Switchover: median over the runs (ms)")
-    print("{:<9} {:<10} {:<5} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
+    print("{:<9} {:<10} {:<6} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
         "config", "failure", "fam", "runs", "gap", "detection", "gap-det", "unmute",
         "lost", "dups", "gaps of the runs"))
     for s in doc["summary"]:
         runs = [r[s["family"]] for r in doc["configs"][s["config"]]["runs"]
                 if r["failure"] == s["failure"] and r.get("valid", True)]
-        print("{:<9} {:<10} {:<5} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
+        print("{:<9} {:<10} {:<6} {:>4} {:>8} {:>9} {:>8} {:>8} {:>6} {:>5}  {}".format(
             s["config"], s["failure"], s["family"], s["runs"], fmt(s.get("gap_ms")),
             fmt(s.get("detection_ms")), fmt(s.get("share_ms")), fmt(s.get("unmute_ms")),
             fmt(s.get("lost"), 0), fmt(s.get("duplicates"), 0),
             " ".join(fmt(r["gap_ms"], 0) for r in runs)))
 
 
-def plot(doc, path):
+def plot(doc, path, configs=VRRP_CONFIGS):
     # pylint: disable=import-outside-toplevel
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    colors = {"baseline": "#9e9e9e", "vrrp": "#1f77b4", "bfd": "#2ca02c"}
-    groups = [(f, fam) for f in FAILURES for fam in FAMILIES]
-    med = {(s["config"], s["failure"], s["family"]): s for s in doc["summary"]}
-    fig, ax = plt.subplots(figsize=(14, 5.5))
-    width = 0.26
+    colors = {"baseline": "#9e9e9e", "vrrp": "#1f77b4", "bfd": "#2ca02c",
+              "etrunk": "#ff7f0e", "etrunk-aa": "#9467bd"}
+    summary = [s for s in doc["summary"] if s["config"] in configs]
+    if not summary:
+        return
+    failures = [f for f in FAILURES if any(s["failure"] == f for s in summary)]
+    groups = [(f, fam) for f in failures for fam in FAMILIES]
+    med = {(s["config"], s["failure"], s["family"]): s for s in summary}
+    fig, ax = plt.subplots(figsize=(14 if len(groups) > 6 else 8, 5.5))
+    width = 0.78 / len(configs)
     floor = 1.0
-    for ci, cfg in enumerate(CONFIGS):
+    for ci, cfg in enumerate(configs):
         for gi, (failure, fam) in enumerate(groups):
             s = med.get((cfg, failure, fam))
             if not s or s.get("gap_ms") is None:
                 continue
-            x = gi + (ci - 1) * width
+            x = gi + (ci - (len(configs) - 1) / 2) * width
             gap = max(s["gap_ms"], floor)
             det = s.get("detection_ms")
             ax.bar(x, gap - floor, width, bottom=floor, color=colors[cfg],
@@ -150,17 +172,17 @@ def plot(doc, path):
                 d = min(max(det, floor), gap)
                 ax.bar(x, d - floor, width, bottom=floor, color="none",
                        edgecolor="black", hatch="///", linewidth=0.5,
-                       label="detection (failure -> VRRP Master on r2)"
+                       label="detection (failure -> r2's VRRP Master / E-Trunk)"
                        if gi == 0 and ci == 0 else None)
             ax.text(x, gap * 1.08, "{:.0f}".format(s["gap_ms"]), ha="center",
                     va="bottom", fontsize=8)
     ax.set_yscale("log")
-    ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in doc["summary"]) * 40)
+    ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in summary) * 40)
     ax.set_xticks(range(len(groups)))
     ax.set_xticklabels(["{}\n{}".format(FAILURE_LABEL[f], fam.upper())
                         for f, fam in groups], fontsize=7)
     ax.set_ylabel("longest gap at the receiver, ms (median, log scale)")
-    runs = min((s.get("runs") or 0) for s in doc["summary"]) if doc["summary"] else 0
+    runs = min((s.get("runs") or 0) for s in summary)
     ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"
                  "hatched: failure detection; above it: the takeover's own share; "
                  "grey 'VRRP n': VRRP's detection a channel takeover beat"
@@ -189,6 +211,7 @@ def main(argv):
     table(doc)
     try:
         plot(doc, png)
+        plot(doc, os.path.splitext(png)[0] + "-etrunk.png", ETRUNK_CONFIGS)
     except ImportError:
         print("no matplotlib (apt install python3-matplotlib): no plot")
     return 0

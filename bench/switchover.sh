@@ -4,9 +4,12 @@
 # Switchover gap on the seed-001 topology (bench/topo/bench_switchover.py),
 # in three configurations: baseline (FRR 10.3 without the modules, VRRP
 # only), vrrp (modules, VRRP 100 ms), bfd (modules + BFD 10 ms x 3 peer
-# tracking).  See bench/README.md.
+# tracking); and on the E-Trunk topology (bench/topo/bench_etrunk.py):
+# etrunk (master/backup), etrunk-aa (seed 002, active-active), failures
+# kill and link-cut only.  Configurations not run keep their figures in
+# OUT.  See bench/README.md.
 #
-#   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd"]
+#   bench/switchover.sh [-r RUNS] [-c "baseline vrrp bfd etrunk etrunk-aa"]
 #                       [-f "kill kill-mcast link-cut silent prio restart"] [-o OUT.json]
 #
 #   -r  runs per configuration and failure (5)
@@ -49,10 +52,21 @@ for cfg in $CONFIGS; do
 	raw=/tmp/frr-rbp-topotests/bench_switchover-$cfg.raw.json
 	rm -f "$raw"
 	t0=$(date +%s)
-	echo "== switchover: configuration $cfg ($RUNS runs x $FAILURES)"
-	BENCH_SW_CONFIG=$cfg BENCH_SW_RUNS=$RUNS BENCH_SW_FAILURES=$FAILURES \
+	module=bench_switchover.py
+	fails=$FAILURES
+	case $cfg in
+	etrunk | etrunk-aa)
+		module=bench_etrunk.py
+		# the E-Trunk bench knows kill and link-cut
+		fails=$(for f in $FAILURES; do case $f in kill | link-cut) echo "$f" ;; esac; done)
+		fails=$(echo $fails)
+		[ -n "$fails" ] || fails="kill link-cut"
+		;;
+	esac
+	echo "== switchover: configuration $cfg ($RUNS runs x $fails)"
+	BENCH_SW_CONFIG=$cfg BENCH_SW_RUNS=$RUNS BENCH_SW_FAILURES=$fails \
 	BENCH_SW_OUT=$raw "$TOP/tests/topotests/run.sh" -p lib_rbp.pytest_plugin \
-		--rootdir="$HERE/topo" "$HERE/topo/bench_switchover.py" -s
+		--rootdir="$HERE/topo" "$HERE/topo/$module" -s
 	rc=$?
 	echo "== switchover: $cfg took $(( $(date +%s) - t0 )) s (pytest status $rc)"
 	[ $rc = 0 ] || status=$rc

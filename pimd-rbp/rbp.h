@@ -293,6 +293,13 @@ static inline bool rbp_profile_forwards(const struct rbp_profile *prf)
 	return prf->forwarding;
 }
 
+/* Load balanced with the twin (E-Trunk active-active): whether the group
+ * is the twin's share, muted here */
+static inline bool rbp_profile_twins_group(const struct rbp_profile *prf, pim_addr grp)
+{
+	return prf && prf->balance && rbp_group_share(&grp, sizeof(grp)) != prf->share1;
+}
+
 /* The channel carrying a profile's entries, if this daemon runs it */
 static inline struct msync_session *rbp_profile_session(const struct rbp_profile *prf)
 {

@@ -207,6 +207,8 @@ static bool rbp_core_handover(struct rbp_profile *prf, const struct rbp_role_vie
 		.priority = v->priority,
 		.yield = prf->yield,
 		.balance = prf->balance,
+		.force_master = v->force_master,
+		.forwarding = prf->forwarding,
 		.peer_gone = prf->peer_gone,
 		.takeover = prf->takeover,
 		.last_why = prf->ho_why,

@@ -147,11 +147,6 @@ static int rbp_gate_hook_forwarder(const struct interface *ifp)
 	return rbp_gate_forwarder(ifp);
 }
 
-bool rbp_gate_group_muted(const struct rbp_profile *prf, pim_addr grp)
-{
-	return prf && prf->balance && rbp_group_share(&grp, sizeof(grp)) != prf->share1;
-}
-
 /* Muted on the interface; or, load balanced with the twin, the group is
  * the twin's share */
 static int rbp_gate_hook_oif_mute(struct channel_oil *c_oil, struct interface *ifp)
@@ -163,7 +158,7 @@ static int rbp_gate_hook_oif_mute(struct channel_oil *c_oil, struct interface *i
 	if (rbp_gate_if_muted(rif))
 		return true;
 	return !rif->track.family &&
-	       rbp_gate_group_muted(rbp_gate_tracking_profile(rif), *oil_mcastgrp(c_oil));
+	       rbp_profile_twins_group(rbp_gate_tracking_profile(rif), *oil_mcastgrp(c_oil));
 }
 
 static int rbp_gate_hook_assert_ignore(const struct interface *ifp)

@@ -23,8 +23,6 @@ bool rbp_gate_assert_ignored(const struct interface *ifp);
 /* Whether a VRRP group decides forwarding on the interface */
 bool rbp_gate_tracked(const struct rbp_if *rif);
 bool rbp_gate_if_muted(const struct rbp_if *rif);
-/* Load balanced with the twin: whether the group is the twin's share */
-bool rbp_gate_group_muted(const struct rbp_profile *prf, pim_addr grp);
 
 /*
  * The interface's decisions may have changed: retry the joins of local

@@ -20,6 +20,13 @@
  *   every live handover mutes the old forwarder before the new one
  *   unmutes, one channel message apart.
  *
+ * An E-Trunk Eth-Trunk in force-master mode is master by configuration:
+ * both twins are, and load balanced they each forward their share.  Not
+ * (yet) balanced (the twin's Eth-Trunk down, or its E-Trunk hellos not
+ * heard yet), a router forwards every group, except that one not
+ * forwarding yet (just restarted) waits while the twin forwards: the
+ * twin covers every group until the E-Trunk says both are aggregated.
+ *
  * A partition says nothing (no Bye, no report): then VRRP and the
  * split-brain guard decide, as without the channel.  A router that
  * becomes VRRP master takes the twin's last report as stale until the
@@ -57,6 +64,21 @@ void rbp_handover_decide(const struct rbp_ho_in *in, struct rbp_ho_out *out)
 	if (!in->able) {
 		out->released = true;
 		out->why = RBP_HO_UNABLE;
+		return;
+	}
+	if (in->force_master) {
+		if (in->yield) {
+			out->why = RBP_HO_YIELD;
+		} else if (in->start_wait && !in->peer_known) {
+			out->why = RBP_HO_WAIT_START;
+		} else if (!in->forwarding && !in->peer_gone && in->peer_known && p->able &&
+			   p->forwarding) {
+			/* sticky both ways: two forwarders do not both stop */
+			out->why = RBP_HO_WAIT_BALANCE;
+		} else {
+			out->forwarding = true;
+			out->why = RBP_HO_MASTER;
+		}
 		return;
 	}
 	/* once released to it, the preferred twin keeps the forwarding
@@ -117,6 +139,8 @@ const char *rbp_ho_why_name(enum rbp_ho_why why)
 		return "split brain, yields";
 	case RBP_HO_BALANCE:
 		return "load balanced with the twin";
+	case RBP_HO_WAIT_BALANCE:
+		return "force-master, the twin forwards until balanced";
 	}
 	return "?";
 }

@@ -21,6 +21,7 @@ enum rbp_ho_why {
 	RBP_HO_WAIT_START,	  /* just started: waits for the twin's word */
 	RBP_HO_YIELD,		  /* split brain: the twin forwards */
 	RBP_HO_BALANCE,		  /* E-Trunk active-active: forwards its share */
+	RBP_HO_WAIT_BALANCE,	  /* force-master: the twin forwards all for now */
 };
 
 struct rbp_ho_in {
@@ -32,6 +33,11 @@ struct rbp_ho_in {
 	/* load balanced with the twin (E-Trunk force-master on both): each
 	 * forwards its share of the groups, no handover */
 	bool balance;
+	/* this router's Eth-Trunk is force-master: master by configuration,
+	 * so no priority makes a twin preferred; not (yet) balanced, it
+	 * forwards every group unless the twin already does */
+	bool force_master;
+	bool forwarding; /* it forwards now (the last decision) */
 	bool start_wait;      /* the daemon started moments ago */
 	/* the twin's report, from a live channel and not made stale by this
 	 * router's own VRRP takeover since */

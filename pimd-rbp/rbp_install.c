@@ -710,6 +710,12 @@ void rbp_install_show(struct vty *vty, struct json_object *jarr)
 			json_object_string_addf(jo, "source", "%pPA", &inst->sg.src);
 			json_object_string_add(jo, "origin", "peer");
 			json_object_string_add(jo, "profile", inst->prf->name);
+			if (inst->prf->balance)
+				json_object_string_add(jo, "forwarder",
+						       rbp_profile_twins_group(inst->prf,
+									       inst->sg.grp)
+							       ? "twin"
+							       : "local");
 			json_object_string_add(jo, "peerInterface", inst->peer_ifname);
 			json_object_string_add(jo, "state", rbp_inst_state_names[inst->state]);
 			if (inst->why)

@@ -233,8 +233,10 @@ void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
 	v->priority = st && st->state != RBP_VRRP_STATE_INITIALIZE ? st->priority : 0;
 	/* E-Trunk: the smaller priority wins, the handover weighs the higher;
 	 * a down Eth-Trunk cannot forward */
+	v->force_master = false;
 	if (st && ref->family == RBP_FAMILY_ETRUNK) {
 		v->priority = v->priority ? 255 - v->priority : 0;
+		v->force_master = st->et_flags & RBP_ET_F_FORCE;
 		if (st->state == RBP_VRRP_STATE_INITIALIZE)
 			v->able = false;
 	}

@@ -41,6 +41,7 @@ struct rbp_role_view {
 	bool able;	  /* not: its interface down (lan), its vrrpd gone */
 	bool vrrp_master; /* VRRP's state alone says Master */
 	uint8_t priority; /* effective, from vrrpd-track; 0 unknown */
+	bool force_master; /* E-Trunk: the Eth-Trunk is force-master */
 };
 void rbp_role_view(const struct rbp_vrrp_ref *ref, struct rbp_role_scope scope,
 		   struct rbp_role_view *v);

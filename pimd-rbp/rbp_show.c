@@ -508,6 +508,7 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 {
 	struct rbp_show_local *sl = arg;
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
+	const struct rbp_profile *prf = rbp_profile_find(sl->profile);
 	int64_t exp = msync_local_expiry(sl->session, &e->key);
 	int64_t left = exp >= 0 && exp != INT64_MAX ? (exp - sl->now_ms) / 1000 : -1;
 	const char *filter = e->filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include";
@@ -520,6 +521,10 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 		json_object_string_addf(jo, "source", "%pPA", &sg.src);
 		json_object_string_add(jo, "origin", "local");
 		json_object_string_add(jo, "profile", sl->profile);
+		if (prf && prf->balance)
+			json_object_string_add(jo, "forwarder",
+					       rbp_profile_twins_group(prf, sg.grp) ? "twin"
+										    : "local");
 		json_object_string_add(jo, "state", "published");
 		json_object_string_add(jo, "filterMode", filter);
 		json_object_int_add(jo, "version", e->version);
@@ -616,7 +621,11 @@ static void rbp_show_if(struct vty *vty, const struct rbp_if *rif, json_object *
 		if (prf)
 			json_object_string_add(jo, "profile", prf->name);
 		json_object_string_add(jo, "forwardingFollows", follows);
-		if (ref && ref->family) {
+		if (ref && ref->family == RBP_FAMILY_ETRUNK) {
+			json_object_int_add(jo, "etrunkId", ref->vrid);
+			json_object_string_add(jo, "ethTrunk", ref->ifname);
+			json_object_string_add(jo, "roleSource", rbp_role_source(ref, scope));
+		} else if (ref && ref->family) {
 			json_object_int_add(jo, "vrrpFamily", ref->family);
 			json_object_int_add(jo, "vrrpId", ref->vrid);
 			json_object_string_add(jo, "vrrpInterface", ref->ifname);

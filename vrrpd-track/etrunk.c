@@ -297,6 +297,7 @@ static void etrunk_send_hello(struct etrunk *et)
 
 	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, etrunk_hello_ms(et),
 			     &et->t_hello);
+	et->first_hello = false;
 	if (et->sock < 0)
 		return;
 	memcpy(h.system_id, et->own_sysid, 6);
@@ -334,9 +335,16 @@ static void etrunk_send_hello(struct etrunk *et)
 /* a change the peer must hear now, not at the next interval */
 static void etrunk_trigger_hello(struct etrunk *et)
 {
+	/* a new socket's first hello is due in a moment: it tells all */
+	if (et->first_hello)
+		return;
 	EVENT_OFF(et->t_hello);
 	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, 0, &et->t_hello);
 }
+
+/* A new socket's first hello waits for the rest of the configuration
+ * being applied (the key comes after the peer): one hello, authenticated */
+#define ETRUNK_FIRST_HELLO_MS 20
 
 /* --- the election and the Eth-Trunks' states --------------------------- */
 
@@ -355,6 +363,9 @@ static void etrunk_members_eval(struct etrunk *et, enum etrunk_why why, bool *te
 		etrunk_member_derive(etrunk_find(m->etrunk_id), m, &state, &flags);
 		if (m->published && state == m->state && flags == m->flags)
 			continue;
+		/* the peer weighs our mode too (load balancing) */
+		if ((flags ^ m->flags) & RBP_ET_F_FORCE)
+			*tell_peer = true;
 		if (state != m->state || !m->published) {
 			zlog_info("e-trunk %u: Eth-Trunk %s (trunk-id %u): %s -> %s (%s)",
 				  m->etrunk_id, m->ifname, m->trunk_id,
@@ -364,6 +375,11 @@ static void etrunk_members_eval(struct etrunk *et, enum etrunk_why why, bool *te
 			m->changed_ms = etrunk_ms();
 			*tell_peer = true;
 		}
+		if (m->published && (flags ^ m->flags) & RBP_ET_F_PEER_MASTER)
+			zlog_info("e-trunk %u: Eth-Trunk %s: the peer's Eth-Trunk is %s",
+				  m->etrunk_id, m->ifname,
+				  (flags & RBP_ET_F_PEER_MASTER) ? "master again"
+								 : "no longer master");
 		m->state = state;
 		m->flags = flags;
 		m->published = true;
@@ -428,12 +444,22 @@ static void etrunk_hold_expired(struct event *t)
 	}
 }
 
-void etrunk_bfd_changed(struct etrunk *et, bool down)
+/*
+ * A failure is the session going from up to down (a session not yet up,
+ * or administratively down, says nothing, RFC 5882); the peer then stays
+ * down, whatever hellos come, until the session is up again.
+ */
+void etrunk_bfd_changed(struct etrunk *et, bool up, bool down)
 {
-	if (down == et->bfd_down)
+	bool failed = et->bfd_up && down;
+
+	et->bfd_up = up;
+	if (up)
+		et->bfd_down = false;
+	if (!failed)
 		return;
-	et->bfd_down = down;
-	if (!down || !et->peer_alive)
+	et->bfd_down = true;
+	if (!et->peer_alive)
 		return;
 	et->peer_alive = false;
 	et->peer_downs++;
@@ -549,6 +575,7 @@ static void etrunk_read(struct event *t)
 
 static void etrunk_sock_close(struct etrunk *et)
 {
+	et->first_hello = false;
 	EVENT_OFF(et->t_read);
 	EVENT_OFF(et->t_retry);
 	if (et->sock >= 0)
@@ -600,7 +627,10 @@ static void etrunk_sock_open(struct etrunk *et)
 	event_add_read(etrunk_loop, etrunk_read, et, sock, &et->t_read);
 	DEBUGD(&etrunk_dbg, "e-trunk %u: listening on %pSU port %u", et->id, &et->source,
 	       et->port);
-	etrunk_trigger_hello(et);
+	EVENT_OFF(et->t_hello);
+	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, ETRUNK_FIRST_HELLO_MS,
+			     &et->t_hello);
+	et->first_hello = true;
 	return;
 retry:
 	DEBUGD(&etrunk_dbg, "e-trunk %u: %s; retrying", et->id, et->sock_err);
@@ -765,7 +795,7 @@ const char *etrunk_set_timers(struct etrunk *et, long hello_100ms, long multipli
 
 static void etrunk_bfd_notify(struct track_obj *obj, enum bfd_session_state state)
 {
-	etrunk_bfd_changed(obj->etrunk, state == BSS_DOWN);
+	etrunk_bfd_changed(obj->etrunk, state == BSS_UP, state == BSS_DOWN);
 }
 
 static struct track_obj *etrunk_bfd_obj(struct etrunk *et)
@@ -792,7 +822,7 @@ static void etrunk_unset_bfd(struct etrunk *et)
 		XFREE(MTYPE_ETRUNK_BFD, obj);
 	}
 	et->bfd = NULL;
-	et->bfd_down = false;
+	et->bfd_down = et->bfd_up = false;
 	track_bfd_put(tb);
 }
 
@@ -836,7 +866,9 @@ const char *etrunk_set_bfd(struct etrunk *et, const union sockunion *peer,
 	obj->notify = etrunk_bfd_notify;
 	track_bfd_users_add_tail(&tb->users, obj);
 	et->bfd = tb;
-	et->bfd_down = tb->state == BSS_DOWN;
+	/* a shared session already up: its failure counts from now on */
+	et->bfd_up = tb->state == BSS_UP;
+	et->bfd_down = false;
 	return NULL;
 }
 

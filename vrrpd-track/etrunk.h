@@ -73,7 +73,8 @@ struct etrunk {
 	uint8_t multiplier;
 	/* track bfd peer ... : its failure is the peer's */
 	struct track_bfd *bfd;
-	bool bfd_down;
+	bool bfd_up;   /* the session is up */
+	bool bfd_down; /* it failed (up -> down): the peer is down until up */
 
 	/* runtime */
 	enum etrunk_state state;
@@ -82,6 +83,7 @@ struct etrunk {
 	uint8_t own_sysid[6]; /* system_id, or the source interface's MAC */
 	int sock;
 	struct event *t_read, *t_hello, *t_hold, *t_retry;
+	bool first_hello; /* the new socket's first hello is pending */
 	uint32_t boot, seq;
 	bool peer_alive;
 	struct etrunk_hello peer_hello; /* the last one accepted */
@@ -155,7 +157,7 @@ const char *etrunk_member_set_force(const char *ifname, bool force);
 struct etrunk_member *etrunk_member_find(const char *ifname);
 
 /* events */
-void etrunk_bfd_changed(struct etrunk *et, bool down);
+void etrunk_bfd_changed(struct etrunk *et, bool up, bool down);
 
 /* what is published for pimd-rbp's profiles (track_pub.c's dumps) */
 typedef void (*etrunk_pub_fn)(const struct etrunk_member *m, bool deleted, void *arg);

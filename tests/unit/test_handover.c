@@ -16,6 +16,7 @@
 struct twin {
 	enum msync_role role;
 	bool able, synced, yield, start_wait, gone;
+	bool force, balance; /* E-Trunk force-master, load balanced */
 	uint8_t prio;
 	struct rbp_ho_out out;
 };
@@ -43,6 +44,9 @@ static void decide(struct twin *t, const struct twin *peer, bool channel)
 		.peer_gone = t->gone,
 		.takeover = t->out.takeover,
 		.last_why = t->out.why,
+		.force_master = t->force,
+		.balance = t->balance,
+		.forwarding = t->out.forwarding,
 	};
 
 	if (in.peer_known)
@@ -280,6 +284,85 @@ START_TEST(test_old_twin_without_fields)
 }
 END_TEST
 
+/* E-Trunk force-master on both twins (seed 002) */
+static void force_steady(void)
+{
+	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
+			    .force = true, .balance = true };
+	r2 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 235,
+			    .force = true, .balance = true };
+	settle(&r1, &r2, true);
+}
+
+START_TEST(test_force_master_balanced)
+{
+	force_steady();
+	/* both forward (their shares), no priority makes one release */
+	ck_assert(r1.out.forwarding && r2.out.forwarding);
+	ck_assert_int_eq(r1.out.why, RBP_HO_BALANCE);
+	ck_assert_int_eq(r2.out.why, RBP_HO_BALANCE);
+	ck_assert(!r1.out.released && !r2.out.released);
+}
+END_TEST
+
+START_TEST(test_force_master_twin_returns)
+{
+	force_steady();
+	/* r1 dies: r2 forwards every group (not balanced) */
+	r2.balance = false;
+	r2.gone = true;
+	settle(&r2, &r1, false);
+	ck_assert(r2.out.forwarding);
+	ck_assert_int_eq(r2.out.why, RBP_HO_MASTER);
+	/* r1 restarted: waits for its twin's word, then waits while r2
+	 * forwards everything, although r1's priority is the higher: the
+	 * survivor never releases to it (that would lose r2's own share) */
+	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
+			    .force = true, .start_wait = true };
+	r2.gone = false;
+	decide(&r1, &r2, false);
+	ck_assert(!r1.out.forwarding);
+	ck_assert_int_eq(r1.out.why, RBP_HO_WAIT_START);
+	r1.start_wait = false;
+	settle(&r1, &r2, true);
+	ck_assert(r2.out.forwarding && !r2.out.released);
+	ck_assert(!r1.out.forwarding);
+	ck_assert_int_eq(r1.out.why, RBP_HO_WAIT_BALANCE);
+	/* the E-Trunk says both are aggregated: each its share */
+	r1.balance = r2.balance = true;
+	settle(&r1, &r2, true);
+	ck_assert(r1.out.forwarding && r2.out.forwarding);
+}
+END_TEST
+
+START_TEST(test_force_master_both_forwarding_stay)
+{
+	/* both forwarding before they heard each other: neither stops (two
+	 * forwarders must not both wait), until balanced */
+	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
+			    .force = true };
+	r2 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 235,
+			    .force = true };
+	settle(&r1, &r2, false);
+	ck_assert(r1.out.forwarding && r2.out.forwarding);
+	settle(&r1, &r2, true);
+	ck_assert(r1.out.forwarding && r2.out.forwarding);
+}
+END_TEST
+
+START_TEST(test_force_master_trunk_down)
+{
+	force_steady();
+	/* r1's Eth-Trunk down: it cannot forward, r2 takes every group */
+	r1.able = false;
+	r1.balance = r2.balance = false;
+	settle(&r1, &r2, true);
+	ck_assert(!r1.out.forwarding && r1.out.released);
+	ck_assert(r2.out.forwarding);
+	one_forwarder(&r1, &r2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("rbp_handover");
@@ -297,6 +380,10 @@ int main(void)
 	tcase_add_test(tc, test_split_brain);
 	tcase_add_test(tc, test_both_unable);
 	tcase_add_test(tc, test_old_twin_without_fields);
+	tcase_add_test(tc, test_force_master_balanced);
+	tcase_add_test(tc, test_force_master_twin_returns);
+	tcase_add_test(tc, test_force_master_both_forwarding_stay);
+	tcase_add_test(tc, test_force_master_trunk_down);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -259,6 +259,102 @@ VRRP_PIMD = {"vrrpdGone": False, "dumpInProgress": False, "lastSequence": 12,
                  {"interface": "eth1", "family": 6, "vrid": 1, "state": "Backup",
                   "priority": 100}]}
 
+# --- E-Trunk role source (pimd-rbp): rbp_show.c, rbp_role.c, rbp_install.c --
+
+REFUSED0 = {"linkLocalScope": 0, "ssmAnySource": 0, "badSource": 0,
+            "multicastBoundary": 0, "noBoundInterface": 0, "maxEntries": 0}
+
+# show remote-backup-profile json of pim6d: E-Trunk profiles
+PRF_ET = {"profiles": {
+    # active-active: load balanced, forwards share 1
+    "pe": {"name": "pe", "serviceType": "mld", "backupId": 20, "service": "svc1",
+           "backupMode": "hot", "trackProtocol": "e-trunk", "etrunkId": 1,
+           "ethTrunk": "Eth-Trunk1", "state": "master", "roleSource": "e-trunk",
+           "peerState": "master", "splitBrainYield": False, "forwarding": True,
+           "forwardingReason": "load balanced with the twin", "released": False,
+           "synced": True, "priority": 155, "channelTakeovers": 0, "channelReleases": 0,
+           "loadBalance": True, "share": 1,
+           "twin": {"role": "master", "able": True, "forwarding": True,
+                    "released": False, "synced": True, "priority": 155},
+           "active": True, "maxEntries": 65536, "twinEntries": 4, "twinEntriesQueued": 0,
+           "peerTableEntries": 4, "peerTableDropped": 0, "peerTableFull": False,
+           "refused": REFUSED0, "interfaces": ["Eth-Trunk1"]},
+    # nothing from vrrpd-track for the Eth-Trunk yet
+    "pw": {"name": "pw", "serviceType": "mld", "backupId": 21, "service": "svc1",
+           "backupMode": "warm", "trackProtocol": "e-trunk", "etrunkId": 16,
+           "ethTrunk": "bond0", "state": "backup",
+           "roleSource": "waiting for the E-Trunk state", "peerState": "unknown",
+           "splitBrainYield": False, "forwarding": False,
+           "forwardingReason": "released, cannot forward", "released": True,
+           "synced": False, "priority": 0, "channelTakeovers": 0, "channelReleases": 1,
+           "loadBalance": False, "active": True, "maxEntries": 65536, "twinEntries": 0,
+           "twinEntriesQueued": 0, "peerTableEntries": 0, "peerTableDropped": 0,
+           "peerTableFull": False, "refused": REFUSED0, "interfaces": ["bond0"]},
+    # the bound Eth-Trunk down
+    "pd": {"name": "pd", "serviceType": "mld", "backupId": 22, "service": "svc1",
+           "backupMode": "hot", "trackProtocol": "e-trunk", "etrunkId": 2,
+           "ethTrunk": "bond2", "state": "backup", "roleSource": "VRRP interface down",
+           "peerState": "master", "splitBrainYield": False, "forwarding": False,
+           "forwardingReason": "released, cannot forward", "released": True,
+           "synced": True, "priority": 0, "channelTakeovers": 0, "channelReleases": 1,
+           "loadBalance": False, "active": True, "maxEntries": 65536, "twinEntries": 0,
+           "twinEntriesQueued": 0, "peerTableEntries": 0, "peerTableDropped": 0,
+           "peerTableFull": False, "refused": REFUSED0, "interfaces": ["bond2"]},
+    # force-master, just restarted: the twin forwards until balanced
+    "pf": {"name": "pf", "serviceType": "mld", "backupId": 24, "service": "svc1",
+           "backupMode": "hot", "trackProtocol": "e-trunk", "etrunkId": 3,
+           "ethTrunk": "Eth-Trunk3", "state": "master", "roleSource": "e-trunk",
+           "peerState": "master", "splitBrainYield": False, "forwarding": False,
+           "forwardingReason": "force-master, the twin forwards until balanced",
+           "released": False, "synced": True, "priority": 155, "channelTakeovers": 0,
+           "channelReleases": 0, "loadBalance": False,
+           "twin": {"role": "master", "able": True, "forwarding": True,
+                    "released": False, "synced": True, "priority": 155},
+           "active": True, "maxEntries": 65536, "twinEntries": 2, "twinEntriesQueued": 0,
+           "peerTableEntries": 2, "peerTableDropped": 0, "peerTableFull": False,
+           "refused": REFUSED0, "interfaces": ["Eth-Trunk3"]},
+    # an igmp profile as pim6d shows it: not active, no loadBalance
+    "pi": {"name": "pi", "serviceType": "igmp", "backupId": 23, "service": "svc1",
+           "backupMode": "hot", "trackProtocol": "e-trunk", "etrunkId": 1,
+           "ethTrunk": "Eth-Trunk1", "state": "handled by pimd", "roleSource": "e-trunk",
+           "peerState": "-", "active": False, "maxEntries": 65536,
+           "interfaces": ["Eth-Trunk1"]},
+}}
+
+# show ipv6 remote-backup interfaces json: decided by an E-Trunk profile
+IFS_ET = {"interfaces": [
+    {"interface": "Eth-Trunk1", "exists": True, "profile": "pe",
+     "forwardingFollows": "profile", "etrunkId": 1, "ethTrunk": "Eth-Trunk1",
+     "roleSource": "e-trunk", "role": "master", "ignoreDrState": False,
+     "ignoreAssertState": False, "forwarderOverride": True, "tracked": True, "muted": False},
+    {"interface": "bond0", "exists": False, "profile": "pw", "forwardingFollows": "profile",
+     "etrunkId": 16, "ethTrunk": "bond0", "roleSource": "waiting for the E-Trunk state",
+     "role": "backup", "ignoreDrState": False, "ignoreAssertState": False,
+     "forwarderOverride": True, "tracked": True, "muted": True},
+]}
+
+# show ipv6 remote-backup vrrp json: Eth-Trunk states next to a VRRP one
+VRRP_ET = {"vrrpdGone": False, "dumpInProgress": False, "lastSequence": 5,
+           "messages": 5, "badMessages": 0, "dumps": 1, "sequenceGaps": 0,
+           "dumpRequests": 1, "vrrpdCloses": 0, "states": [
+               {"interface": "Eth-Trunk1", "source": "e-trunk", "etrunkId": 1,
+                "etrunkFlags": 0x3f, "state": "Master", "priority": 100},
+               {"interface": "bond2", "source": "e-trunk", "etrunkId": 2,
+                "etrunkFlags": 0, "state": "Initialize", "priority": 254},
+               {"interface": "eth1", "family": 6, "vrid": 1, "state": "Backup",
+                "priority": 100}]}
+
+# show ipv6 remote-backup entries json of a load-balanced profile
+ENT_ET = {"entries": [
+    {"interface": "Eth-Trunk1", "group": "ff15::3:1", "source": "::", "origin": "local",
+     "profile": "pe", "forwarder": "local", "state": "published", "filterMode": "exclude",
+     "version": 2, "remainingSeconds": 250},
+    {"interface": "Eth-Trunk1", "group": "ff15::3:2", "source": "::", "origin": "peer",
+     "profile": "pe", "forwarder": "twin", "peerInterface": "Eth-Trunk1",
+     "state": "installed", "filterMode": "exclude", "version": 2, "restored": False,
+     "remainingSeconds": 12},
+]}
+
 GOOD = [
     ("interfaces", IFS_PIMD, None),
     ("vrrp", VRRP_PIMD, None),
@@ -275,6 +371,10 @@ GOOD = [
     ("entries", ENT_PIMD, "pimd"),
     ("entries", ENT_PIM6D, "pim6d"),
     ("entries", {"entries": []}, None),
+    ("profile", PRF_ET, "pim6d"),
+    ("interfaces", IFS_ET, None),
+    ("vrrp", VRRP_ET, None),
+    ("entries", ENT_ET, "pim6d"),
 ]
 
 
@@ -313,6 +413,13 @@ def test_instance_shape():
     assert svcs[0]["errors"]["socket"] == "0"
     inst = yangcheck.to_instance("entries", ENT_PIMD)
     assert inst["frr-rbp:entry-state"]["entries"][0]["version"] == 3
+    # show e-trunk json is the map keyed by the E-Trunk ID itself
+    inst = yangcheck.to_instance("etrunk", ETRUNK)
+    ets = inst["frr-vrrpd-track:etrunk-state"]["etrunks"]
+    assert [(e["name"], e["id"]) for e in ets] == [("1", 1), ("2", 2), ("16", 16)]
+    assert ets[0]["helloSent"] == "120" and ets[0]["holdMs"] == 3000
+    assert ets[0]["ethTrunks"][0]["changes"] == 2
+    assert yangcheck.to_instance("etrunk", {}) == {"frr-vrrpd-track:etrunk-state": {}}
 
 
 # --- broken samples that must fail ---------------------------------------------
@@ -320,6 +427,10 @@ def test_instance_shape():
 
 def _svc(d):
     return d["services"]["svc1"]
+
+
+def _prf_et(name):
+    return lambda d: d["profiles"][name]
 
 
 def _prf(d):
@@ -454,6 +565,35 @@ BAD = [
     # daemon checks
     ("svc-wrong-daemon", "service", SVC_PIMD, "pim6d", lambda d: d, lambda o: None, "serviceType"),
     ("ent-wrong-daemon", "entries", ENT_PIM6D, "pimd", lambda d: d, lambda o: None, "other family"),
+    # E-Trunk role source
+    ("prf-et-share-2", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("share", 2), 'value "2"'),
+    ("prf-et-no-id", "profile", PRF_ET, "pim6d", _prf_et("pe"), _del("etrunkId"), "etrunkId"),
+    ("prf-et-no-trunk", "profile", PRF_ET, "pim6d", _prf_et("pe"), _del("ethTrunk"), "ethTrunk"),
+    ("prf-et-id-range", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("etrunkId", 17), "17"),
+    ("prf-et-vrrp-leaf", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("vrrpId", 1), "vrrpId"),
+    ("prf-vrrp-et-leaf", "profile", PRF_PIMD, "pimd", _prf, _set("etrunkId", 1), "etrunkId"),
+    ("prf-et-lb-no-share", "profile", PRF_ET, "pim6d", _prf_et("pe"), _del("share"), "share"),
+    ("prf-et-share-no-lb", "profile", PRF_ET, "pim6d", _prf_et("pw"), _set("share", 0), "share"),
+    ("prf-et-active-no-lb", "profile", PRF_ET, "pim6d", _prf_et("pw"), _del("loadBalance"), "loadBalance"),
+    ("prf-et-inactive-lb", "profile", PRF_ET, "pim6d", _prf_et("pi"), _set("loadBalance", False), "loadBalance"),
+    ("prf-vrrp-lb", "profile", PRF_PIMD, "pimd", _prf, _set("loadBalance", False), "loadBalance"),
+    ("prf-et-rolesource", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("roleSource", "vrrpd-track"), "roleSource"),
+    ("prf-et-rolesource-macvlan", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("roleSource", "eth0-vrrp"), "roleSource"),
+    ("prf-vrrp-rolesource-et", "profile", PRF_PIMD, "pimd", _prf, _set("roleSource", "waiting for the E-Trunk state"), "roleSource"),
+    ("prf-et-reason", "profile", PRF_ET, "pim6d", _prf_et("pe"), _set("forwardingReason", "load balanced"), "load balanced"),
+    ("if-et-and-vrrp", "interfaces", IFS_ET, None, lambda d: d["interfaces"][0], _set("vrrpId", 1), "not both"),
+    ("if-et-no-trunk", "interfaces", IFS_ET, None, lambda d: d["interfaces"][0], _del("ethTrunk"), "ethTrunk"),
+    ("if-et-track", "interfaces", IFS_ET, None, lambda d: d["interfaces"][0], _set("forwardingFollows", "track"), "profile only"),
+    ("if-et-rolesource", "interfaces", IFS_ET, None, lambda d: d["interfaces"][0], _set("roleSource", "vrrpd-track"), "roleSource"),
+    ("vrrp-et-family", "vrrp", VRRP_ET, None, lambda d: d["states"][0], _set("family", 4), "family"),
+    ("vrrp-et-no-id", "vrrp", VRRP_ET, None, lambda d: d["states"][0], _del("etrunkId"), "etrunkId"),
+    ("vrrp-et-flags", "vrrp", VRRP_ET, None, lambda d: d["states"][0], _set("etrunkFlags", 65536), "65536"),
+    ("vrrp-no-vrid", "vrrp", VRRP_ET, None, lambda d: d["states"][2], _del("vrid"), "vrid"),
+    ("vrrp-dup", "vrrp", VRRP_PIMD, None, lambda d: d["states"],
+     lambda o: o.append(dict(o[0], state="Backup")), "Unique"),
+    ("vrrp-et-dup", "vrrp", VRRP_ET, None, lambda d: d["states"],
+     lambda o: o.append(dict(o[0], state="Backup")), "Unique"),
+    ("ent-forwarder-enum", "entries", ENT_ET, "pim6d", _ent(0), _set("forwarder", "peer"), "peer"),
 ]
 
 
@@ -538,17 +678,112 @@ MGROUP = {
 }
 
 
+def _etrunk(etid, **kw):
+    """One E-Trunk of `show e-trunk json` (vrrpd-track/etrunk.c
+    etrunk_show, etrunk_show_member): master with a live peer, both
+    Eth-Trunks force-master, load balanced."""
+    e = {"id": etid, "state": "master", "reason": "peer up", "priority": 100,
+         "systemId": "02:00:00:00:01:01", "authentication": True,
+         "helloMs": 1000, "holdMs": 3000,
+         "peer": {"address": "2001:db8:12::2", "source": "2001:db8:12::1", "port": 1025,
+                  "alive": True, "priority": 100, "systemId": "02:00:00:00:02:01",
+                  "state": "backup", "holdMs": 3000},
+         "bfd": "up", "bothMaster": False,
+         "helloSent": 120, "helloSendErrors": 0, "helloReceived": 118, "helloInvalid": 0,
+         "helloAuthFailures": 0, "helloStale": 0, "helloNotFromPeer": 0,
+         "peerUps": 1, "peerDowns": 0, "stateChanges": 1,
+         "ethTrunks": [
+             {"interface": "Eth-Trunk1", "trunkId": 1, "mode": "force-master",
+              "state": "master", "peerState": "master", "peerForceMaster": True,
+              "loadBalance": True, "share": 0, "lacpActorSystem": "shared actor system",
+              "changes": 2},
+             {"interface": "Eth-Trunk2", "trunkId": 2, "mode": "auto", "state": "master",
+              "peerState": "absent", "peerForceMaster": False, "loadBalance": False,
+              "lacpActorSystem": "own actor system", "changes": 1},
+             {"interface": "Eth-Trunk3", "trunkId": 3, "mode": "force-master",
+              "state": "master", "peerState": "backup", "peerForceMaster": True,
+              "loadBalance": False, "lacpActorSystem": "bond not in 802.3ad mode",
+              "changes": 1}]}
+    e.update(kw)
+    return {k: v for k, v in e.items() if v is not None}
+
+
+ETRUNK = {
+    "1": _etrunk(1),
+    # the peer configured but not heard (its socket cannot bind), IPv4
+    "2": _etrunk(
+        2, state="master", reason="no peer", priority=254, authentication=False,
+        helloMs=100, holdMs=2000, bfd=None,
+        peer={"address": "10.0.12.2", "source": "10.0.12.1", "port": 65535, "alive": False,
+              "socketError": "bind 10.0.12.1 port 65535: Cannot assign requested address"},
+        ethTrunks=[
+            {"interface": "bond1", "trunkId": 4096, "mode": "auto", "state": "down",
+             "peerState": "unknown", "peerForceMaster": False, "loadBalance": False,
+             "lacpActorSystem": "none (no lacp system-id)", "changes": 0},
+            {"interface": "bond2", "trunkId": 2, "mode": "force-master", "state": "master",
+             "peerState": "unknown", "peerForceMaster": False, "loadBalance": False,
+             "lacpActorSystem": "error: No such device", "changes": 4294967295}]),
+    # no peer configured, no Eth-Trunk
+    "16": _etrunk(16, state="init", reason="none", peer=None, bfd=None, ethTrunks=[]),
+}
+
+
 def test_track_good():
     yangcheck.validate_json("track", TRACK)
     yangcheck.validate_json("monitor-group", MGROUP)
     yangcheck.validate_json("monitor-group", {})
 
 
+def test_etrunk_good():
+    yangcheck.validate_json("etrunk", ETRUNK)
+    yangcheck.validate_json("etrunk", {"1": ETRUNK["1"]})  # show e-trunk 1 json
+    yangcheck.validate_json("etrunk", {})  # none, or show e-trunk 9 json
+    # equal priority and system ID: both master
+    tie = _etrunk(1, bothMaster=True, reason="peer changed")
+    tie["peer"].update(state="master", systemId="02:00:00:00:01:01")
+    yangcheck.validate_json("etrunk", {"1": tie})
+
+
 def _tracked(r, i):
     return lambda d: d["routers"][r]["tracked"][i]
 
 
+def _et(etid, trunk=None):
+    if trunk is None:
+        return lambda d: d[etid]
+    return lambda d: d[etid]["ethTrunks"][trunk]
+
+
 TRACK_BAD = [
+    # show e-trunk json
+    ("et-share-2", "etrunk", ETRUNK, _et("1", 0), _set("share", 2), 'value "2"'),
+    ("et-share-no-lb", "etrunk", ETRUNK, _et("1", 1), _set("share", 1), "share"),
+    ("et-lb-no-share", "etrunk", ETRUNK, _et("1", 0), _del("share"), "share"),
+    ("et-lb-auto", "etrunk", ETRUNK, _et("1", 0), _set("mode", "auto"), "loadBalance"),
+    ("et-lb-false", "etrunk", ETRUNK, _et("1", 2), _set("peerState", "master"), "loadBalance"),
+    ("et-peerstate-dead", "etrunk", ETRUNK, _et("2", 0), _set("peerState", "down"), "peerState"),
+    ("et-peerstate-alive", "etrunk", ETRUNK, _et("1", 1), _set("peerState", "unknown"), "peerState"),
+    ("et-peerforce-absent", "etrunk", ETRUNK, _et("1", 1), _set("peerForceMaster", True), "peerForceMaster"),
+    ("et-lacp", "etrunk", ETRUNK, _et("1", 0), _set("lacpActorSystem", "shared"), "shared"),
+    ("et-trunk-id", "etrunk", ETRUNK, _et("1", 0), _set("trunkId", 4097), "4097"),
+    ("et-key-not-id", "etrunk", ETRUNK, lambda d: d, lambda o: o.__setitem__("5", o.pop("1")), "its id"),
+    ("et-key-range", "etrunk", ETRUNK, lambda d: d,
+     lambda o: o.__setitem__("17", dict(o.pop("16"), id=17)), "17"),
+    ("et-state-case", "etrunk", ETRUNK, _et("1"), _set("state", "Master"), "Master"),
+    ("et-reason", "etrunk", ETRUNK, _et("1"), _set("reason", "election"), "election"),
+    ("et-prio-255", "etrunk", ETRUNK, _et("1"), _set("priority", 255), "255"),
+    ("et-sysid", "etrunk", ETRUNK, _et("1"), _set("systemId", "0200.0000.0101"), "0200.0000.0101"),
+    ("et-hold-mult", "etrunk", ETRUNK, _et("1"), _set("holdMs", 2500), "multiplier"),
+    ("et-dead-peer-prio", "etrunk", ETRUNK, lambda d: d["2"]["peer"], _set("priority", 3), "priority"),
+    ("et-alive-no-state", "etrunk", ETRUNK, lambda d: d["1"]["peer"], _del("state"), "state"),
+    ("et-peer-family", "etrunk", ETRUNK, lambda d: d["1"]["peer"], _set("source", "10.0.0.1"), "family"),
+    ("et-bfd-enum", "etrunk", ETRUNK, _et("1"), _set("bfd", "Up"), "Up"),
+    ("et-both-master", "etrunk", ETRUNK, _et("2"), _set("bothMaster", True), "bothMaster"),
+    ("et-counter-str", "etrunk", ETRUNK, _et("1"), _set("helloSent", "120"), "helloSent"),
+    ("et-no-counter", "etrunk", ETRUNK, _et("1"), _del("peerDowns"), "peerDowns"),
+    ("et-dup-trunk", "etrunk", ETRUNK, lambda d: d["1"]["ethTrunks"],
+     lambda o: o.append(copy.deepcopy(o[0])), "Duplicate"),
+    ("et-not-map", "etrunk", {"1": [1]}, lambda d: d, lambda o: None, "not an object"),
     ("track-state-case", "track", TRACK, lambda d: d["routers"][0], _set("state", "master"), "master"),
     ("track-effect", "track", TRACK, _tracked(1, 1), _set("effect", "priority 60"), "priority 60"),
     ("track-value-peer", "track", TRACK, _tracked(1, 0), _set("value", 10), "value"),
@@ -663,6 +898,61 @@ def test_config_seed001_mld():
         "interface GE0/1/2\n"
         " remote-backup-profile profile1\n"
     )
+
+
+CONFIG_ETRUNK = """\
+remote-backup-service svc1
+ peer 2001:db8:12::2 source 2001:db8:12::1 port 1025
+exit
+!
+e-trunk 1
+ priority 10
+ peer 2001:db8:12::2 source 2001:db8:12::1
+exit
+!
+remote-backup-profile pe
+ backup-id 20 remote-backup-service svc1
+ service-type mld
+ peer-backup hot
+ e-trunk 1 eth-trunk Eth-Trunk1
+exit
+!
+remote-backup-profile pi
+ backup-id 21 remote-backup-service svc1
+ service-type igmp
+ e-trunk 16 eth-trunk Eth-Trunk1
+exit
+!
+interface Eth-Trunk1
+ e-trunk 1 trunk-id 1
+ e-trunk mode force-master
+ remote-backup-profile pe
+ remote-backup-profile pi
+exit
+"""
+
+
+def test_config_etrunk():
+    """A profile's role from an E-Trunk (vrrpd-track's own e-trunk lines
+    are not frr-rbp's and are skipped)."""
+    yangcheck.validate_config(CONFIG_ETRUNK)
+    prf = {p["name"]: p for p in
+           yangcheck.config_to_instance(CONFIG_ETRUNK)["frr-rbp:remote-backup"]["profile"]}
+    assert prf["pe"]["e-trunk"] == {"id": 1, "eth-trunk": "Eth-Trunk1"}
+    # vrrp6-id after e-trunk replaces it, as the CLI does
+    text = CONFIG_ETRUNK.replace(" e-trunk 1 eth-trunk Eth-Trunk1\n",
+                                 " e-trunk 1 eth-trunk Eth-Trunk1\n vrrp6-id 1 interface eth0\n")
+    prf = {p["name"]: p for p in
+           yangcheck.config_to_instance(text)["frr-rbp:remote-backup"]["profile"]}
+    assert "e-trunk" not in prf["pe"] and prf["pe"]["vrrp6-id"] == {"id": 1, "interface": "eth0"}
+    for old, new, says in [("e-trunk 16 eth-trunk", "e-trunk 17 eth-trunk", "17"),
+                           ("eth-trunk Eth-Trunk1\nexit\n!\nremote-backup-profile pi",
+                            "eth-trunk " + "E" * 16 + "\nexit\n!\nremote-backup-profile pi",
+                            "E" * 16)]:
+        assert old in CONFIG_ETRUNK
+        with pytest.raises(AssertionError) as exc:
+            yangcheck.validate_config(CONFIG_ETRUNK.replace(old, new, 1))
+        assert says in str(exc.value)
 
 
 CONFIG_BAD = [

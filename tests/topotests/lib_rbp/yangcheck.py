@@ -3,7 +3,7 @@
 Checks the pimd-rbp modules' `show ... json` output (and optionally their
 configuration) against the YANG model yang/frr-rbp.yang with libyang's
 yanglint; vrrpd-track's `show vrrp track json` / `show vrrp monitor-group
-json` against the model yang/frr-vrrpd-track.yang.
+json` / `show e-trunk json` against the model yang/frr-vrrpd-track.yang.
 
     from lib_rbp import vtysh, vtysh_json, yangcheck
 
@@ -14,6 +14,7 @@ json` against the model yang/frr-vrrpd-track.yang.
     yangcheck.validate_json(
         "entries", vtysh_json(r1, "show ip remote-backup entries json"), daemon="pimd")
     yangcheck.validate_json("track", vtysh_json(r1, "show vrrp track json"))
+    yangcheck.validate_json("etrunk", vtysh_json(r1, "show e-trunk json"))
     yangcheck.validate_config(vtysh(r1, "show running-config"))
 
 Every function raises AssertionError (with yanglint's message and the
@@ -25,7 +26,9 @@ FRR json is not YANG instance json (RFC 7951), so the data are converted
 first:
   - the name-keyed maps ("services", "profiles", "groups") become lists
     whose entries carry the map key as "name" (a "name" inside that
-    differs from the key is an error);
+    differs from the key is an error); `show e-trunk json` is such a
+    map itself, keyed by the E-Trunk ID as text: it becomes the list
+    "etrunks", the ID text its "name" (the model checks it is "id");
   - the object is wrapped in its top-level container
     ({"frr-rbp:service-state": ...}, "profile-state", "entry-state");
   - 64-bit integers (yang:counter64, gauge64) are json strings in RFC
@@ -79,10 +82,15 @@ KINDS = {
     "interfaces": (MODULE, "interface-state", "interfaces", False),
     "vrrp": (MODULE, "vrrp-state", "states", False),
     # vrrpd-track: show vrrp track json, show vrrp
-    # monitor-group json
+    # monitor-group json, show e-trunk json
     "track": ("frr-vrrpd-track", "track-state", "routers", False),
     "monitor-group": ("frr-vrrpd-track", "monitor-group-state", "groups", True),
+    "etrunk": ("frr-vrrpd-track", "etrunk-state", "etrunks", True),
 }
+
+# kinds whose json is the name-keyed map itself ({"1": {...}}), not an
+# object holding it under the key of KINDS
+TOP_LEVEL_MAP = frozenset(["etrunk"])
 
 # which daemon prints what (vtysh wraps service/profile per daemon)
 DAEMON_SERVICE_TYPE = {"pimd": "igmp", "pim6d": "mld"}
@@ -256,6 +264,8 @@ def to_instance(kind, obj):
         raise AssertionError(
             "%s json is %s, not an object: %r" % (kind, type(obj).__name__, obj)
         )
+    if kind in TOP_LEVEL_MAP:
+        obj = {key: obj} if obj else {}
     data = {}
     for k, v in obj.items():
         if k == key and keyed:
@@ -337,10 +347,10 @@ def validate_json(kind, obj, daemon=None):
     remote-backup-profile json) or "entries" (show ip|ipv6 remote-backup
     entries json); obj: the parsed json of ONE daemon (js["pimd"] of
     vtysh's output, or the entries json).  Also "track" (show vrrp track
-    json) and "monitor-group" (show vrrp monitor-group json) of vrrpd,
-    against frr-vrrpd-track.yang.  daemon ("pimd"/"pim6d"),
-    optional: also check the service type / address family is that
-    daemon's.  Raises AssertionError on a mismatch, returns None.
+    json), "monitor-group" (show vrrp monitor-group json) and "etrunk"
+    (show e-trunk json) of vrrpd, against frr-vrrpd-track.yang.  daemon
+    ("pimd"/"pim6d"), optional: also check the service type / address
+    family is that daemon's.  Raises AssertionError on a mismatch, returns None.
     """
     inst = to_instance(kind, obj)
     _lint(
@@ -449,9 +459,13 @@ def config_to_instance(text):
                 and words[0] in ("vrrp-id", "vrrp6-id")
                 and words[2] == "interface"
             ):
-                ent.pop("vrrp-id", None)
-                ent.pop("vrrp6-id", None)
+                for k in ("vrrp-id", "vrrp6-id", "e-trunk"):
+                    ent.pop(k, None)
                 ent[words[0]] = {"id": _num(words[1]), "interface": words[3]}
+            elif len(words) == 4 and words[0] == "e-trunk" and words[2] == "eth-trunk":
+                for k in ("vrrp-id", "vrrp6-id", "e-trunk"):
+                    ent.pop(k, None)
+                ent["e-trunk"] = {"id": _num(words[1]), "eth-trunk": words[3]}
             else:
                 raise AssertionError(bad)
         elif kind == "interface":

