@@ -153,6 +153,8 @@ def plot(doc, path, configs=VRRP_CONFIGS):
     fig, ax = plt.subplots(figsize=(14 if len(groups) > 6 else 8, 5.5))
     width = 0.78 / len(configs)
     floor = 1.0
+    etrunk = configs == ETRUNK_CONFIGS
+    labelled = set()
     for ci, cfg in enumerate(configs):
         for gi, (failure, fam) in enumerate(groups):
             s = med.get((cfg, failure, fam))
@@ -163,11 +165,12 @@ def plot(doc, path, configs=VRRP_CONFIGS):
             det = s.get("detection_ms")
             ax.bar(x, gap - floor, width, bottom=floor, color=colors[cfg],
                    edgecolor="black", linewidth=0.5,
-                   label=LABEL[cfg] if gi == 0 else None)
+                   label=LABEL[cfg] if cfg not in labelled else None)
+            labelled.add(cfg)
             if det is not None and det > gap * 1.05:
                 # taken over on the channel's word, before VRRP's detection
-                ax.text(x, gap * 2.2, "VRRP\n{:.0f}".format(det), ha="center",
-                        va="bottom", fontsize=6, color="dimgray")
+                ax.text(x, gap * 2.2, "{}\n{:.0f}".format("E-Trunk" if etrunk else "VRRP", det),
+                        ha="center", va="bottom", fontsize=6, color="dimgray")
             elif det is not None:
                 d = min(max(det, floor), gap)
                 ax.bar(x, d - floor, width, bottom=floor, color="none",
@@ -179,14 +182,20 @@ def plot(doc, path, configs=VRRP_CONFIGS):
     ax.set_yscale("log")
     ax.set_ylim(floor, max(s.get("gap_ms") or 1 for s in summary) * 40)
     ax.set_xticks(range(len(groups)))
-    ax.set_xticklabels(["{}\n{}".format(FAILURE_LABEL[f], fam.upper())
-                        for f, fam in groups], fontsize=7)
+    ax.set_xticklabels(["{}\n{}".format(
+        FAILURE_LABEL[f].replace("LAN link", "Eth-Trunk link") if etrunk else FAILURE_LABEL[f],
+        fam.upper()) for f, fam in groups], fontsize=7)
     ax.set_ylabel("longest gap at the receiver, ms (median, log scale)")
     runs = min((s.get("runs") or 0) for s in summary)
-    ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"
-                 "hatched: failure detection; above it: the takeover's own share; "
-                 "grey 'VRRP n': VRRP's detection a channel takeover beat"
-                 .format(runs))
+    if etrunk:
+        ax.set_title("E-Trunk switchover gap, 1000 packets/s per stream, median of {} runs\n"
+                     "hatched: detection; grey 'E-Trunk n': the E-Trunk's detection\n"
+                     "(hold time) that the channel's takeover beat".format(runs), fontsize=10)
+    else:
+        ax.set_title("Switchover gap, 1000 packets/s per stream, median of {} runs\n"
+                     "hatched: failure detection; above it: the takeover's own share; "
+                     "grey 'VRRP n': VRRP's detection a channel takeover beat"
+                     .format(runs))
     ax.legend(loc="upper center", ncol=2, fontsize=8)
     ax.grid(axis="y", which="both", alpha=0.3)
     fig.text(0.01, 0.01, doc["meta"].get("machine", ""), fontsize=7, color="gray")

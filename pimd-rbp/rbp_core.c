@@ -136,9 +136,8 @@ static bool rbp_core_both_master(const struct rbp_profile *prf)
 	 * twin that has not answered since VRRP elected this router may be
 	 * dead (a power loss looks so until the hold timer): not master */
 	return !prf->balance && prf->role == MSYNC_ROLE_MASTER && !prf->released &&
-	       !prf->peer_stale &&
-	       rbp_session_peer_report(prf, &peer) && peer.role == MSYNC_ROLE_MASTER &&
-	       !peer.released;
+	       !prf->peer_stale && rbp_session_peer_report(prf, &peer) &&
+	       peer.role == MSYNC_ROLE_MASTER && !peer.released;
 }
 
 static bool rbp_core_split_set(struct rbp_profile *prf, bool yield)
@@ -258,8 +257,7 @@ static void rbp_core_tell_sync(struct rbp_profile *prf)
 		memset(&prf->sync_ref, 0, sizeof(prf->sync_ref));
 	}
 	/* wait-sync is VRRP's (vrrpd-track's preempt delay) */
-	if (!prf->vrrp.family || prf->vrrp.family == RBP_FAMILY_ETRUNK ||
-	    prf->type != RBP_SVC_SELF)
+	if (!prf->vrrp.family || prf->vrrp.family == RBP_FAMILY_ETRUNK || prf->type != RBP_SVC_SELF)
 		return;
 	if (same && prf->sync_sent == prf->synced && prf->sync_dumps == rbp_role_dumps())
 		return;

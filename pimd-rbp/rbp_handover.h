@@ -37,7 +37,7 @@ struct rbp_ho_in {
 	 * so no priority makes a twin preferred; not (yet) balanced, it
 	 * forwards every group unless the twin already does */
 	bool force_master;
-	bool forwarding; /* it forwards now (the last decision) */
+	bool forwarding;      /* it forwards now (the last decision) */
 	bool start_wait;      /* the daemon started moments ago */
 	/* the twin's report, from a live channel and not made stale by this
 	 * router's own VRRP takeover since */

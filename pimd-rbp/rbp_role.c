@@ -381,8 +381,8 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 			st->et_flags = ntohs(m->reserved);
 			st->gen = rv.gen;
 		}
-		DEBUGD(&rbp_dbg_role, "vrrpd-track: %s %s %u state %u prio %u flags 0x%04x seq %u%s%s",
-		       ref.ifname,
+		DEBUGD(&rbp_dbg_role,
+		       "vrrpd-track: %s %s %u state %u prio %u flags 0x%04x seq %u%s%s", ref.ifname,
 		       m->family == RBP_FAMILY_ETRUNK ? "e-trunk"
 		       : m->family == 6		      ? "VRRP6"
 						      : "VRRP",
@@ -405,7 +405,7 @@ static bool rbp_vrrp_state_msg(const struct rbp_vrrp_state_msg *m)
 			       st->ifname,
 			       st->family == RBP_FAMILY_ETRUNK ? "e-trunk"
 			       : st->family == 6	       ? "VRRP6"
-						       : "VRRP",
+							       : "VRRP",
 			       st->vrid);
 			rbp_vrrp_state_del(st);
 			changed = true;

@@ -410,7 +410,8 @@ static void rbp_show_profile(struct vty *vty, const struct rbp_profile *prf, jso
 		vty_out(vty, "  Forwarding       : %s (%s)\n", prf->forwarding ? "yes" : "no",
 			rbp_ho_why_name(prf->ho_why));
 		if (prf->balance)
-			vty_out(vty, "  Load balancing   : with the twin, this router forwards share %u of the groups\n",
+			vty_out(vty,
+				"  Load balancing   : with the twin, this router forwards share %u of the groups\n",
 				prf->share1);
 		vty_out(vty,
 			"  Handover         : priority %u, %s, %s; %" PRIu64 " takeovers, %" PRIu64

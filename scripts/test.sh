@@ -7,7 +7,7 @@
 #   3. the YANG models (yanglint) and the json validator's own tests,
 #      and the mldsync fuzzer for a short, fixed time,
 #   4. the topotests (real daemons in network namespaces), then the
-#      configuration, configuration-file and lifetime topotests again with
+#      configuration, configuration-file, lifetime and E-Trunk topotests again with
 #      the modules built with AddressSanitizer and UBSan (run.sh --asan),
 #   5. FRR's own pim_basic and multicast_mld_join_topo1 on the patched
 #      build (the patches change nothing without the modules).
@@ -45,7 +45,7 @@ stage "topotests"
 tests/topotests/run.sh
 
 stage "configuration topotests with the modules under ASan + UBSan"
-tests/topotests/run.sh --asan rbp_config rbp_config_files rbp_config_lifetimes
+tests/topotests/run.sh --asan rbp_config rbp_config_files rbp_config_lifetimes rbp_etrunk
 
 stage "FRR's own topotests on the patched build"
 tests/topotests/run.sh --frr-own

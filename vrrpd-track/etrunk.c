@@ -232,9 +232,8 @@ static void etrunk_member_bond(const struct etrunk *et, struct etrunk_member *m)
 	if (!et || !et->lacp_set || !ifp || ifp->ifindex == IFINDEX_INTERNAL)
 		return;
 	/* not a bond (EOPNOTSUPP) or not in 802.3ad mode (EACCES): no retry */
-	if (m->bond_tried &&
-	    (m->bond_err == -EOPNOTSUPP || m->bond_err == -EACCES ||
-	     (!m->bond_err && m->bond_shared == shared)))
+	if (m->bond_tried && (m->bond_err == -EOPNOTSUPP || m->bond_err == -EACCES ||
+			      (!m->bond_err && m->bond_shared == shared)))
 		return;
 	sys = shared ? et->lacp_system : et->own_sysid;
 	ret = etrunk_bond_set_actor(&vrrp_privs, ifp->ifindex, sys, et->lacp_prio);
@@ -247,7 +246,8 @@ static void etrunk_member_bond(const struct etrunk *et, struct etrunk_member *m)
 						     : "");
 		else
 			zlog_info("e-trunk %u: %s: LACP actor system %pEA (%s)", et->id, m->ifname,
-				  (struct ethaddr *)sys, shared ? "shared: aggregated" : "own: kept out");
+				  (struct ethaddr *)sys,
+				  shared ? "shared: aggregated" : "own: kept out");
 	}
 	m->bond_tried = true;
 	m->bond_shared = shared;
@@ -295,8 +295,7 @@ static void etrunk_send_hello(struct etrunk *et)
 	size_t keylen = strlen(et->key);
 	int len;
 
-	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, etrunk_hello_ms(et),
-			     &et->t_hello);
+	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, etrunk_hello_ms(et), &et->t_hello);
 	et->first_hello = false;
 	if (et->sock < 0)
 		return;
@@ -361,8 +360,11 @@ static void etrunk_members_eval(struct etrunk *et, enum etrunk_why why, bool *te
 		if (!m->etrunk_id || (et && m->etrunk_id != et->id))
 			continue;
 		etrunk_member_derive(etrunk_find(m->etrunk_id), m, &state, &flags);
-		if (m->published && state == m->state && flags == m->flags)
+		if (m->published && state == m->state && flags == m->flags) {
+			/* the interface may have appeared meanwhile */
+			etrunk_member_bond(etrunk_find(m->etrunk_id), m);
 			continue;
+		}
 		/* the peer weighs our mode too (load balancing) */
 		if ((flags ^ m->flags) & RBP_ET_F_FORCE)
 			*tell_peer = true;
@@ -625,8 +627,7 @@ static void etrunk_sock_open(struct etrunk *et)
 	et->sock = sock;
 	et->sock_err[0] = '\0';
 	event_add_read(etrunk_loop, etrunk_read, et, sock, &et->t_read);
-	DEBUGD(&etrunk_dbg, "e-trunk %u: listening on %pSU port %u", et->id, &et->source,
-	       et->port);
+	DEBUGD(&etrunk_dbg, "e-trunk %u: listening on %pSU port %u", et->id, &et->source, et->port);
 	EVENT_OFF(et->t_hello);
 	event_add_timer_msec(etrunk_loop, etrunk_hello_timer, et, ETRUNK_FIRST_HELLO_MS,
 			     &et->t_hello);
@@ -1052,7 +1053,8 @@ int etrunk_config_write(struct vty *vty)
 		}
 		if (et->key[0])
 			vty_out(vty, " security-key simple %s\n", et->key);
-		if (et->hello_100ms != ETRUNK_HELLO_DEFAULT || et->multiplier != ETRUNK_MULT_DEFAULT) {
+		if (et->hello_100ms != ETRUNK_HELLO_DEFAULT ||
+		    et->multiplier != ETRUNK_MULT_DEFAULT) {
 			vty_out(vty, " timer hello %u", et->hello_100ms);
 			if (et->multiplier != ETRUNK_MULT_DEFAULT)
 				vty_out(vty, " multiplier %u", et->multiplier);
@@ -1104,11 +1106,11 @@ static void etrunk_show_member(struct vty *vty, const struct etrunk *et,
 			       const struct etrunk_member *m, json_object *jarr)
 {
 	const struct etrunk_trunk_info *pt = etrunk_peer_trunk(et, m->trunk_id);
-	const char *peer_state = !et->peer_alive ? "unknown"
-				 : !pt		 ? "absent"
-				 : !(pt->flags & ETRUNK_TF_UP)
-					 ? "down"
-					 : (pt->flags & ETRUNK_TF_MASTER) ? "master" : "backup";
+	const char *peer_state = !et->peer_alive		  ? "unknown"
+				 : !pt				  ? "absent"
+				 : !(pt->flags & ETRUNK_TF_UP)	  ? "down"
+				 : (pt->flags & ETRUNK_TF_MASTER) ? "master"
+								  : "backup";
 	bool balance = m->state == RBP_VRRP_STATE_MASTER && m->force_master && pt &&
 		       (pt->flags & ETRUNK_TF_FORCE) && (pt->flags & ETRUNK_TF_MASTER) &&
 		       (pt->flags & ETRUNK_TF_UP);
@@ -1126,8 +1128,7 @@ static void etrunk_show_member(struct vty *vty, const struct etrunk *et,
 	else if (m->bond_err)
 		snprintf(bond, sizeof(bond), "error: %s", safe_strerror(-m->bond_err));
 	else
-		snprintf(bond, sizeof(bond), "%s actor system",
-			 m->bond_shared ? "shared" : "own");
+		snprintf(bond, sizeof(bond), "%s actor system", m->bond_shared ? "shared" : "own");
 	etrunk_ago(ago, sizeof(ago), m->changed_ms);
 
 	if (jarr) {
@@ -1202,14 +1203,16 @@ void etrunk_show(struct vty *vty, long id, json_object *js)
 						   (struct ethaddr *)et->peer_hello.system_id);
 					json_object_string_add(jp, "systemId", buf);
 					json_object_string_add(jp, "state",
-							       etrunk_state_name(et->peer_hello.state));
+							       etrunk_state_name(
+								       et->peer_hello.state));
 					json_object_int_add(jp, "holdMs", et->peer_hello.hold_ms);
 				}
 				if (et->sock_err[0])
 					json_object_string_add(jp, "socketError", et->sock_err);
 			}
 			if (et->bfd)
-				json_object_string_add(j, "bfd", track_bfd_state_name(et->bfd->state));
+				json_object_string_add(j, "bfd",
+						       track_bfd_state_name(et->bfd->state));
 			json_object_boolean_add(j, "bothMaster", tie);
 			json_object_int_add(j, "helloSent", et->tx);
 			json_object_int_add(j, "helloSendErrors", et->tx_err);
@@ -1224,8 +1227,8 @@ void etrunk_show(struct vty *vty, long id, json_object *js)
 			jm = json_object_new_array();
 			json_object_object_add(j, "ethTrunks", jm);
 		} else {
-			vty_out(vty, "E-Trunk %u: %s (%s, %s)\n", et->id, etrunk_state_name(et->state),
-				etrunk_why_name(et->why), ago);
+			vty_out(vty, "E-Trunk %u: %s (%s, %s)\n", et->id,
+				etrunk_state_name(et->state), etrunk_why_name(et->why), ago);
 			vty_out(vty, "  priority %u, system ID %pEA, hello %u ms, hold %u ms%s\n",
 				et->priority, (struct ethaddr *)et->own_sysid, etrunk_hello_ms(et),
 				etrunk_hold_ms(et), et->key[0] ? ", authenticated" : "");
@@ -1251,7 +1254,8 @@ void etrunk_show(struct vty *vty, long id, json_object *js)
 			vty_out(vty,
 				"  hellos: %" PRIu64 " sent (%" PRIu64 " errors), %" PRIu64
 				" accepted; refused: %" PRIu64 " invalid, %" PRIu64
-				" authentication, %" PRIu64 " stale, %" PRIu64 " not from the peer\n",
+				" authentication, %" PRIu64 " stale, %" PRIu64
+				" not from the peer\n",
 				et->tx, et->tx_err, et->rx, et->rx_bad, et->rx_auth, et->rx_stale,
 				et->rx_stranger);
 			vty_out(vty, "  peer up %" PRIu64 " times, down %" PRIu64 " times\n",

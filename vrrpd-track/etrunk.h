@@ -28,12 +28,12 @@ struct event_loop;
 struct track_bfd;
 struct json_object;
 
-#define ETRUNK_ID_MAX		16
-#define ETRUNK_TRUNK_ID_MAX	4096
-#define ETRUNK_PRIO_DEFAULT	100
-#define ETRUNK_PORT_DEFAULT	1025
-#define ETRUNK_HELLO_DEFAULT	10 /* x 100 ms */
-#define ETRUNK_MULT_DEFAULT	3
+#define ETRUNK_ID_MAX		 16
+#define ETRUNK_TRUNK_ID_MAX	 4096
+#define ETRUNK_PRIO_DEFAULT	 100
+#define ETRUNK_PORT_DEFAULT	 1025
+#define ETRUNK_HELLO_DEFAULT	 10 /* x 100 ms */
+#define ETRUNK_MULT_DEFAULT	 3
 #define ETRUNK_LACP_PRIO_DEFAULT 32768
 
 extern struct debug etrunk_dbg;
@@ -44,13 +44,13 @@ PREDECL_RBTREE_UNIQ(etrunk_members);
 /* Why the election or an Eth-Trunk last changed, for show and logs */
 enum etrunk_why {
 	ETRUNK_WHY_NONE = 0,
-	ETRUNK_WHY_CONFIG,	/* configuration */
-	ETRUNK_WHY_NO_PEER,	/* no peer configured, or never heard */
-	ETRUNK_WHY_PEER_UP,	/* the peer's first hello */
-	ETRUNK_WHY_PEER_HOLD,	/* the peer's hold time expired */
-	ETRUNK_WHY_PEER_BFD,	/* the BFD session to the peer went down */
+	ETRUNK_WHY_CONFIG,	 /* configuration */
+	ETRUNK_WHY_NO_PEER,	 /* no peer configured, or never heard */
+	ETRUNK_WHY_PEER_UP,	 /* the peer's first hello */
+	ETRUNK_WHY_PEER_HOLD,	 /* the peer's hold time expired */
+	ETRUNK_WHY_PEER_BFD,	 /* the BFD session to the peer went down */
 	ETRUNK_WHY_PEER_CHANGED, /* the peer's priority, system ID or trunks */
-	ETRUNK_WHY_TRUNK,	/* an Eth-Trunk went up or down */
+	ETRUNK_WHY_TRUNK,	 /* an Eth-Trunk went up or down */
 };
 
 /* e-trunk (1-16) */
@@ -61,9 +61,9 @@ struct etrunk {
 	/* configuration */
 	uint8_t priority;
 	bool system_id_set;
-	uint8_t system_id[6];	  /* system-id: own, for the election */
+	uint8_t system_id[6]; /* system-id: own, for the election */
 	bool lacp_set;
-	uint8_t lacp_system[6];	  /* lacp system-id: shared by the twins */
+	uint8_t lacp_system[6]; /* lacp system-id: shared by the twins */
 	uint16_t lacp_prio;
 	bool peer_set;
 	union sockunion peer, source;
@@ -79,7 +79,7 @@ struct etrunk {
 	/* runtime */
 	enum etrunk_state state;
 	enum etrunk_why why;
-	int64_t changed_ms; /* monotime of the last change of state */
+	int64_t changed_ms;   /* monotime of the last change of state */
 	uint8_t own_sysid[6]; /* system_id, or the source interface's MAC */
 	int sock;
 	struct event *t_read, *t_hello, *t_hold, *t_retry;
@@ -111,13 +111,13 @@ struct etrunk_member {
 	bool force_master;
 
 	/* runtime */
-	uint8_t state;	      /* RBP_VRRP_STATE_*: what is published */
-	uint16_t flags;	      /* RBP_ET_F_* */
-	bool published;	      /* state and flags were sent */
+	uint8_t state;	/* RBP_VRRP_STATE_*: what is published */
+	uint16_t flags; /* RBP_ET_F_* */
+	bool published; /* state and flags were sent */
 	uint32_t changes;
 	int64_t changed_ms;
 	/* the bond's actor system: own (kept out) or the shared one */
-	int bond_err;	      /* last etrunk_bond_set_actor() result */
+	int bond_err; /* last etrunk_bond_set_actor() result */
 	bool bond_tried, bond_shared;
 };
 

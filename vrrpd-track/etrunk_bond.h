@@ -20,10 +20,10 @@ struct zebra_privs_t;
 /* What a bond's RTM_NEWLINK says of it */
 struct etrunk_bond_info {
 	int ifindex;
-	bool is_bond;	    /* IFLA_LINKINFO / IFLA_INFO_KIND "bond" */
-	bool has_actor;	    /* IFLA_BOND_AD_ACTOR_SYSTEM present */
+	bool is_bond;	/* IFLA_LINKINFO / IFLA_INFO_KIND "bond" */
+	bool has_actor; /* IFLA_BOND_AD_ACTOR_SYSTEM present */
 	uint8_t actor_system[6];
-	bool has_prio;	    /* IFLA_BOND_AD_ACTOR_SYS_PRIO present */
+	bool has_prio; /* IFLA_BOND_AD_ACTOR_SYS_PRIO present */
 	uint16_t actor_prio;
 };
 

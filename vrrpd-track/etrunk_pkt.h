@@ -11,16 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ETRUNK_MAGIC	     0x52424554u /* "RBET" */
-#define ETRUNK_VERSION	     1
-#define ETRUNK_TYPE_HELLO    1
-#define ETRUNK_MAX_TRUNKS    32
-#define ETRUNK_HMAC_LEN	     32 /* HMAC-SHA-256 */
-#define ETRUNK_KEY_MAX	     64
-#define ETRUNK_HDR_LEN	     36
-#define ETRUNK_TRUNK_LEN     4
+#define ETRUNK_MAGIC	  0x52424554u /* "RBET" */
+#define ETRUNK_VERSION	  1
+#define ETRUNK_TYPE_HELLO 1
+#define ETRUNK_MAX_TRUNKS 32
+#define ETRUNK_HMAC_LEN	  32 /* HMAC-SHA-256 */
+#define ETRUNK_KEY_MAX	  64
+#define ETRUNK_HDR_LEN	  36
+#define ETRUNK_TRUNK_LEN  4
 /* the largest hello: header, every trunk, the HMAC */
-#define ETRUNK_HELLO_MAX     (ETRUNK_HDR_LEN + ETRUNK_MAX_TRUNKS * ETRUNK_TRUNK_LEN + ETRUNK_HMAC_LEN)
+#define ETRUNK_HELLO_MAX (ETRUNK_HDR_LEN + ETRUNK_MAX_TRUNKS * ETRUNK_TRUNK_LEN + ETRUNK_HMAC_LEN)
 
 /* header flags */
 #define ETRUNK_HF_AUTH 0x01 /* an HMAC-SHA-256 of the packet follows the trunks */
@@ -33,9 +33,9 @@ enum etrunk_state {
 };
 
 /* per-trunk flags */
-#define ETRUNK_TF_UP	     0x01 /* the Eth-Trunk interface is operative */
-#define ETRUNK_TF_MASTER     0x02 /* the sender's Eth-Trunk is master (aggregated by the CE) */
-#define ETRUNK_TF_FORCE	     0x04 /* e-trunk mode force-master */
+#define ETRUNK_TF_UP	 0x01 /* the Eth-Trunk interface is operative */
+#define ETRUNK_TF_MASTER 0x02 /* the sender's Eth-Trunk is master (aggregated by the CE) */
+#define ETRUNK_TF_FORCE	 0x04 /* e-trunk mode force-master */
 
 struct etrunk_trunk_info {
 	uint16_t trunk_id; /* pairs the twins' Eth-Trunks (1-4096) */
@@ -78,15 +78,15 @@ int etrunk_hello_encode(const struct etrunk_hello *h, const uint8_t *key, size_t
 
 enum etrunk_decode_err {
 	ETRUNK_DEC_OK = 0,
-	ETRUNK_DEC_SHORT,      /* shorter than its header or its trunks */
-	ETRUNK_DEC_MAGIC,      /* not an E-Trunk packet */
-	ETRUNK_DEC_VERSION,    /* another version */
-	ETRUNK_DEC_TYPE,       /* not a hello */
-	ETRUNK_DEC_TRAILING,   /* bytes past the trunks (and HMAC) */
-	ETRUNK_DEC_BAD_FIELD,  /* priority 0 or 255, too many trunks, timers 0, ... */
-	ETRUNK_DEC_AUTH_MISSING, /* we have a key, the packet no HMAC */
+	ETRUNK_DEC_SHORT,	    /* shorter than its header or its trunks */
+	ETRUNK_DEC_MAGIC,	    /* not an E-Trunk packet */
+	ETRUNK_DEC_VERSION,	    /* another version */
+	ETRUNK_DEC_TYPE,	    /* not a hello */
+	ETRUNK_DEC_TRAILING,	    /* bytes past the trunks (and HMAC) */
+	ETRUNK_DEC_BAD_FIELD,	    /* priority 0 or 255, too many trunks, timers 0, ... */
+	ETRUNK_DEC_AUTH_MISSING,    /* we have a key, the packet no HMAC */
 	ETRUNK_DEC_AUTH_UNEXPECTED, /* the packet has an HMAC, we no key */
-	ETRUNK_DEC_AUTH_BAD,   /* the HMAC does not match */
+	ETRUNK_DEC_AUTH_BAD,	    /* the HMAC does not match */
 };
 
 /* Decode and check a received packet; h is valid only on ETRUNK_DEC_OK */

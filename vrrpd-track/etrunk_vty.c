@@ -99,8 +99,8 @@ DEFPY(etrunk_lacp, etrunk_lacp_cmd,
 
 	if (!no && !mac_str)
 		return CMD_WARNING_CONFIG_FAILED;
-	return etrunk_cli_err(vty, etrunk_set_lacp(et, no ? NULL : mac->eth_addr.octet,
-						   no ? 0 : prio));
+	return etrunk_cli_err(vty,
+			      etrunk_set_lacp(et, no ? NULL : mac->eth_addr.octet, no ? 0 : prio));
 }
 
 DEFPY(etrunk_peer, etrunk_peer_cmd,

@@ -7,6 +7,9 @@
 #include "module.h"
 #include "libfrr.h"
 #include "hook.h"
+#include "privs.h"
+
+#include "vrrpd/vrrp.h"
 
 #include "track.h"
 #include "etrunk.h"
@@ -55,8 +58,32 @@ static int track_fini(void)
 	return 0;
 }
 
+/*
+ * E-Trunk sets a bond's LACP actor system over netlink (etrunk_bond.c),
+ * which needs CAP_NET_ADMIN; vrrpd itself keeps CAP_NET_RAW only.  A
+ * module is loaded before the daemon sets its privileges: add the
+ * capability to vrrpd's set here.  It is raised only around that request
+ * (frr_with_privs), as every FRR daemon does with its own.
+ */
+static zebra_capabilities_t track_caps[8];
+
+static void track_privs_extend(void)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < vrrp_privs.cap_num_p && n < array_size(track_caps) - 1; i++) {
+		if (vrrp_privs.caps_p[i] == ZCAP_NET_ADMIN)
+			return;
+		track_caps[n++] = vrrp_privs.caps_p[i];
+	}
+	track_caps[n++] = ZCAP_NET_ADMIN;
+	vrrp_privs.caps_p = track_caps;
+	vrrp_privs.cap_num_p = n;
+}
+
 static int track_module_init(void)
 {
+	track_privs_extend();
 	hook_register(frr_late_init, track_late_init);
 	hook_register(frr_fini, track_fini);
 	return 0;

@@ -89,8 +89,8 @@ static bool track_pub_send_et(uint8_t family, uint8_t vrid, uint8_t state, uint8
 	track_pub.sent++;
 	if (family == RBP_FAMILY_ETRUNK)
 		DEBUGD(&track_dbg,
-		       "track: published e-trunk %u Eth-Trunk %s %s flags 0x%02x/0x%04x seq %u", vrid,
-		       ifname, track_state_name(state), flags, etflags, track_pub.seq);
+		       "track: published e-trunk %u Eth-Trunk %s %s flags 0x%02x/0x%04x seq %u",
+		       vrid, ifname, track_state_name(state), flags, etflags, track_pub.seq);
 	else
 		DEBUGD(&track_dbg,
 		       "track: published VRRP %u on %s IPv%u %s priority %u flags 0x%02x seq %u",
@@ -111,8 +111,8 @@ static bool track_pub_etrunk_send(const struct etrunk_member *m, uint8_t flags)
 {
 	const struct etrunk *et = etrunk_find(m->etrunk_id);
 
-	return track_pub_send_et(RBP_FAMILY_ETRUNK, m->etrunk_id, m->state,
-				 et ? et->priority : 0, flags, m->ifname, m->flags);
+	return track_pub_send_et(RBP_FAMILY_ETRUNK, m->etrunk_id, m->state, et ? et->priority : 0,
+				 flags, m->ifname, m->flags);
 }
 
 /* etrunk.c: an Eth-Trunk changed, or left its E-Trunk */
@@ -142,7 +142,7 @@ static void track_pub_etrunk_dump(const struct etrunk_member *m, bool deleted, v
 		return;
 	d->sent++;
 	d->ok = track_pub_etrunk_send(m, RBP_VRRP_F_DUMP |
-					      (d->sent == d->n ? RBP_VRRP_F_DUMP_END : 0));
+						 (d->sent == d->n ? RBP_VRRP_F_DUMP_END : 0));
 }
 
 /* vrrp_change_state_hook: before vrrpd stores the new state */

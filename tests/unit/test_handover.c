@@ -287,10 +287,18 @@ END_TEST
 /* E-Trunk force-master on both twins (seed 002) */
 static void force_steady(void)
 {
-	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
-			    .force = true, .balance = true };
-	r2 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 235,
-			    .force = true, .balance = true };
+	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER,
+			    .able = true,
+			    .synced = true,
+			    .prio = 245,
+			    .force = true,
+			    .balance = true };
+	r2 = (struct twin){ .role = MSYNC_ROLE_MASTER,
+			    .able = true,
+			    .synced = true,
+			    .prio = 235,
+			    .force = true,
+			    .balance = true };
 	settle(&r1, &r2, true);
 }
 
@@ -317,8 +325,12 @@ START_TEST(test_force_master_twin_returns)
 	/* r1 restarted: waits for its twin's word, then waits while r2
 	 * forwards everything, although r1's priority is the higher: the
 	 * survivor never releases to it (that would lose r2's own share) */
-	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
-			    .force = true, .start_wait = true };
+	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER,
+			    .able = true,
+			    .synced = true,
+			    .prio = 245,
+			    .force = true,
+			    .start_wait = true };
 	r2.gone = false;
 	decide(&r1, &r2, false);
 	ck_assert(!r1.out.forwarding);
@@ -339,10 +351,12 @@ START_TEST(test_force_master_both_forwarding_stay)
 {
 	/* both forwarding before they heard each other: neither stops (two
 	 * forwarders must not both wait), until balanced */
-	r1 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245,
-			    .force = true };
-	r2 = (struct twin){ .role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 235,
-			    .force = true };
+	r1 = (struct twin){
+		.role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 245, .force = true
+	};
+	r2 = (struct twin){
+		.role = MSYNC_ROLE_MASTER, .able = true, .synced = true, .prio = 235, .force = true
+	};
 	settle(&r1, &r2, false);
 	ck_assert(r1.out.forwarding && r2.out.forwarding);
 	settle(&r1, &r2, true);

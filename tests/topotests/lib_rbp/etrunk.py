@@ -180,6 +180,25 @@ def stop():
     get_topogen().stop_topology()
 
 
+def cut_hellos(rn):
+    """rn drops the E-Trunk hellos it would send and those it receives (a
+    split brain of the E-Trunk; the channel stays up)."""
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    lib_rbp.gear(rn).cmd_raises(
+        "nft -f - <<'EOF'\ntable inet et_cut {{\n"
+        " chain in {{ type filter hook input priority 0; udp dport {0} drop; }}\n"
+        " chain out {{ type filter hook output priority 0; udp dport {0} drop; }}\n"
+        "}}\nEOF".format(ETRUNK_PORT))
+
+
+def restore_hellos(rn):
+    "Undo cut_hellos() (no error if there is nothing to undo)."
+    import lib_rbp  # pylint: disable=import-outside-toplevel
+
+    lib_rbp.gear(rn).cmd("nft delete table inet et_cut 2>/dev/null; true")
+
+
 # --- accessors -------------------------------------------------------------
 
 

@@ -12,8 +12,8 @@ with a security key, over the r1-r2 link that also carries the channel.
   one copy of each packet at the receivers;
 - a security-key mismatch: each refuses the other's hellos (counted,
   logged), both become E-Trunk master, and the channel's handover keeps
-  the receivers' traffic single (the twin of the lower E-Trunk priority
-  releases); the same key again: one master;
+  one forwarder (the twin of the lower E-Trunk priority releases, at
+  most SPLIT_DUPS packets twice); the same key again: one master;
 - the hellos cut (a split brain of the E-Trunk, the channel up): the same;
 - the master killed (kill -9, every daemon): the backup is elected and
   forwards; restarted, r1 is elected again and the forwarding moves back
@@ -45,6 +45,11 @@ from lib.topogen import get_topogen  # noqa: E402
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd, pytest.mark.rbp]
 
 GROUP = {4: S.ASM4, 6: S.ASM6}
+# a split E-Trunk makes the backup master: it takes the twin's last word
+# as stale until the twin answers (the twin might have died silently),
+# one channel message apart; a packet or two may go twice meanwhile (as
+# in rbp_failover's split brain)
+SPLIT_DUPS = 2
 PROFILE = {4: ("pimd", "p4"), 6: ("pim6d", "p6")}
 
 
@@ -157,6 +162,23 @@ def test_bad_input_refused():
     assert E.etrunk("r1")["peer"]["address"] == "10.0.20.2"
 
 
+def test_lacp_actor_system_not_a_bond():
+    """lacp system-id: the module asks the kernel to set the bond's actor
+    system; the lab's Eth-Trunk is a veth, which the kernel refuses
+    (EOPNOTSUPP): said in show, nothing else changes."""
+    r1 = gear("r1")
+    lib_rbp.vtysh_lines(r1, "configure terminal", "e-trunk 1",
+                        "lacp system-id 02:00:00:00:01:01 priority 100")
+    try:
+        wait(lambda: E.trunk("r1").get("lacpActorSystem") == "not a bond", "bond refused")
+        assert " lacp system-id 02:00:00:00:01:01 priority 100" in lib_rbp.vtysh(
+            r1, "show running-config")
+        E.wait_states("master", "backup", timeout=5)
+    finally:
+        lib_rbp.vtysh_lines(r1, "configure terminal", "e-trunk 1", "no lacp system-id")
+    assert E.trunk("r1")["lacpActorSystem"] == "none (no lacp system-id)"
+
+
 def test_replicated_and_forwarded_once():
     """h1's reports reach r1 only; r2 installs them from the channel and
     stays muted; one copy of each packet."""
@@ -205,7 +227,7 @@ def test_security_key_mismatch():
     for fam, s in sums.items():
         print("key mismatch IPv{}: lost {} longest gap {} ms dups {}".format(
             fam, s["lost"], s["max_gap_ms"], s["duplicates"]))
-        assert s["duplicates"] == 0, (fam, s)
+        assert s["duplicates"] <= SPLIT_DUPS, (fam, s)
 
 
 def test_election_by_system_id():
@@ -229,32 +251,24 @@ def test_election_by_system_id():
 def test_hellos_cut_split_brain():
     """The E-Trunk hellos dropped (the channel up): both E-Trunk master, one
     forwarder (the handover), no duplicate; the hellos back: one master."""
-    r1 = gear("r1")
     recvs = receivers()
     try:
         wait_receiving(recvs)
         # both ways: r1 drops what it would send and what it receives
-        r1.cmd_raises("nft add table inet et_cut && nft add chain inet et_cut in "
-                      "'{ type filter hook input priority 0; }' && nft add rule inet et_cut in "
-                      "udp dport 1025 drop && nft add chain inet et_cut out "
-                      "'{ type filter hook output priority 0; }' && nft add rule inet et_cut "
-                      "out udp dport 1025 drop")
+        E.cut_hellos("r1")
         E.wait_states("master", "master")
         wait_forwarders(True, False)
         time.sleep(2)
-        r1.cmd_raises("nft delete table inet et_cut")
+        E.restore_hellos("r1")
         E.wait_states("master", "backup")
         time.sleep(1)
     finally:
-        r1.cmd("nft delete table inet et_cut 2>/dev/null; true")
+        E.restore_hellos("r1")
         sums = stop_receivers(recvs)
     for fam, s in sums.items():
         print("hellos cut IPv{}: lost {} longest gap {} ms dups {}".format(
             fam, s["lost"], s["max_gap_ms"], s["duplicates"]))
-        # r2, master by the cut, takes r1's last word as stale until r1
-        # answers (r1 might have died silently): one message apart, a
-        # packet or two may go twice (as rbp_failover's split brain)
-        assert s["duplicates"] <= 2, (fam, s)
+        assert s["duplicates"] <= SPLIT_DUPS, (fam, s)
         assert s["max_gap_ms"] < 1000, (fam, s)
 
 

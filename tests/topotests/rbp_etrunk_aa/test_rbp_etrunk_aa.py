@@ -15,7 +15,9 @@ reports to r1 and h2's to r2.
   complementary;
 - r2 killed (kill -9): r1 unmutes r2's share; r2 back: the split again;
 - r2's member link cut at the CE: r1 takes every group; the link back:
-  the split again.
+  the split again;
+- the E-Trunk hellos cut (the channel up): both forward every group until
+  the split-brain guard makes r2 yield; the hellos back: the split again.
 
 Gaps are printed (no timing threshold); duplicates are asserted only in
 steady state.
@@ -255,6 +257,31 @@ def test_member_link_cut():
     for g, s in sums.items():
         late = [x for x in s["gaps"] if x[1] >= t_steady]
         assert not late, (g, late)
+
+
+def test_hellos_cut():
+    """The E-Trunk hellos lost, the channel up (a split brain of the
+    E-Trunk): both forward every group until the split-brain guard makes
+    r2 yield (1.5 s); nothing is lost; the hellos back, the split again."""
+    recvs = receivers()
+    try:
+        wait_receiving(recvs)
+        E.cut_hellos("r1")
+        wait(lambda: prof("r2").get("splitBrainYield") is True, "r2 yields")
+        wait(lambda: all(v == ["r1"] for v in forwarders().values()), "r1 forwards all")
+        E.restore_hellos("r1")
+        wait_balanced()
+        time.sleep(2)
+        t_steady = time.monotonic()
+        time.sleep(2)
+    finally:
+        E.restore_hellos("r1")
+        sums = stop_receivers(recvs)
+    print("hellos cut and back: lost {}, duplicates {}".format(
+        sum(s["lost"] for s in sums.values()), sum(s["duplicates"] for s in sums.values())))
+    for g, s in sums.items():
+        assert s["lost"] <= RATE // 10, (g, s)
+        assert not [x for x in s["gaps"] if x[1] >= t_steady], (g, s)
 
 
 def test_no_crash():
