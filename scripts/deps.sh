@@ -16,9 +16,9 @@ PKGS=(
 	libprotobuf-c-dev protobuf-c-compiler
 	# unit tests, sanitizers, fuzzing; the call-graph check
 	check clang libclang-rt-14-dev cflow
-	# topotests and lab
+	# topotests and lab; the Wireshark dissector's tests
 	python3-pytest python3-scapy iproute2 gdb procps psmisc iputils-ping
-	tcpdump nftables
+	tcpdump nftables tshark
 )
 
 missing=()

@@ -5,7 +5,8 @@
 #   1. the Check unit tests (make check),
 #   2. the same unit tests under AddressSanitizer and UBSan,
 #   3. the YANG models (yanglint) and the json validator's own tests,
-#      and the mldsync fuzzer for a short, fixed time,
+#      the Wireshark dissector on synthetic captures (tshark), and the
+#      mldsync fuzzer for a short, fixed time,
 #   4. the topotests (real daemons in network namespaces), then the
 #      configuration, configuration-file, lifetime and E-Trunk topotests again with
 #      the modules built with AddressSanitizer and UBSan (run.sh --asan),
@@ -37,6 +38,9 @@ tests/unit/run-sanitizers.sh
 
 stage "YANG models and the json validator"
 tests/yang/run.sh
+
+stage "the Wireshark dissector (tshark, synthetic captures)"
+/usr/bin/python3 wireshark/test_dissector.py
 
 stage "fuzzing mldsync for ${FUZZ_SECONDS}s"
 tests/fuzz/run.sh "$FUZZ_SECONDS"

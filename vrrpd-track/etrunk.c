@@ -493,7 +493,7 @@ static bool etrunk_same_addr(const union sockunion *a, const union sockunion *b)
 static void etrunk_hello_rx(struct etrunk *et, const uint8_t *buf, size_t len,
 			    const union sockunion *from)
 {
-	struct etrunk_hello h;
+	struct etrunk_hello h = {};
 	enum etrunk_decode_err err;
 	size_t keylen = strlen(et->key);
 	bool changed;
@@ -537,8 +537,11 @@ static void etrunk_hello_rx(struct etrunk *et, const uint8_t *buf, size_t len,
 	changed = !et->peer_alive || h.priority != et->peer_hello.priority ||
 		  h.state != et->peer_hello.state ||
 		  memcmp(h.system_id, et->peer_hello.system_id, 6) ||
-		  h.n_trunks != et->peer_hello.n_trunks ||
-		  memcmp(h.trunks, et->peer_hello.trunks, h.n_trunks * sizeof(h.trunks[0]));
+		  h.n_trunks != et->peer_hello.n_trunks;
+	/* field by field: the structs' padding is not the peer's word */
+	for (unsigned int i = 0; !changed && i < h.n_trunks; i++)
+		changed = h.trunks[i].trunk_id != et->peer_hello.trunks[i].trunk_id ||
+			  h.trunks[i].flags != et->peer_hello.trunks[i].flags;
 	if (!et->peer_alive) {
 		et->peer_alive = true;
 		et->peer_ups++;

@@ -477,17 +477,24 @@ def start_mcast_join(host, ifname, groups, source=None, timeout=10.0):
     want = set(groups)
     seen = set()
     deadline = time.monotonic() + timeout
+    # the pipe's descriptor, not the buffered file: select() does not see
+    # lines a readline() already pulled into the buffer (many groups)
+    fd = p.stdout.fileno()
+    pending = b""
     while seen != want:
         left = deadline - time.monotonic()
-        if left <= 0 or p.poll() is not None:
+        if left <= 0:
             break
-        r, _, _ = select.select([p.stdout], [], [], left)
-        if r:
-            line = p.stdout.readline()
-            if not line:
-                break
-            if line.startswith("joined "):
-                seen.add(line.split()[1])
+        r, _, _ = select.select([fd], [], [], left)
+        if not r:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            if line.startswith(b"joined "):
+                seen.add(line.split()[1].decode())
     if seen != want:
         stop_mcast_join(p)
         err = p.stderr.read() if p.stderr else ""
