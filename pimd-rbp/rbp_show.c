@@ -499,7 +499,7 @@ DEFPY_NOSH(show_rbp_profile, show_rbp_profile_cmd,
 struct rbp_show_local {
 	struct vty *vty;
 	json_object *jarr;
-	const char *profile;
+	const struct rbp_profile *prf;
 	uint32_t backup_id;
 	struct msync_session *session;
 	int64_t now_ms;
@@ -509,7 +509,7 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 {
 	struct rbp_show_local *sl = arg;
 	pim_sgaddr sg = rbp_key_to_sg(&e->key);
-	const struct rbp_profile *prf = rbp_profile_find(sl->profile);
+	const struct rbp_profile *prf = sl->prf;
 	int64_t exp = msync_local_expiry(sl->session, &e->key);
 	int64_t left = exp >= 0 && exp != INT64_MAX ? (exp - sl->now_ms) / 1000 : -1;
 	const char *filter = e->filter == MSYNC_FILTER_EXCLUDE ? "exclude" : "include";
@@ -521,8 +521,8 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 		json_object_string_addf(jo, "group", "%pPA", &sg.grp);
 		json_object_string_addf(jo, "source", "%pPA", &sg.src);
 		json_object_string_add(jo, "origin", "local");
-		json_object_string_add(jo, "profile", sl->profile);
-		if (prf && prf->balance)
+		json_object_string_add(jo, "profile", prf->name);
+		if (prf->balance)
 			json_object_string_add(jo, "forwarder",
 					       rbp_profile_twins_group(prf, sg.grp) ? "twin"
 										    : "local");
@@ -535,7 +535,7 @@ static int rbp_show_local_one(const struct msync_entry *e, void *arg)
 		return 0;
 	}
 	vty_out(sl->vty, "%-16s %-18pPAs %-18pPA %-6s %-12s %-9s ", e->key.ifname, &sg.src, &sg.grp,
-		"local", sl->profile, "published");
+		"local", prf->name, "published");
 	if (left >= 0)
 		vty_out(sl->vty, "%llds\n", (long long)left);
 	else
@@ -583,7 +583,7 @@ DEFPY(show_rbp_entries, show_rbp_ipv6_entries_cmd,
 		if (!s)
 			continue;
 		one = sl;
-		one.profile = prf->name;
+		one.prf = prf;
 		one.backup_id = prf->backup_id;
 		one.session = s;
 		one.now_ms = msync_now_ms(s);

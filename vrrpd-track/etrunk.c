@@ -354,15 +354,17 @@ static void etrunk_members_eval(struct etrunk *et, enum etrunk_why why, bool *te
 	struct etrunk_member *m;
 
 	frr_each (etrunk_members, &etrunk_members, m) {
+		const struct etrunk *met;
 		uint8_t state;
 		uint16_t flags;
 
 		if (!m->etrunk_id || (et && m->etrunk_id != et->id))
 			continue;
-		etrunk_member_derive(etrunk_find(m->etrunk_id), m, &state, &flags);
+		met = et ?: etrunk_find(m->etrunk_id);
+		etrunk_member_derive(met, m, &state, &flags);
 		if (m->published && state == m->state && flags == m->flags) {
 			/* the interface may have appeared meanwhile */
-			etrunk_member_bond(etrunk_find(m->etrunk_id), m);
+			etrunk_member_bond(met, m);
 			continue;
 		}
 		/* the peer weighs our mode too (load balancing) */
@@ -387,7 +389,7 @@ static void etrunk_members_eval(struct etrunk *et, enum etrunk_why why, bool *te
 		m->published = true;
 		if (etrunk_pub_hook)
 			etrunk_pub_hook(m, false, etrunk_pub_arg);
-		etrunk_member_bond(etrunk_find(m->etrunk_id), m);
+		etrunk_member_bond(met, m);
 	}
 }
 

@@ -38,7 +38,6 @@ never asserted.
 import json
 import os
 import re
-import statistics
 import sys
 import time
 
@@ -54,6 +53,7 @@ from lib_rbp import seed001 as S  # noqa: E402
 from lib_rbp.helpers import gear  # noqa: E402
 from lib.topogen import get_topogen  # noqa: E402
 from bench_sync import LogTail, log_size  # noqa: E402
+from bench_switchover import first_after, median  # noqa: E402
 
 pytestmark = [pytest.mark.pimd, pytest.mark.pim6d, pytest.mark.vrrpd]
 
@@ -159,13 +159,6 @@ def restore(failure):
     return t
 
 
-def first_after(lines, regex, t_min):
-    for t, msg in lines:
-        if regex.search(msg) and t >= t_min:
-            return t
-    return None
-
-
 def one_run(failure, idx):
     tgen = get_topogen()
     settle_s = wait_steady()
@@ -214,11 +207,6 @@ def one_run(failure, idx):
     RESULTS["runs"].append(run)
     print("\n{} {} run {}: {}".format(CONFIG, failure, idx, json.dumps(run)), flush=True)
     return True
-
-
-def median(values):
-    v = [x for x in values if x is not None]
-    return round(statistics.median(v), 3) if v else None
 
 
 @pytest.mark.parametrize("failure", FAILURES)
