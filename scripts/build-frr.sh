@@ -8,7 +8,9 @@
 # build is skipped.  The build tree is kept in $FRR_RBP_CACHE because the
 # modules are compiled against it (headers, config.h, clippy, frr.xref).
 #
-# Prints the FRR build tree path on the last line of stdout.
+# Prints the FRR build tree path on the last line of stdout; with --sources,
+# fetches only and prints the two .dsc paths (frr, libyang) instead
+# (scripts/packages.sh builds Debian packages from them).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,6 +86,10 @@ FRR_DSC=$(fetch frr 10.3-)
 LY_DSC=$(fetch libyang 3.12.2-)
 FRR_VER=$(sed -n 's/^Version: //p' "$FRR_DSC")
 LY_VER=$(sed -n 's/^Version: //p' "$LY_DSC")
+if [ "${1:-}" = --sources ]; then
+	echo "$FRR_DSC $LY_DSC"
+	exit 0
+fi
 
 stamp_value() {
 	{

@@ -19,6 +19,8 @@ PKGS=(
 	# topotests and lab; the Wireshark dissector's tests
 	python3-pytest python3-scapy iproute2 gdb procps psmisc iputils-ping
 	tcpdump nftables tshark
+	# the Debian packages and their install test
+	mmdebstrap lintian
 )
 
 missing=()

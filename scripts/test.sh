@@ -11,7 +11,10 @@
 #      configuration, configuration-file, lifetime and E-Trunk topotests again with
 #      the modules built with AddressSanitizer and UBSan (run.sh --asan),
 #   5. FRR's own pim_basic and multicast_mld_join_topo1 on the patched
-#      build (the patches change nothing without the modules).
+#      build (the patches change nothing without the modules),
+#   6. the Debian packages for Debian 12 (scripts/packages.sh, lintian)
+#      and the install test: installed with apt into a clean root, the
+#      seed-001 lab run from the installed files (tests/install/run.sh).
 # Run as root.  Exits non-zero on the first failing stage.
 set -euo pipefail
 
@@ -53,5 +56,8 @@ tests/topotests/run.sh --asan rbp_config rbp_config_files rbp_config_lifetimes r
 
 stage "FRR's own topotests on the patched build"
 tests/topotests/run.sh --frr-own
+
+stage "Debian packages (Debian 12) and the install test"
+tests/install/run.sh bookworm
 
 stage "all tests passed in $(($(date +%s) - t0)) s"
