@@ -1833,9 +1833,12 @@ void msync_session_free(struct msync_session **sp)
 
 	if (!s)
 		return;
-	/* no upcalls from here on: the owner is tearing down */
-	memset(&s->cb, 0, sizeof(s->cb));
+	/* no upcalls from here on, the owner is tearing down; but the Bye
+	 * that tells the twin this is on purpose (not our death) must be
+	 * signed when the channel is authenticated */
+	s->cb = (struct msync_callbacks){ .send_key = s->cb.send_key, .arg = s->cb.arg };
 	session_stop(s, "session deleted");
+	memset(&s->cb, 0, sizeof(s->cb));
 	msync_timer_off(s->io, &s->t_expire);
 	msync_timer_off(s->io, &s->t_pump);
 	msync_timer_off(s->io, &s->t_digest);

@@ -639,7 +639,9 @@ def main():
         recv = {fam: Receiver(fam) for fam in (4, 6)}
         step_replication(recv)
         t_kill = step_kill_pimd(recv)
+        t_reload = time.monotonic()
         cap = step_reload()
+        t_reloaded = time.monotonic()
         step_dissector(cap, args.full)
         summary = {fam: recv[fam].stop() for fam in (4, 6)}
         for fam in (4, 6):
@@ -649,6 +651,16 @@ def main():
                 "pimd was killed {:.0f} ms".format(GROUP[fam], s.get("received"),
                                                    s.get("lost"), s.get("duplicates"),
                                                    max(gaps, default=0.0)))
+            for first, last, n in s.get("duplicate_spans", []):
+                say("  {} duplicates from {:.1f} s to {:.1f} s".format(
+                    n, first - T0, last - T0))
+        # a reload is no failure: the twin must not forward along with the
+        # master meanwhile (the channel's Bye says the close is on purpose)
+        for fam in (4, 6):
+            during = [d for d in summary[fam].get("duplicate_spans", [])
+                      if d[1] >= t_reload and d[0] <= t_reloaded]
+            check(not during, "no duplicate of {} during the reloads: {}".format(
+                GROUP[fam], during))
         step_remove()
         ok = True
     except Failed as e:

@@ -133,6 +133,23 @@ START_TEST(test_auth_establish)
 }
 END_TEST
 
+/* A session deleted on purpose (its service's peer removed or changed)
+ * says a signed Bye: the twin must not take it for a death and take over
+ * (found by the packages' install test: the Bye went unsigned, failed,
+ * and the twin forwarded along with the master). */
+START_TEST(test_auth_free_says_bye)
+{
+	up();
+	msync_session_free(&T.a);
+	fake_net_run(T.net, 1);
+	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_NO);
+	ck_assert_int_eq(msync_session_peer_gone(T.b), MSYNC_GONE_NO);
+	ck_assert_msg(strstr(T.rb.down_reason, "twin closed the connection: session deleted"),
+		      "%s", T.rb.down_reason);
+	ck_assert_uint_eq(msync_session_counters(T.b)->errors[MSYNC_ERR_AUTH], 0);
+}
+END_TEST
+
 /* Keys roll over on the live connection: the new key accepted on both,
  * then sent by one, by the other, the old one removed: no reset. */
 START_TEST(test_auth_rollover)
@@ -957,6 +974,7 @@ int main(void)
 
 	tcase_add_checked_fixture(ta, setup_auth, teardown);
 	TU_ADD(ta, test_auth_establish);
+	TU_ADD(ta, test_auth_free_says_bye);
 	TU_ADD(ta, test_auth_rollover);
 	TU_ADD(ta, test_auth_wrong_key);
 	TU_ADD(ta, test_auth_wrong_key_no_offers);

@@ -147,12 +147,23 @@ def summarize(seqs):
         if typical and d > 3 * typical
     ]
     worst = max(deltas) if deltas else (0, 0)
+    # when the duplicates came: [first, last, count] of runs 0.5 s apart
+    seen, dup_spans = set(), []
+    for n, t in seqs:
+        if n not in seen:
+            seen.add(n)
+        elif dup_spans and t - dup_spans[-1][1] < 0.5:
+            dup_spans[-1][1] = round(t, 6)
+            dup_spans[-1][2] += 1
+        else:
+            dup_spans.append([round(t, 6), round(t, 6), 1])
     return {
         "received": len(seqs),
         "first_seq": nums[0],
         "last_seq": nums[-1],
         "lost": nums[-1] - nums[0] + 1 - len(set(nums)),
         "duplicates": len(nums) - len(set(nums)),
+        "duplicate_spans": dup_spans,
         "typical_interval_ms": round(typical * 1000, 3),
         "max_gap_ms": round(worst[0] * 1000, 3),
         "gap_at": round(arrivals[worst[1]], 6) if deltas else None,

@@ -194,6 +194,19 @@ def test_change_vrrp_tracking_and_etrunk():
     wait_channel(port=2200)
 
 
+def test_vrrp_version_3_in_the_file():
+    """A file that says "vrrp 1 version 3" (FRR's documentation does; vrrpd
+    writes "vrrp 1"): the VRRP router is left alone (FRR patch 0019)."""
+    r = gear("r1")
+    assert "\n vrrp 1\n" in CONF["r1"], CONF["r1"]
+    text = CONF["r1"].replace("\n vrrp 1\n", "\n vrrp 1 version 3\n")
+    r.cmd_raises("cat > /tmp/frr-rbp-reload-v3.conf <<'EOF'\n{}EOF".format(text))
+    rc, out, err = r.net.cmd_status(reload_cmd("test", "/tmp/frr-rbp-reload-v3.conf"),
+                                    warn=False)
+    assert rc == 0, out + err
+    assert not [ln for ln in changed_lines(out) if "vrrp" in ln], out
+
+
 def test_without_keywords_file_misparses():
     """The same frr-reload.py copied where no reload-contexts.d is: the
     modules' sub-commands are mis-parsed (single-line contexts)."""
