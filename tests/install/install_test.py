@@ -556,8 +556,10 @@ def step_dissector(cap, full):
     if not full:
         return
     say("installing tshark in r1's root (apt)")
-    run(chroot_cmd(merged("r1"), "apt-get install -y -qq --no-install-recommends tshark "
-                   ">/dev/null 2>&1"), timeout=900)
+    # mmdebstrap leaves neither package lists nor a resolver behind
+    shutil.copy("/etc/resolv.conf", merged("r1") + "/etc/resolv.conf")
+    run(chroot_cmd(merged("r1"), "apt-get update -qq && apt-get install -y -qq "
+                   "--no-install-recommends tshark 2>&1 | tail -5"), timeout=900)
     shutil.copy(cap, merged("r1") + "/tmp/channel.pcap")
     plug = in_router("r1", "tshark -G plugins 2>/dev/null | grep -i frr-rbp || true").stdout
     check("frr-rbp.lua" in plug, "Wireshark in the root lists the plugin: " + plug.strip())
