@@ -371,11 +371,11 @@ def step_files():
         check(os.path.exists(r + "/usr/share/yang/" + y), "YANG model /usr/share/yang/" + y)
     check(os.path.exists(r + "/usr/lib/frr/reload-contexts.d/frr-rbp.json"),
           "frr-reload.py's keywords /usr/lib/frr/reload-contexts.d/frr-rbp.json")
-    target = os.path.realpath(r + PLUGIN) if os.path.islink(r + PLUGIN) else r + PLUGIN
-    if os.path.islink(r + PLUGIN):
-        target = os.path.normpath(os.path.join(os.path.dirname(PLUGIN),
-                                               os.readlink(r + PLUGIN)))
-        target = r + target
+    # a relative link inside the root: resolve it there, not on the host
+    target = r + PLUGIN
+    if os.path.islink(target):
+        target = r + os.path.normpath(os.path.join(os.path.dirname(PLUGIN),
+                                                   os.readlink(target)))
     check(os.path.isfile(target), "Wireshark plugin {} -> {}".format(PLUGIN, target[len(r):]))
     vers = run(["chroot", r, "dpkg-query", "-W", "-f", "${Package} ${Version}\n", "frr",
                 "frr-rbp", "frr-pythontools", "libyang3"]).stdout
