@@ -144,8 +144,8 @@ START_TEST(test_auth_free_says_bye)
 	fake_net_run(T.net, 1);
 	ck_assert_int_eq(T.rb.last_gone, MSYNC_GONE_NO);
 	ck_assert_int_eq(msync_session_peer_gone(T.b), MSYNC_GONE_NO);
-	ck_assert_msg(strstr(T.rb.down_reason, "twin closed the connection: session deleted"),
-		      "%s", T.rb.down_reason);
+	ck_assert_msg(strstr(T.rb.down_reason, "twin closed the connection: session deleted"), "%s",
+		      T.rb.down_reason);
 	ck_assert_uint_eq(msync_session_counters(T.b)->errors[MSYNC_ERR_AUTH], 0);
 }
 END_TEST

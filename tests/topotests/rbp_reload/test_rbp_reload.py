@@ -199,6 +199,8 @@ def test_vrrp_version_3_in_the_file():
     writes "vrrp 1"): the VRRP router is left alone (FRR patch 0019)."""
     r = gear("r1")
     assert "\n vrrp 1\n" in CONF["r1"], CONF["r1"]
+    # the daemons write "debug remote-backup" back as the file says it
+    assert "\ndebug remote-backup\n" in CONF["r1"], CONF["r1"]
     text = CONF["r1"].replace("\n vrrp 1\n", "\n vrrp 1 version 3\n")
     r.cmd_raises("cat > /tmp/frr-rbp-reload-v3.conf <<'EOF'\n{}EOF".format(text))
     rc, out, err = r.net.cmd_status(reload_cmd("test", "/tmp/frr-rbp-reload-v3.conf"),
