@@ -27,7 +27,7 @@ static struct debug *const rbp_dbgs[] = {
  * FRR's lib writes one configuration line per registered debug; one debug
  * registered for the six writes "debug remote-backup" when all six are
  * configured, so that the line round-trips (frr-reload.py compares text),
- * and the flags set otherwise.
+ * and one line per configured flag otherwise.
  */
 static char rbp_dbg_conf_text[sizeof("debug remote-backup entries\n") * array_size(rbp_dbgs)];
 static char rbp_dbg_desc_text[160];
