@@ -42,6 +42,7 @@ FRR_VER=$(sed -n 's/^Version: //p' "$FRR_DSC")
 LY_VER=$(sed -n 's/^Version: //p' "$LY_DSC")
 RBP_VER=$(sed -n 's/^AC_INIT(\[frr-rbp\], \[\([^]]*\)\].*/\1/p' "$TOP/configure.ac")
 [ -n "$RBP_VER" ] || die "no version in configure.ac"
+PATCHES=("$TOP"/patches/frr-10.3/*.patch)
 GIT_REV=$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)
 # who built them, for the changelog entries: DEBFULLNAME/DEBEMAIL as for
 # dch, else git's identity, else root at this host (a dotted name: lintian
@@ -89,29 +90,38 @@ rbp_tree() { # dest
 	git -C "$TOP" ls-files -z | (cd "$TOP" && tar --null -T - -cf -) | tar -xf - -C "$1"
 }
 
-changelog_entry() { # package version dist text...
-	local pkg=$1 ver=$2 dist=$3
-	shift 3
-	echo "$pkg ($ver) $dist; urgency=medium"
-	echo
-	local line
-	for line in "$@"; do echo "  $line"; done
-	echo
-	echo " -- $BUILDER  $(date -R -u -d "@$SOURCE_DATE_EPOCH")"
-	echo
+# A source tree of DSC in DIR (fresh) with a changelog entry of ours on top
+unpack() { # dsc dir package version dist text...
+	local dsc=$1 dir=$2 pkg=$3 ver=$4 dist=$5 line
+	shift 5
+	rm -rf "$dir"
+	dpkg-source -x "$dsc" "$dir" >/dev/null 2>&1
+	{
+		echo "$pkg ($ver) $dist; urgency=medium"
+		echo
+		for line in "$@"; do echo "  $line"; done
+		echo
+		echo " -- $BUILDER  $(date -R -u -d "@$SOURCE_DATE_EPOCH")"
+		echo
+		cat "$dir/debian/changelog"
+	} >"$dir/debian/changelog.new"
+	mv "$dir/debian/changelog.new" "$dir/debian/changelog"
 }
 
 prepare_frr() { # dist dir version
-	local dist=$1 dir=$2 ver=$3 p n=0
-	rm -rf "$dir"
-	dpkg-source -x "$FRR_DSC" "$dir" >/dev/null 2>&1
+	local dist=$1 dir=$2 ver=$3 p
+	unpack "$FRR_DSC" "$dir" frr "$ver" "$dist" \
+		"* frr-rbp $RBP_VER (IGMP/MLD dual-device hot backup), git $GIT_REV:" \
+		"  - ${#PATCHES[@]} FRR patches (debian/patches/rbp/): hook points for the modules" \
+		"    and fixes (frr-rbp's doc/patches.md)." \
+		"  - New binary package frr-rbp: the pimd, pim6d and vrrpd modules," \
+		"    vtysh with their commands, YANG models, Wireshark dissector."
 	# the frr-rbp patch series, after Debian's own, applied by dpkg-source
 	# at the build's start
 	mkdir -p "$dir/debian/patches/rbp"
-	for p in "$TOP"/patches/frr-10.3/*.patch; do
+	for p in "${PATCHES[@]}"; do
 		cp "$p" "$dir/debian/patches/rbp/"
 		echo "rbp/$(basename "$p")" >>"$dir/debian/patches/series"
-		n=$((n + 1))
 	done
 	rbp_tree "$dir/rbp"
 	(cd "$dir" && patch -p1 --quiet <"$TOP/packaging/debian/rules-control.diff")
@@ -128,28 +138,11 @@ prepare_frr() { # dist dir version
 	for p in preinst postrm prerm docs examples; do
 		cp "$TOP/packaging/debian/frr-rbp.$p" "$dir/debian/"
 	done
-	{
-		changelog_entry frr "$ver" "$dist" \
-			"* frr-rbp $RBP_VER (IGMP/MLD dual-device hot backup), git $GIT_REV:" \
-			"  - $n FRR patches (debian/patches/rbp/): hook points for the modules" \
-			"    and fixes (frr-rbp's doc/patches.md)." \
-			"  - New binary package frr-rbp: the pimd, pim6d and vrrpd modules," \
-			"    vtysh with their commands, YANG models, Wireshark dissector."
-		cat "$dir/debian/changelog"
-	} >"$dir/debian/changelog.new"
-	mv "$dir/debian/changelog.new" "$dir/debian/changelog"
 }
 
 prepare_libyang() { # dist dir version
-	local dist=$1 dir=$2 ver=$3
-	rm -rf "$dir"
-	dpkg-source -x "$LY_DSC" "$dir" >/dev/null 2>&1
-	{
-		changelog_entry libyang "$ver" "$dist" \
-			"* Rebuilt for Debian 12 by frr-rbp: FRR 10.3 needs libyang >= 2.1.128."
-		cat "$dir/debian/changelog"
-	} >"$dir/debian/changelog.new"
-	mv "$dir/debian/changelog.new" "$dir/debian/changelog"
+	unpack "$LY_DSC" "$2" libyang "$3" "$1" \
+		"* Rebuilt for Debian 12 by frr-rbp: FRR 10.3 needs libyang >= 2.1.128."
 }
 
 # dpkg-buildpackage in the root: build-dependencies from the source's
@@ -186,7 +179,7 @@ build_dist() { # dist
 
 	want=$({
 		echo "$dist $FRR_VER $LY_VER $RBP_VER $DEB_BUILD_OPTIONS $(debian_mirror)"
-		cat "$0" "$TOP"/packaging/debian/* "$TOP"/patches/frr-10.3/*.patch
+		cat "$0" "$TOP"/packaging/debian/* "${PATCHES[@]}"
 		git -C "$TOP" ls-files -z | (cd "$TOP" && xargs -0 cat)
 	} | sha256sum | cut -d' ' -f1)
 	stamp=$out/.stamp
@@ -222,7 +215,7 @@ build_dist() { # dist
 		cp "$work/libyang/"libyang3_*.deb "$out/"
 	fi
 
-	log "$dist: frr $ver ($(ls "$TOP"/patches/frr-10.3/*.patch | wc -l) patches) and frr-rbp"
+	log "$dist: frr $ver (${#PATCHES[@]} patches) and frr-rbp"
 	prepare_frr "$dist" "$root/build/frr-10.3" "$ver"
 	build_in_root "$root" /build/frr-10.3 "$work/frr.log" "$(
 		case " $DEB_BUILD_OPTIONS " in *" nocheck "*) echo nocheck ;; esac)"
